@@ -1,0 +1,110 @@
+"""The composition root: builds settings, database, core, messengers, scheduler and adapters, and
+starts them in one event loop, stopping them in reverse order."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from bot.clock import SimulatedClock, SystemClock
+from bot.console.adapter import PLATFORM as CONSOLE
+from bot.console.adapter import ConsoleAdapter, ConsolePrinter
+from bot.messenger import MessengerRouter
+from bot.web import WebServer
+from config.settings import Settings
+from handlers.core import Core
+from handlers.features import build_core
+from handlers.services import Services
+from handlers.settings import CommunityConfig
+from scheduler.service import SchedulerService
+from storage.sqlite.store import SqliteStore
+
+log = logging.getLogger(__name__)
+
+
+class Application:
+    """One running bot. `console=True` plays members locally on a simulated clock."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        community: CommunityConfig,
+        *,
+        console: bool = False,
+        web: bool = True,
+        printer: ConsolePrinter | None = None,
+    ) -> None:
+        self.settings = settings
+        self.community = community
+        self.console_mode = console
+        self.web_enabled = web
+        self.printer = printer or ConsolePrinter()
+        self.router = MessengerRouter()
+        self.store: SqliteStore | None = None
+        self.core: Core | None = None
+        self.scheduler: SchedulerService | None = None
+        self.web: WebServer | None = None
+        self.console: ConsoleAdapter | None = None
+
+    async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        self.store = store = await SqliteStore.open(
+            self.settings.database_path, self.community.community.slug
+        )
+        if self.console_mode:
+            # The simulated time continues from where the last console session left it.
+            saved = await store.clock_state.load()
+            real = datetime.now(UTC)
+            clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
+        else:
+            clock = SystemClock()
+        services = Services(
+            config=self.community,
+            clock=clock,
+            transactions=store,
+            members=store.members,
+            choices=store.choices,
+            jobs=store.jobs,
+            inbox=store.inbox,
+        )
+        self.core = core = build_core(services, self.router)
+        self.scheduler = SchedulerService(core)
+        if self.console_mode:
+            assert isinstance(clock, SimulatedClock)
+            self.router.add(CONSOLE, self.printer, posts_to_channels=True)
+            self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
+        await self.scheduler.start()
+        if self.web_enabled:
+            self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
+            await self.web.start()
+
+    async def _healthy(self) -> bool:
+        if self.store is None:
+            return False
+        try:
+            await self.store.ping()
+        except Exception:
+            log.exception("health check failed")
+            return False
+        return True
+
+    async def stop(self) -> None:
+        """Reverse order: stop taking work, let running work commit, close the database."""
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+            self.scheduler = None
+        if self.console is not None:
+            await self.console.clock_state.save(self.console.clock.now())
+            self.console = None
+        if self.store is not None:
+            await self.store.close()
+            self.store = None

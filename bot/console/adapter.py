@@ -1,0 +1,111 @@
+"""The console adapter: lines in (stdin or a script), `[to name]` / `[#channel]` lines out."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC
+from typing import TextIO
+
+from bot.clock import SimulatedClock
+from bot.console import lines
+from handlers.core import Core
+from handlers.models import Identity, IncomingMessage, Outgoing, Reply
+from scheduler.service import SchedulerService
+from storage.sqlite.state import SqliteClockState
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "console"
+
+
+def render(reply: Reply) -> str:
+    """The reply's text, then its choices as numbered lines."""
+    text = reply.text
+    if reply.choices:
+        text += "\n" + "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, 1))
+    return text
+
+
+class ConsolePrinter:
+    """The console's messenger: every message the bot sends becomes one or more flushed lines."""
+
+    def __init__(self, out: TextIO = sys.stdout) -> None:
+        self.out = out
+
+    def write(self, label: str, text: str) -> None:
+        first, *rest = text.split("\n")
+        self.out.write(f"[{label}] {first}\n")
+        for line in rest:
+            self.out.write(f"  {line}\n")
+        self.out.flush()  # another program may be reading us line by line
+
+    async def deliver(self, message: Outgoing) -> None:
+        if message.to is not None:
+            self.write(f"to {message.to.user_id}", render(message.reply))
+        elif message.channel is not None:
+            self.write(f"#{message.channel}", render(message.reply))
+
+
+class ConsoleAdapter:
+    def __init__(
+        self,
+        core: Core,
+        clock: SimulatedClock,
+        clock_state: SqliteClockState,
+        scheduler: SchedulerService,
+        printer: ConsolePrinter,
+    ) -> None:
+        self.core = core
+        self.clock = clock
+        self.clock_state = clock_state
+        self.scheduler = scheduler
+        self.printer = printer
+
+    async def run(self, source: AsyncIterator[str]) -> None:
+        async for raw in source:
+            try:
+                await self.handle(raw)
+            except Exception:  # the console never dies of one line
+                log.exception("console line failed")
+                self.printer.write("console", "Sorry, that line failed; see the log. Nothing was changed.")
+            await self.clock_state.save(self.clock.now())
+
+    async def handle(self, raw: str) -> None:
+        line = lines.parse_line(raw)
+        match line:
+            case lines.Blank():
+                return
+            case lines.Invalid(problem):
+                self.printer.write("console", problem)
+            case lines.Direct(name, text):
+                identity = Identity(PLATFORM, name)
+                message = IncomingMessage(identity, text, display_name=name)
+                for reply in await self.core.handle_direct(message):
+                    self.printer.write(f"to {name}", render(reply))
+            case lines.Chat(channel, name, text):
+                identity = Identity(PLATFORM, name)
+                message = IncomingMessage(
+                    identity, text, channel=channel, display_name=name, message_id=uuid.uuid4().hex
+                )
+                for reply in await self.core.handle_chat(message):
+                    self.printer.write(f"#{channel}", render(reply))
+            case lines.Join(name):
+                for reply in await self.core.member_joined(Identity(PLATFORM, name), display_name=name):
+                    self.printer.write(f"to {name}", render(reply))
+            case lines.Leave(name):
+                for reply in await self.core.member_left(Identity(PLATFORM, name)):
+                    self.printer.write(f"to {name}", render(reply))
+            case lines.Advance(by):
+                ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)
+                self.printer.write("console", f"clock moved to {self._time()}; {ran} scheduled job(s) ran")
+            case lines.Now():
+                self.printer.write("console", self._time())
+
+    def _time(self) -> str:
+        now = self.clock.now()
+        info = self.core.services.config.community
+        local = now.astimezone(info.tz)
+        return f"{local:%a %d %b %Y %H:%M} ({info.timezone}) = {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

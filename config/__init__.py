@@ -1,0 +1,1 @@
+"""Loading and validating configuration: deployment settings (environment) and the community (TOML)."""

@@ -1,0 +1,30 @@
+"""The community file (`community.toml`): read, validated, every problem reported with its key path."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from config.problems import ConfigError, describe
+from handlers.settings import CommunityConfig
+
+log = logging.getLogger(__name__)
+
+
+def load_community(path: Path) -> tuple[CommunityConfig, bool]:
+    """The community configuration and whether it came from the file (False: built-in defaults)."""
+    if not path.exists():
+        return CommunityConfig(), False
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [f"not valid TOML: {error}"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
+    try:
+        return CommunityConfig.model_validate(data), True
+    except ValidationError as error:
+        raise ConfigError(str(path), describe(error)) from None

@@ -1,0 +1,93 @@
+"""Deployment settings from the environment: `COMMUNITYBOT_` prefix, `__` for nesting, `.env` if present."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.problems import ConfigError, reason
+
+PREFIX = "COMMUNITYBOT_"
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DiscordSettings(_Group):
+    token: SecretStr | None = None
+    guild_id: int | None = None
+
+
+class TwilioSettings(_Group):
+    account_sid: str | None = Field(default=None, pattern=r"^AC[0-9a-fA-F]{32}$")
+    auth_token: SecretStr | None = None
+    whatsapp_from: str | None = Field(default=None, pattern=r"^whatsapp:\+[1-9][0-9]{6,14}$")
+    api_base_url: str = "https://api.twilio.com"
+
+    @property
+    def configured(self) -> bool:
+        return self.account_sid is not None or self.auth_token is not None
+
+
+class WebSettings(_Group):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+    )
+
+    community_file: Path = Path("community.toml")
+    database_path: Path = Path("data/communitybot.db")
+    public_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
+    log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+
+    @property
+    def has_platform_credentials(self) -> bool:
+        return self.discord.token is not None or self.twilio.configured
+
+
+def _unknown_variables() -> list[str]:
+    """`COMMUNITYBOT_*` variables no setting reads: most likely typos."""
+    top = {name.upper() for name in Settings.model_fields}
+    nested = {"DISCORD": DiscordSettings, "TWILIO": TwilioSettings, "WEB": WebSettings}
+    problems = []
+    for name in sorted(os.environ):
+        if not name.startswith(PREFIX):
+            continue
+        first, _, rest = name[len(PREFIX) :].partition("__")
+        group = nested.get(first)
+        known = first in top and (not rest or (group is not None and rest.lower() in group.model_fields))
+        if not known:
+            problems.append(f"{name}: unknown setting (check the spelling against the README)")
+    return problems
+
+
+def load_settings() -> Settings:
+    """Read the environment (and `.env`); raises ConfigError listing every problem."""
+    problems = _unknown_variables()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        # Named as the variable to set, never with its value: a value may be a secret.
+        problems += [
+            PREFIX + "__".join(str(part).upper() for part in item["loc"]) + ": " + reason(item)
+            for item in error.errors()
+        ]
+        raise ConfigError("environment", problems) from None
+    if problems:
+        raise ConfigError("environment", problems)
+    return settings

@@ -1,0 +1,1 @@
+"""The platform-neutral core: every feature lives here, no platform library is imported."""

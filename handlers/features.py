@@ -1,0 +1,17 @@
+"""The features the core is made of, installed in order into one Core."""
+
+from __future__ import annotations
+
+from handlers import help, members
+from handlers.core import Core
+from handlers.ports import Messenger
+from handlers.services import Services
+
+FEATURES = (members, help)
+
+
+def build_core(services: Services, messenger: Messenger) -> Core:
+    core = Core(services, messenger)
+    for feature in FEATURES:
+        feature.install(core)
+    return core

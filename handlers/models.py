@@ -1,0 +1,119 @@
+"""Value objects shared by every feature and every adapter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+PLATFORMS = ("discord", "whatsapp", "console")
+
+_IDENTITY_FORMS = {
+    "discord": re.compile(r"[0-9]{5,25}"),
+    "whatsapp": re.compile(r"\+[1-9][0-9]{6,14}"),
+    "console": re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Identity:
+    """One person on one platform: `discord:<id>`, `whatsapp:+E164` or `console:<name>`."""
+
+    platform: str
+    user_id: str
+
+    @classmethod
+    def parse(cls, text: str) -> Identity:
+        platform, sep, user_id = text.strip().partition(":")
+        platform = platform.lower()
+        if not sep or platform not in _IDENTITY_FORMS:
+            raise ValueError(
+                f"{text!r} is not an identity: use discord:<id>, whatsapp:+E164 or console:<name>"
+            )
+        if not _IDENTITY_FORMS[platform].fullmatch(user_id):
+            raise ValueError(f"{text!r} is not a valid {platform} identity")
+        return cls(platform, user_id)
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.user_id}"
+
+
+class MemberStatus(StrEnum):
+    PENDING = "pending"
+    MEMBER = "member"
+    LEFT = "left"
+
+
+class Role(IntEnum):
+    """What a person may do; each level includes the ones below it."""
+
+    EVERYONE = 0
+    MEMBER = 1
+    MODERATOR = 2
+    ADMIN = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    handle: str
+    display_name: str
+    status: MemberStatus
+    joined_at: datetime
+    left_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status is not MemberStatus.LEFT
+
+    def mention(self) -> str:
+        return f"@{self.handle}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An answer offered to the reader: a button on Discord, a numbered line elsewhere."""
+
+    label: str
+    command: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+    private: bool = False
+    """Only for the asker's eyes (an ephemeral message on Discord)."""
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """Something a person wrote, as every adapter hands it to the core.
+
+    `channel` is None for a direct message to the bot and the channel key for chat in a channel.
+    `message_id` is the platform's id: the core uses it so that a replayed delivery has no second effect.
+    """
+
+    identity: Identity
+    text: str
+    channel: str | None = None
+    message_id: str | None = None
+    display_name: str | None = None
+    mentions: dict[str, Identity] = field(default_factory=dict)
+    """Platform mentions the adapter resolved, keyed by the token that stands in `text`."""
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message the core wants delivered once its transaction has committed."""
+
+    reply: Reply
+    to: Identity | None = None
+    channel: str | None = None
+    kind: str = "reply"
+    """What the message is (reply, welcome, newsletter, reminder...): WhatsApp picks a template by it."""

@@ -1,0 +1,80 @@
+"""What the core needs from the outside world, as Protocols the other layers implement."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware in UTC."""
+        ...
+
+
+class Messenger(Protocol):
+    async def deliver(self, message: Outgoing) -> None:
+        """Send one message to a person (`message.to`) or a channel (`message.channel`)."""
+        ...
+
+
+class Transactions(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """All repository calls inside commit together or not at all."""
+        ...
+
+
+class MemberRepository(Protocol):
+    async def by_identity(self, identity: Identity) -> Member | None: ...
+    async def by_handle(self, handle: str) -> Member | None: ...
+    async def by_id(self, member_id: int) -> Member | None: ...
+    async def identities(self, member_id: int) -> list[Identity]: ...
+    async def create(
+        self, identity: Identity, display_name: str, status: MemberStatus, now: datetime
+    ) -> Member: ...
+    async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> Member: ...
+    async def count_by_status(self) -> dict[MemberStatus, int]: ...
+
+
+class ChoiceRepository(Protocol):
+    """The choices last offered to each identity, so that `1` or `yes` can answer them."""
+
+    async def offer(self, identity: Identity, choices: Sequence[Choice], now: datetime) -> None: ...
+    async def pending(self, identity: Identity, since: datetime) -> list[Choice]: ...
+    async def clear(self, identity: Identity) -> None: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    run_at: datetime
+    payload: dict[str, Any]
+    attempts: int = 0
+
+
+class JobRepository(Protocol):
+    """The one timer table: scheduled work that survives restarts."""
+
+    async def schedule(
+        self, kind: str, run_at: datetime, payload: dict[str, Any], key: str | None = None
+    ) -> bool:
+        """Add a job; with a `key`, a second job with the same key is ignored (returns False)."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[Job]: ...
+    async def next_run_at(self) -> datetime | None: ...
+    async def finish(self, job_id: int, now: datetime) -> None: ...
+    async def fail(self, job_id: int, error: str, retry_at: datetime | None, now: datetime) -> None: ...
+    async def cancel(self, key: str) -> None: ...
+
+
+class InboxRepository(Protocol):
+    """Platform message ids already handled: a replayed delivery has no second effect."""
+
+    async def first_time(self, identity: Identity, message_id: str, now: datetime) -> bool: ...

@@ -1,0 +1,215 @@
+"""One declaration per command; the text parser, HELP and (later) Discord's slash commands come from it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from handlers.errors import UsageError
+from handlers.models import Reply, Role
+
+Handler = Callable[..., Awaitable[Reply]]
+
+MAX_INTEGER = 1_000_000
+
+
+class ArgKind(Enum):
+    WORD = "word"
+    """One token."""
+    TEXT = "text"
+    """The rest of the line; only as the last argument."""
+    INTEGER = "integer"
+    MEMBER = "member"
+    """`@handle`, `+E164` or a platform identity; resolved to a Member before the handler runs."""
+    CHOICE = "choice"
+    """One of `choices`, case-insensitive."""
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kind: ArgKind
+    help: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+
+    def placeholder(self) -> str:
+        if self.kind is ArgKind.MEMBER:
+            inner = "@name"
+        elif self.kind is ArgKind.CHOICE:
+            inner = "|".join(self.choices)
+        else:
+            inner = self.name.replace("_", "-")
+        if self.kind is not ArgKind.MEMBER and self.kind is not ArgKind.CHOICE:
+            inner = f"<{inner}>" if self.required else inner
+        return inner if self.required else f"[{inner}]"
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A member named in text, not yet looked up."""
+
+    raw: str
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    """Upper-case keyword(s): `POINTS`, `SHOP ADD`."""
+    help: str
+    handler: Handler
+    args: tuple[Arg, ...] = ()
+    permission: Role = Role.MEMBER
+    private: bool = False
+    """Replies are for the asker only (ephemeral on Discord)."""
+    aliases: tuple[str, ...] = ()
+
+    def usage(self) -> str:
+        return " ".join([self.name, *(arg.placeholder() for arg in self.args)])
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self.name.split())
+
+
+@dataclass(frozen=True)
+class Parsed:
+    command: Command
+    values: dict[str, Any]
+
+
+_NAME = re.compile(r"^[A-Z][A-Z0-9]*( [A-Z][A-Z0-9]*)*$")
+_MEMBER_TOKEN = re.compile(r"^(@[^\s@]{1,64}|\+[0-9]{7,15}|<@!?[0-9]{5,25}>|[a-z]+:[^\s]{1,64})$")
+
+
+@dataclass
+class Registry:
+    _commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
+
+    def add(self, command: Command) -> Command:
+        if not _NAME.match(command.name):
+            raise ValueError(f"command name {command.name!r} must be upper-case words")
+        for key in (command.name, *command.aliases):
+            words = tuple(key.split())
+            if words in self._commands:
+                raise ValueError(f"command {key!r} is declared twice")
+            self._commands[words] = command
+        texts = [a for a in command.args if a.kind is ArgKind.TEXT]
+        if (texts and command.args[-1] is not texts[0]) or len(texts) > 1:
+            raise ValueError(f"{command.name}: a text argument must be the last one")
+        seen_optional = False
+        for arg in command.args:
+            if seen_optional and arg.required:
+                raise ValueError(f"{command.name}: required argument after an optional one")
+            seen_optional = seen_optional or not arg.required
+        return command
+
+    def command(
+        self,
+        name: str,
+        help: str,
+        *args: Arg,
+        permission: Role = Role.MEMBER,
+        private: bool = False,
+        aliases: Iterable[str] = (),
+    ) -> Callable[[Handler], Handler]:
+        """Decorator form of `add`."""
+
+        def wrap(handler: Handler) -> Handler:
+            self.add(Command(name, help, handler, tuple(args), permission, private, tuple(aliases)))
+            return handler
+
+        return wrap
+
+    def all(self) -> list[Command]:
+        unique = {id(c): c for c in self._commands.values()}
+        return sorted(unique.values(), key=lambda c: c.name)
+
+    def get(self, name: str) -> Command | None:
+        return self._commands.get(tuple(name.upper().split()))
+
+    def available_to(self, role: Role) -> list[Command]:
+        return [c for c in self.all() if c.permission <= role]
+
+    def match(self, text: str) -> tuple[Command, list[str]] | None:
+        """The command whose name starts the line (the longest one wins) and the remaining tokens."""
+        tokens = text.split()
+        upper = [t.upper() for t in tokens]
+        for size in range(min(len(tokens), 3), 0, -1):
+            command = self._commands.get(tuple(upper[:size]))
+            if command is not None:
+                return command, tokens[size:]
+        return None
+
+    def suggest(self, text: str, role: Role) -> list[Command]:
+        first = text.split()[0].upper() if text.split() else ""
+        names = {c.words[0]: c for c in self.available_to(role)}
+        close = difflib.get_close_matches(first, list(names), n=3, cutoff=0.7)
+        return [names[n] for n in close]
+
+    def parse(self, text: str) -> Parsed | None:
+        """Parse a line; None when no command matches. Raises UsageError for wrong arguments."""
+        found = self.match(text)
+        if found is None:
+            return None
+        command, tokens = found
+        return Parsed(command, parse_args(command, tokens))
+
+
+def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    position = 0
+    for arg in command.args:
+        if position >= len(tokens):
+            if arg.required:
+                raise _usage(command, f"{arg.placeholder()} is missing")
+            values[arg.name] = None
+            continue
+        if arg.kind is ArgKind.TEXT:
+            values[arg.name] = " ".join(tokens[position:])
+            position = len(tokens)
+            continue
+        values[arg.name] = _convert(command, arg, tokens[position])
+        position += 1
+    if position < len(tokens):
+        extra = " ".join(tokens[position:])
+        raise _usage(command, f"unexpected “{_shorten(extra)}”")
+    return values
+
+
+def _convert(command: Command, arg: Arg, token: str) -> Any:
+    if arg.kind is ArgKind.WORD:
+        return token
+    if arg.kind is ArgKind.INTEGER:
+        if not re.fullmatch(r"[+-]?[0-9]{1,9}", token):
+            raise _usage(command, f"{arg.name} must be a whole number, not “{_shorten(token)}”")
+        number = int(token)
+        low = arg.min if arg.min is not None else -MAX_INTEGER
+        high = arg.max if arg.max is not None else MAX_INTEGER
+        if not low <= number <= high:
+            raise _usage(command, f"{arg.name} must be between {low} and {high}")
+        return number
+    if arg.kind is ArgKind.CHOICE:
+        for choice in arg.choices:
+            if token.lower() == choice.lower():
+                return choice
+        raise _usage(command, f"{arg.name} must be one of {', '.join(arg.choices)}")
+    if arg.kind is ArgKind.MEMBER:
+        if not _MEMBER_TOKEN.match(token):
+            raise _usage(command, f"name a member as @name, not “{_shorten(token)}”")
+        return MemberRef(token)
+    raise AssertionError(arg.kind)
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _usage(command: Command, problem: str) -> UsageError:
+    return UsageError(f"{problem}. Usage: {command.usage()}")

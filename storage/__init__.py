@@ -1,0 +1,1 @@
+"""Persistence: the only package with SQL. `storage.sqlite` is the embedded default."""

@@ -1,0 +1,1 @@
+"""SQLite (aiosqlite) implementation of the core's repositories."""

@@ -1,0 +1,119 @@
+"""Members and their platform identities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from handlers.models import Identity, Member, MemberStatus
+from storage.sqlite.database import Database
+from storage.sqlite.times import from_db, from_db_optional, to_db
+
+_COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at"
+
+
+def _member(row: aiosqlite.Row | None) -> Member | None:
+    if row is None:
+        return None
+    return Member(
+        id=row["id"],
+        handle=row["handle"],
+        display_name=row["display_name"],
+        status=MemberStatus(row["status"]),
+        joined_at=from_db(row["joined_at"]),
+        left_at=from_db_optional(row["left_at"]),
+    )
+
+
+class SqliteMembers:
+    def __init__(self, db: Database, community_id: int) -> None:
+        self.db = db
+        self.community_id = community_id
+
+    async def by_identity(self, identity: Identity) -> Member | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM identities i JOIN members m ON m.id = i.member_id"
+            " WHERE i.community_id = ? AND i.identity = ?",
+            (self.community_id, str(identity)),
+        )
+        return _member(row)
+
+    async def by_handle(self, handle: str) -> Member | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM members m WHERE m.community_id = ? AND m.handle = ?",
+            (self.community_id, handle.lower()),
+        )
+        return _member(row)
+
+    async def by_id(self, member_id: int) -> Member | None:
+        row = await self.db.fetch_one(
+            f"SELECT {_COLUMNS} FROM members m WHERE m.community_id = ? AND m.id = ?",
+            (self.community_id, member_id),
+        )
+        return _member(row)
+
+    async def identities(self, member_id: int) -> list[Identity]:
+        """Most recently used first."""
+        rows = await self.db.fetch_all(
+            "SELECT identity FROM identities WHERE community_id = ? AND member_id = ?"
+            " ORDER BY last_seen_at DESC, identity",
+            (self.community_id, member_id),
+        )
+        return [Identity.parse(row["identity"]) for row in rows]
+
+    async def create(
+        self, identity: Identity, display_name: str, handle: str, status: MemberStatus, now: datetime
+    ) -> Member:
+        """Create a member with the first free handle among `handle`, `handle2`, `handle3`..."""
+        async with self.db.transaction():
+            taken = {
+                row["handle"]
+                for row in await self.db.fetch_all(
+                    "SELECT handle FROM members WHERE community_id = ? AND (handle = ? OR handle GLOB ?)",
+                    (self.community_id, handle, handle + "[0-9]*"),
+                )
+            }
+            chosen, number = handle, 1
+            while chosen in taken:
+                number += 1
+                chosen = f"{handle}{number}"
+            async with self.db.connection.execute(
+                "INSERT INTO members (community_id, handle, display_name, status, joined_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (self.community_id, chosen, display_name, status.value, to_db(now)),
+            ) as cursor:
+                member_id = cursor.lastrowid
+            await self.db.execute(
+                "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (self.community_id, str(identity), member_id, to_db(now), to_db(now)),
+            )
+        assert member_id is not None
+        return Member(member_id, chosen, display_name, status, now)
+
+    async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> Member:
+        left_at = to_db(now) if status is MemberStatus.LEFT else None
+        await self.db.execute(
+            "UPDATE members SET status = ?, left_at = ? WHERE community_id = ? AND id = ?",
+            (status.value, left_at, self.community_id, member_id),
+        )
+        member = await self.by_id(member_id)
+        if member is None:
+            raise LookupError(f"member {member_id} does not exist")
+        return member
+
+    async def touch(self, identity: Identity, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE identities SET last_seen_at = ? WHERE community_id = ? AND identity = ?",
+            (to_db(now), self.community_id, str(identity)),
+        )
+
+    async def count_by_status(self) -> dict[MemberStatus, int]:
+        rows = await self.db.fetch_all(
+            "SELECT status, count(*) AS n FROM members WHERE community_id = ? GROUP BY status",
+            (self.community_id,),
+        )
+        counts = dict.fromkeys(MemberStatus, 0)
+        counts.update({MemberStatus(row["status"]): row["n"] for row in rows})
+        return counts

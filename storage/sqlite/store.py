@@ -1,0 +1,54 @@
+"""Opens the database, migrates it and builds every repository for one community."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from storage.sqlite.conversation import SqliteChoices, SqliteInbox
+from storage.sqlite.database import Database
+from storage.sqlite.jobs import SqliteJobs
+from storage.sqlite.members import SqliteMembers
+from storage.sqlite.migrations import migrate
+from storage.sqlite.state import SqliteClockState, ensure_community
+
+
+@dataclass
+class SqliteStore:
+    db: Database
+    community_id: int
+    members: SqliteMembers
+    choices: SqliteChoices
+    inbox: SqliteInbox
+    jobs: SqliteJobs
+    clock_state: SqliteClockState
+
+    @classmethod
+    async def open(cls, path: Path, community_slug: str) -> SqliteStore:
+        db = await Database.open(path)
+        try:
+            await migrate(db)
+            community_id = await ensure_community(db, community_slug, datetime.now(UTC))
+        except BaseException:
+            await db.close()
+            raise
+        return cls(
+            db=db,
+            community_id=community_id,
+            members=SqliteMembers(db, community_id),
+            choices=SqliteChoices(db, community_id),
+            inbox=SqliteInbox(db, community_id),
+            jobs=SqliteJobs(db, community_id),
+            clock_state=SqliteClockState(db, community_id),
+        )
+
+    def transaction(self):
+        return self.db.transaction()
+
+    async def ping(self) -> None:
+        """Raises when the database cannot answer."""
+        await self.db.fetch_one("SELECT 1")
+
+    async def close(self) -> None:
+        await self.db.close()

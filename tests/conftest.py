@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from handlers.core import Core
+from handlers.features import build_core
+from handlers.models import Identity, IncomingMessage, Reply
+from handlers.services import Services
+from handlers.settings import CommunityConfig
+from storage.sqlite.store import SqliteStore
+from tests.fakes import FakeClock, RecordingMessenger
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(tmp_path / "test.db", "test")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def messenger() -> RecordingMessenger:
+    return RecordingMessenger()
+
+
+@pytest.fixture
+def community() -> CommunityConfig:
+    return CommunityConfig.model_validate(
+        {
+            "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+            "roles": {"admins": ["console:root"], "moderators": ["console:mod"]},
+        }
+    )
+
+
+def make_core(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+) -> Core:
+    services = Services(
+        config=community,
+        clock=clock,
+        transactions=store,
+        members=store.members,
+        choices=store.choices,
+        jobs=store.jobs,
+        inbox=store.inbox,
+    )
+    return build_core(services, messenger)
+
+
+@pytest.fixture
+def core(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+) -> Core:
+    return make_core(store, clock, messenger, community)
+
+
+async def say(core: Core, who: str, text: str, message_id: str | None = None) -> Reply:
+    """`who` (an identity like console:alice) writes `text` to the bot; the single reply."""
+    identity = Identity.parse(who)
+    replies = await core.handle_direct(
+        IncomingMessage(identity, text, message_id=message_id, display_name=identity.user_id)
+    )
+    assert len(replies) == 1, replies
+    return replies[0]

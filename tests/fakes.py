@@ -1,0 +1,38 @@
+"""Test doubles for the core's ports that are not storage (storage is always a real SQLite file)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from handlers.models import Outgoing
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    def __init__(self, start: datetime = START) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def set(self, moment: datetime) -> None:
+        assert moment >= self.current, "time never runs backwards"
+        self.current = moment
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+class RecordingMessenger:
+    def __init__(self) -> None:
+        self.sent: list[Outgoing] = []
+
+    async def deliver(self, message: Outgoing) -> None:
+        self.sent.append(message)
+
+    def texts_to(self, who: str) -> list[str]:
+        return [m.reply.text for m in self.sent if m.to is not None and str(m.to) == who]
+
+    def posts_in(self, channel: str) -> list[str]:
+        return [m.reply.text for m in self.sent if m.channel == channel]

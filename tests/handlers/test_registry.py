@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handlers.core import Core
+from handlers.errors import UsageError
+from handlers.models import Identity, IncomingMessage, Reply, Role
+from handlers.registry import Arg, ArgKind, Command, MemberRef, Registry
+
+
+async def noop(ctx, **kwargs) -> Reply:
+    return Reply("ok")
+
+
+def registry_with(*commands: Command) -> Registry:
+    registry = Registry()
+    for command in commands:
+        registry.add(command)
+    return registry
+
+
+def test_longest_command_name_wins_and_keywords_ignore_case() -> None:
+    registry = registry_with(
+        Command("SHOP", "list", noop),
+        Command("SHOP ADD", "add", noop, (Arg("item", ArgKind.WORD, "item"),)),
+    )
+    parsed = registry.parse("shop add mug")
+    assert parsed is not None and parsed.command.name == "SHOP ADD" and parsed.values == {"item": "mug"}
+    parsed = registry.parse("Shop")
+    assert parsed is not None and parsed.command.name == "SHOP"
+
+
+def test_usage_is_generated_from_the_declaration() -> None:
+    command = Command(
+        "AWARD",
+        "award points",
+        noop,
+        (
+            Arg("who", ArgKind.MEMBER, "who"),
+            Arg("points", ArgKind.INTEGER, "how many"),
+            Arg("scope", ArgKind.CHOICE, "when", required=False, choices=("all", "month")),
+            Arg("reason", ArgKind.TEXT, "why", required=False),
+        ),
+    )
+    assert command.usage() == "AWARD @name <points> [all|month] [reason]"
+
+
+def test_typed_arguments() -> None:
+    registry = registry_with(
+        Command(
+            "T",
+            "t",
+            noop,
+            (
+                Arg("n", ArgKind.INTEGER, "n"),
+                Arg("who", ArgKind.MEMBER, "w"),
+                Arg("c", ArgKind.CHOICE, "c", choices=("Month",)),
+                Arg("rest", ArgKind.TEXT, "r"),
+            ),
+        )
+    )
+    parsed = registry.parse("t -3 @bob month thanks  for all")
+    assert parsed is not None
+    assert parsed.values == {"n": -3, "who": MemberRef("@bob"), "c": "Month", "rest": "thanks for all"}
+    with pytest.raises(UsageError, match="c must be one of Month"):
+        registry.parse("t 1 @bob year x")
+    with pytest.raises(UsageError, match="name a member as @name"):
+        registry.parse("t 1 bob month x")
+    with pytest.raises(UsageError, match="n must be a whole number"):
+        registry.parse("t 1e9 @bob month x")
+
+
+def test_declaration_mistakes_are_caught_at_start() -> None:
+    registry = registry_with(Command("A", "a", noop))
+    with pytest.raises(ValueError, match="declared twice"):
+        registry.add(Command("A", "again", noop))
+    with pytest.raises(ValueError, match="last one"):
+        registry.add(Command("B", "b", noop, (Arg("t", ArgKind.TEXT, "t"), Arg("w", ArgKind.WORD, "w"))))
+    with pytest.raises(ValueError, match="upper-case"):
+        registry.add(Command("lower", "b", noop))
+    with pytest.raises(ValueError, match="optional"):
+        registry.add(
+            Command(
+                "C", "c", noop, (Arg("a", ArgKind.WORD, "a", required=False), Arg("b", ArgKind.WORD, "b"))
+            )
+        )
+
+
+def test_help_only_shows_commands_for_the_role() -> None:
+    registry = registry_with(
+        Command("HELP", "h", noop, permission=Role.EVERYONE),
+        Command("POINTS", "p", noop),
+        Command("AWARD", "a", noop, permission=Role.MODERATOR),
+    )
+    assert [c.name for c in registry.available_to(Role.EVERYONE)] == ["HELP"]
+    assert [c.name for c in registry.available_to(Role.MODERATOR)] == ["AWARD", "HELP", "POINTS"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.lists(
+            st.sampled_from(["JOIN", "HELP", "WHOAMI", "@bob", "1", "-5", "x" * 50, "＠", "\u202e", "\x00"]),
+            max_size=6,
+        ).map(" ".join),
+    )
+)
+async def test_any_line_gets_a_reply_never_an_exception(core: Core, text: str) -> None:
+    replies = await core.handle_direct(IncomingMessage(Identity.parse("console:fuzz"), text))
+    assert len(replies) == 1
+    assert replies[0].text.strip()
+    assert "went wrong" not in replies[0].text

@@ -1,0 +1,72 @@
+"""Lint, format, Dockerfile and the promise that CI runs the README's test command."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from tests.conftest import ROOT
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: it is a test dependency (pip install -e '.[test]')")
+    return found
+
+
+def test_ruff_lint_is_clean() -> None:
+    result = subprocess.run([tool("ruff"), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout
+
+
+def test_ruff_format_is_clean() -> None:
+    result = subprocess.run(
+        [tool("ruff"), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+
+
+def test_dockerfile_passes_hadolint() -> None:
+    result = subprocess.run([tool("hadolint"), "Dockerfile"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```(?:sh|bash)\n(.+?)\n```", text, re.DOTALL)
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = readme_commands()
+    assert len(commands) >= 2
+    test_command = commands[1]
+    assert "pytest" in test_command
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci.splitlines()
+
+
+def test_example_config_documents_every_section() -> None:
+    from handlers.settings import CommunityConfig
+
+    example = (ROOT / "community.example.toml").read_text(encoding="utf-8")
+    missing = []
+
+    def walk(model: type[BaseModel], path: str) -> None:
+        for key, info in model.model_fields.items():
+            inner = info.annotation
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                if f"[{path}{key}]" not in example:
+                    missing.append(f"[{path}{key}]")
+                walk(inner, f"{path}{key}.")
+            elif not re.search(rf"^#?\s*{key}\s*=", example, re.MULTILINE):
+                missing.append(path + key)
+
+    walk(CommunityConfig, "")
+    assert not missing
