@@ -11,11 +11,10 @@ from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
+from config.community import CommunityFile
 from config.settings import Settings
 from handlers.core import Core
 from handlers.features import build_core
-from handlers.services import Services
-from handlers.settings import CommunityConfig
 from scheduler.service import SchedulerService
 from storage.sqlite.store import SqliteStore
 
@@ -28,7 +27,7 @@ class Application:
     def __init__(
         self,
         settings: Settings,
-        community: CommunityConfig,
+        community: CommunityFile,
         *,
         console: bool = False,
         web: bool = True,
@@ -64,16 +63,7 @@ class Application:
             clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
         else:
             clock = SystemClock()
-        services = Services(
-            config=self.community,
-            clock=clock,
-            transactions=store,
-            members=store.members,
-            choices=store.choices,
-            jobs=store.jobs,
-            inbox=store.inbox,
-        )
-        self.core = core = build_core(services, self.router)
+        self.core = core = build_core(store.services(self.community, clock), self.router)
         self.scheduler = SchedulerService(core)
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)

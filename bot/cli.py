@@ -16,10 +16,9 @@ from pathlib import Path
 from bot import logs
 from bot.app import Application
 from bot.console.source import script_lines, stdin_lines
-from config.community import load_community
+from config.community import CommunityFile, load_community
 from config.problems import ConfigError
 from config.settings import Settings, load_settings
-from handlers.settings import CommunityConfig
 from storage.sqlite.database import Database
 from storage.sqlite.export import EXPORTS, export_table
 from storage.sqlite.migrations import applied_versions, migrate
@@ -107,9 +106,7 @@ def _print_problems(error: ConfigError) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-async def serve(
-    args: argparse.Namespace, settings: Settings, community: CommunityConfig, console: bool
-) -> int:
+async def serve(args: argparse.Namespace, settings: Settings, community: CommunityFile, console: bool) -> int:
     app = Application(settings, community, console=console, web=args.command == "run")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -139,7 +136,7 @@ def _console_source(args: argparse.Namespace) -> AsyncIterator[str]:
     return stdin_lines(sys.stdin)
 
 
-async def run_migrate(settings: Settings, community: CommunityConfig) -> int:
+async def run_migrate(settings: Settings, community: CommunityFile) -> int:
     db = await Database.open(settings.database_path)
     try:
         applied = await migrate(db)
@@ -153,7 +150,7 @@ async def run_migrate(settings: Settings, community: CommunityConfig) -> int:
     return 0
 
 
-async def run_export(settings: Settings, community: CommunityConfig, table: str, fmt: str) -> int:
+async def run_export(settings: Settings, community: CommunityFile, table: str, fmt: str) -> int:
     db = await Database.open(settings.database_path)
     try:
         await migrate(db)

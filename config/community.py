@@ -14,10 +14,17 @@ from handlers.settings import CommunityConfig
 log = logging.getLogger(__name__)
 
 
-def load_community(path: Path) -> tuple[CommunityConfig, bool]:
+class CommunityFile(CommunityConfig):
+    """The core's configuration plus the platform adapters' own sections of the same file.
+
+    The core is handed this object as its CommunityConfig and never sees the platform sections.
+    """
+
+
+def load_community(path: Path) -> tuple[CommunityFile, bool]:
     """The community configuration and whether it came from the file (False: built-in defaults)."""
     if not path.exists():
-        return CommunityConfig(), False
+        return CommunityFile(), False
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -25,6 +32,6 @@ def load_community(path: Path) -> tuple[CommunityConfig, bool]:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
     try:
-        return CommunityConfig.model_validate(data), True
+        return CommunityFile.model_validate(data), True
     except ValidationError as error:
         raise ConfigError(str(path), describe(error)) from None

@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from handlers.errors import NotFound, PermissionDenied
-from handlers.models import Identity, IncomingMessage, Member, MemberStatus, Outgoing, Reply, Role
+from handlers.models import (
+    Identity,
+    IncomingMessage,
+    Member,
+    MemberStatus,
+    Outgoing,
+    Reply,
+    Role,
+    RoleUpdate,
+)
 from handlers.registry import MemberRef
 from handlers.services import Services
 from handlers.settings import CommunityConfig
@@ -20,7 +29,7 @@ class Context:
     member: Member | None = None
     role: Role = Role.EVERYONE
     message: IncomingMessage | None = None
-    outbox: list[Outgoing] = field(default_factory=list)
+    outbox: list[Outgoing | RoleUpdate] = field(default_factory=list)
 
     @property
     def config(self) -> CommunityConfig:
@@ -68,3 +77,8 @@ class Context:
 
     def post(self, channel: str, reply: Reply, kind: str = "announcement") -> None:
         self.outbox.append(Outgoing(reply, channel=channel, kind=kind))
+
+    async def update_role(self, member: Member, role: str, grant: bool, reason: str) -> None:
+        """Queue a platform role change on each of the member's identities (where roles exist)."""
+        for identity in await self.services.members.identities(member.id):
+            self.outbox.append(RoleUpdate(identity, role, grant, reason))

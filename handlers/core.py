@@ -21,9 +21,10 @@ from handlers.models import (
     Outgoing,
     Reply,
     Role,
+    RoleUpdate,
 )
 from handlers.ports import Job, Messenger
-from handlers.registry import ArgKind, Command, MemberRef, Registry
+from handlers.registry import ArgKind, Command, MemberRef, Registry, convert_values
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,19 @@ class Core:
                 Reply(f"That message is too long (at most {MAX_MESSAGE_LENGTH:,} characters).", private=True)
             ]
         return await self._guarded(message, self._direct, message, text)
+
+    async def invoke(
+        self, message: IncomingMessage, command_name: str, values: dict[str, Any]
+    ) -> list[Reply]:
+        """Run a command whose arguments a platform already typed (a Discord slash command).
+
+        Values are checked as if they had been typed (same conversions and limits); member arguments may be
+        given as identities. Permission is checked on every call, exactly as for text.
+        """
+        command = self.registry.get(command_name)
+        if command is None:
+            return [Reply(f"Unknown command {command_name}. Send HELP for the list.", private=True)]
+        return await self._guarded(message, self._invoke, command, values)
 
     async def handle_chat(self, message: IncomingMessage) -> list[Reply]:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
@@ -136,7 +150,8 @@ class Core:
         configured = self.services.config.roles.role_of(ctx.actor)
         active = member is not None and member.status is not MemberStatus.LEFT
         ctx.member = member
-        ctx.role = configured if configured > Role.MEMBER else (Role.MEMBER if active else Role.EVERYONE)
+        granted = max(configured, ctx.message.platform_role if ctx.message else Role.EVERYONE)
+        ctx.role = granted if granted > Role.MEMBER else (Role.MEMBER if active else Role.EVERYONE)
 
     async def _direct(self, ctx: Context, message: IncomingMessage, text: str) -> list[Reply]:
         if ctx.member is not None:
@@ -145,9 +160,22 @@ class Core:
         parsed = self.registry.parse(text)
         if parsed is None:
             return [self._unknown(text, ctx.role)]
-        command = parsed.command
+        return await self._run(ctx, parsed.command, parsed.values)
+
+    async def _invoke(self, ctx: Context, command: Command, given: dict[str, Any]) -> list[Reply]:
+        if ctx.member is not None:
+            await self.services.members.touch(ctx.actor, ctx.now)  # type: ignore[arg-type]
+        tokens = {}
+        for arg in command.args:
+            value = given.get(arg.name)
+            if value is None or value == "":
+                continue
+            tokens[arg.name] = str(value)
+        return await self._run(ctx, command, convert_values(command, tokens))
+
+    async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
         self._check_permission(command, ctx.role)
-        values = dict(parsed.values)
+        values = dict(values)
         for arg in command.args:
             if arg.kind is ArgKind.MEMBER and isinstance(values.get(arg.name), MemberRef):
                 values[arg.name] = await ctx.resolve(values[arg.name])
@@ -242,9 +270,14 @@ class Core:
             return
         await self._deliver(ctx.outbox)
 
-    async def _deliver(self, outbox: list[Outgoing]) -> None:
-        for message in outbox:
+    async def _deliver(self, outbox: list[Outgoing | RoleUpdate]) -> None:
+        for item in outbox:
             try:
-                await self.messenger.deliver(message)
+                if isinstance(item, RoleUpdate):
+                    update_role = getattr(self.messenger, "update_role", None)
+                    if update_role is not None:
+                        await update_role(item)
+                else:
+                    await self.messenger.deliver(item)
             except Exception:
-                log.exception("could not deliver a %s message", message.kind)
+                log.exception("could not deliver %s", type(item).__name__)

@@ -92,6 +92,12 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
 class IncomingMessage:
     """Something a person wrote, as every adapter hands it to the core.
 
@@ -106,6 +112,9 @@ class IncomingMessage:
     display_name: str | None = None
     mentions: dict[str, Identity] = field(default_factory=dict)
     """Platform mentions the adapter resolved, keyed by the token that stands in `text`."""
+    attachments: tuple[Attachment, ...] = ()
+    platform_role: Role = Role.EVERYONE
+    """What the platform itself grants (e.g. a configured Discord moderator role), checked per call."""
 
 
 @dataclass(frozen=True)
@@ -117,3 +126,13 @@ class Outgoing:
     channel: str | None = None
     kind: str = "reply"
     """What the message is (reply, welcome, newsletter, reminder...): WhatsApp picks a template by it."""
+
+
+@dataclass(frozen=True)
+class RoleUpdate:
+    """Grant or remove a platform role (e.g. a level's Discord role); applied by that platform's adapter."""
+
+    to: Identity
+    role: str
+    grant: bool
+    reason: str

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing
+from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing, RoleUpdate
 
 
 class Clock(Protocol):
@@ -21,6 +21,12 @@ class Messenger(Protocol):
     async def deliver(self, message: Outgoing) -> None:
         """Send one message to a person (`message.to`) or a channel (`message.channel`)."""
         ...
+
+
+class RoleManager(Protocol):
+    """Implemented by adapters whose platform has roles (Discord)."""
+
+    async def update_role(self, update: RoleUpdate) -> None: ...
 
 
 class Transactions(Protocol):

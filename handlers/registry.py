@@ -183,6 +183,22 @@ def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
     return values
 
 
+def convert_values(command: Command, given: dict[str, str]) -> dict[str, Any]:
+    """Check values that arrived already split by argument (slash-command options) like typed text."""
+    values: dict[str, Any] = {}
+    for arg in command.args:
+        token = given.get(arg.name)
+        if token is None or not token.strip():
+            if arg.required:
+                raise _usage(command, f"{arg.placeholder()} is missing")
+            values[arg.name] = None
+        elif arg.kind is ArgKind.TEXT:
+            values[arg.name] = " ".join(token.split())
+        else:
+            values[arg.name] = _convert(command, arg, token.strip())
+    return values
+
+
 def _convert(command: Command, arg: Arg, token: str) -> Any:
     if arg.kind is ArgKind.WORD:
         return token

@@ -8,7 +8,6 @@ import pytest
 from handlers.core import Core
 from handlers.features import build_core
 from handlers.models import Identity, IncomingMessage, Reply
-from handlers.services import Services
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock, RecordingMessenger
@@ -46,16 +45,7 @@ def community() -> CommunityConfig:
 def make_core(
     store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> Core:
-    services = Services(
-        config=community,
-        clock=clock,
-        transactions=store,
-        members=store.members,
-        choices=store.choices,
-        jobs=store.jobs,
-        inbox=store.inbox,
-    )
-    return build_core(services, messenger)
+    return build_core(store.services(community, clock), messenger)
 
 
 @pytest.fixture

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from handlers.ports import Clock
+from handlers.services import Services
+from handlers.settings import CommunityConfig
 from storage.sqlite.conversation import SqliteChoices, SqliteInbox
 from storage.sqlite.database import Database
 from storage.sqlite.jobs import SqliteJobs
@@ -45,6 +48,18 @@ class SqliteStore:
 
     def transaction(self):
         return self.db.transaction()
+
+    def services(self, config: CommunityConfig, clock: Clock) -> Services:
+        """The core's services backed by this store."""
+        return Services(
+            config=config,
+            clock=clock,
+            transactions=self,
+            members=self.members,
+            choices=self.choices,
+            jobs=self.jobs,
+            inbox=self.inbox,
+        )
 
     async def ping(self) -> None:
         """Raises when the database cannot answer."""

@@ -85,3 +85,36 @@ def test_migrate_and_export(tmp_path: Path) -> None:
 
     rows = json.loads(communitybot(tmp_path, "export", "members", "--format", "json").stdout)
     assert [r["handle"] for r in rows] == ["alice", "bob"]
+
+
+def test_run_without_credentials_serves_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.bot.cli_helpers import bot_env
+
+    env = bot_env(tmp_path, COMMUNITYBOT_WEB__PORT="0", COMMUNITYBOT_LOG_LEVEL="INFO")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("alice: JOIN\n")
+    process.stdin.flush()
+    first = process.stdout.readline()  # the console answers: the bot is up
+    assert first.startswith("[to alice] Welcome")
+    time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "web server listening" in err
+    assert "database closed" in err
+    members = communitybot(tmp_path, "export", "members").stdout
+    assert ",alice,alice,member," in members  # acknowledged, so committed

@@ -128,3 +128,33 @@ async def test_due_jobs_run_once_in_order_and_failures_retry(
     assert await core.run_due_jobs() == 1
     assert messenger.posts_in("announcements") == ["first", "second", "flaky"]
     assert await core.run_due_jobs() == 0
+
+
+async def test_invoke_checks_typed_values_and_permission_like_text(core: Core) -> None:
+    async def give(ctx: Context, who, amount: int, note: str | None) -> Reply:
+        return Reply(f"{who.handle} {amount} {note}")
+
+    core.registry.add(
+        Command(
+            "GIVE",
+            "give",
+            give,
+            (
+                Arg("who", ArgKind.MEMBER, "who"),
+                Arg("amount", ArgKind.INTEGER, "n", min=1, max=9),
+                Arg("note", ArgKind.TEXT, "t", required=False),
+            ),
+            permission=Role.MODERATOR,
+        )
+    )
+    await say(core, "console:bob", "JOIN")
+    alice = Identity.parse("discord:111111")
+    refused = await core.invoke(IncomingMessage(alice, ""), "GIVE", {"who": "console:bob", "amount": 3})
+    assert refused[0].text == "GIVE is for moderators only."
+    # a platform role (a configured Discord moderator role) grants it, call by call
+    as_mod = IncomingMessage(alice, "", platform_role=Role.MODERATOR)
+    assert (await core.invoke(as_mod, "GIVE", {"who": "console:bob", "amount": 3}))[0].text == "bob 3 None"
+    too_big = await core.invoke(as_mod, "GIVE", {"who": "console:bob", "amount": 30})
+    assert "between 1 and 9" in too_big[0].text
+    missing = await core.invoke(as_mod, "GIVE", {"amount": 3})
+    assert missing[0].text == "@name is missing. Usage: GIVE @name <amount> [note]"
