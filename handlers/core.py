@@ -37,6 +37,7 @@ JOB_MAX_ATTEMPTS = 5
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
 
 ChatListener = Callable[[Context], Awaitable[None]]
+ReactionListener = Callable[[Context, Identity, str], Awaitable[None]]
 JobHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
 
 
@@ -45,6 +46,8 @@ class Hooks:
     """What features plug in besides commands."""
 
     chat: list[ChatListener] = field(default_factory=list)
+    reactions: list[ReactionListener] = field(default_factory=list)
+    """Called with the reactor's context, the reacted message's author and the emoji."""
     joined: list[MemberListener] = field(default_factory=list)
     left: list[MemberListener] = field(default_factory=list)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
@@ -238,6 +241,11 @@ class Core:
             return []
         for listener in self.hooks.chat:
             await listener(ctx)
+        return []
+
+    async def _reaction(self, ctx: Context, author: Identity, emoji: str) -> list[Reply]:
+        for listener in self.hooks.reactions:
+            await listener(ctx, author, emoji)
         return []
 
     async def _joined(self, ctx: Context, event: IncomingMessage) -> list[Reply]:

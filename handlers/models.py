@@ -115,6 +115,8 @@ class IncomingMessage:
     attachments: tuple[Attachment, ...] = ()
     platform_role: Role = Role.EVERYONE
     """What the platform itself grants (e.g. a configured Discord moderator role), checked per call."""
+    invite_code: str | None = None
+    """On a join event: the invite or referral code the platform saw used (Discord invite diffing)."""
 
 
 @dataclass(frozen=True)
