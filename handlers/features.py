@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from handlers import help, members
+from handlers import consent, help, linking, members
 from handlers.core import Core
 from handlers.ports import Messenger
 from handlers.services import Services
 
-FEATURES = (members, help)
+FEATURES = (members, help, consent, linking)
 
 
 def build_core(services: Services, messenger: Messenger) -> Core:

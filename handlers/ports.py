@@ -45,6 +45,9 @@ class MemberRepository(Protocol):
     ) -> Member: ...
     async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> Member: ...
     async def count_by_status(self) -> dict[MemberStatus, int]: ...
+    async def directory(self) -> list[tuple[Identity, Member]]:
+        """Every identity with its member (caches are warmed from it)."""
+        ...
 
 
 class ChoiceRepository(Protocol):
@@ -84,3 +87,54 @@ class InboxRepository(Protocol):
     """Platform message ids already handled: a replayed delivery has no second effect."""
 
     async def first_time(self, identity: Identity, message_id: str, now: datetime) -> bool: ...
+
+
+@dataclass(frozen=True)
+class ConsentRecord:
+    opted_in: bool
+    source: str
+    wording: str | None
+    at: datetime
+
+
+class ConsentRepository(Protocol):
+    """Consent to proactive messages, per identity; append-only, the latest record counts."""
+
+    async def record(
+        self, identity: Identity, opted_in: bool, source: str, wording: str | None, now: datetime
+    ) -> None: ...
+    async def latest(self, identity: Identity) -> ConsentRecord | None: ...
+
+
+@dataclass(frozen=True)
+class LinkCode:
+    code: str
+    member_id: int
+    created_by: Identity
+    expires_at: datetime
+    used_at: datetime | None
+
+
+class LinkRepository(Protocol):
+    """One-time codes that join two identities into one member."""
+
+    async def create(
+        self, code: str, member_id: int, by: Identity, now: datetime, expires_at: datetime
+    ) -> None:
+        """Store a new code; the member's earlier unused codes stop working."""
+        ...
+
+    async def find(self, code: str) -> LinkCode | None: ...
+    async def use(self, code: str, by: Identity, now: datetime) -> bool:
+        """Mark the code used; False when it was already used (a race)."""
+        ...
+
+    async def record_failure(self, identity: Identity, now: datetime) -> None: ...
+    async def failures_since(self, identity: Identity, since: datetime) -> int: ...
+    async def attach(self, identity: Identity, member_id: int, now: datetime) -> None:
+        """Give an identity that belongs to no member to `member_id`."""
+        ...
+
+    async def merge(self, source_id: int, target_id: int, now: datetime) -> None:
+        """Move everything of member `source_id` to `target_id`; the source is left, merged."""
+        ...

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from handlers.ports import (
     ChoiceRepository,
     Clock,
+    ConsentRepository,
     InboxRepository,
     JobRepository,
+    LinkRepository,
     MemberRepository,
     Transactions,
 )
+from handlers.points.ports import PointsRepository, ShopRepository
 from handlers.settings import CommunityConfig
 
 
@@ -24,3 +27,9 @@ class Services:
     choices: ChoiceRepository
     jobs: JobRepository
     inbox: InboxRepository
+    points: PointsRepository
+    shop: ShopRepository
+    consent: ConsentRepository
+    links: LinkRepository
+    consent_wording: str
+    """What members agree to when they opt in (the community file's [whatsapp] consent_wording)."""

@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from handlers.consent import DEFAULT_WORDING
 from handlers.ports import Clock
 from handlers.services import Services
 from handlers.settings import CommunityConfig
+from storage.sqlite.consent import SqliteConsent
 from storage.sqlite.conversation import SqliteChoices, SqliteInbox
 from storage.sqlite.database import Database
 from storage.sqlite.jobs import SqliteJobs
+from storage.sqlite.linking import SqliteLinks
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.migrations import migrate
+from storage.sqlite.points import SqlitePoints
+from storage.sqlite.shop import SqliteShop
+from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
 from storage.sqlite.state import SqliteClockState, ensure_community
 
 
@@ -26,6 +32,12 @@ class SqliteStore:
     inbox: SqliteInbox
     jobs: SqliteJobs
     clock_state: SqliteClockState
+    consent: SqliteConsent
+    links: SqliteLinks
+    outbox: SqliteOutbox
+    windows: SqliteWindows
+    points: SqlitePoints
+    shop: SqliteShop
 
     @classmethod
     async def open(cls, path: Path, community_slug: str) -> SqliteStore:
@@ -44,12 +56,20 @@ class SqliteStore:
             inbox=SqliteInbox(db, community_id),
             jobs=SqliteJobs(db, community_id),
             clock_state=SqliteClockState(db, community_id),
+            consent=SqliteConsent(db, community_id),
+            links=SqliteLinks(db, community_id),
+            outbox=SqliteOutbox(db, community_id),
+            windows=SqliteWindows(db, community_id),
+            points=SqlitePoints(db, community_id),
+            shop=SqliteShop(db, community_id),
         )
 
     def transaction(self):
         return self.db.transaction()
 
-    def services(self, config: CommunityConfig, clock: Clock) -> Services:
+    def services(
+        self, config: CommunityConfig, clock: Clock, consent_wording: str = DEFAULT_WORDING
+    ) -> Services:
         """The core's services backed by this store."""
         return Services(
             config=config,
@@ -59,6 +79,11 @@ class SqliteStore:
             choices=self.choices,
             jobs=self.jobs,
             inbox=self.inbox,
+            points=self.points,
+            shop=self.shop,
+            consent=self.consent,
+            links=self.links,
+            consent_wording=consent_wording,
         )
 
     async def ping(self) -> None:
@@ -66,4 +91,5 @@ class SqliteStore:
         await self.db.fetch_one("SELECT 1")
 
     async def close(self) -> None:
+        await self.points.close()  # commit queued ledger entries first
         await self.db.close()

@@ -1,0 +1,35 @@
+"""Consent to proactive messages: an append-only log per identity, the latest row is the state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.models import Identity
+from handlers.ports import ConsentRecord
+from storage.sqlite.database import Database
+from storage.sqlite.times import from_db, to_db
+
+
+class SqliteConsent:
+    def __init__(self, db: Database, community_id: int) -> None:
+        self.db = db
+        self.community_id = community_id
+
+    async def record(
+        self, identity: Identity, opted_in: bool, source: str, wording: str | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            "INSERT INTO consent_events (community_id, identity, opted_in, source, wording, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (self.community_id, str(identity), int(opted_in), source, wording, to_db(now)),
+        )
+
+    async def latest(self, identity: Identity) -> ConsentRecord | None:
+        row = await self.db.fetch_one(
+            "SELECT opted_in, source, wording, at FROM consent_events"
+            " WHERE community_id = ? AND identity = ? ORDER BY id DESC LIMIT 1",
+            (self.community_id, str(identity)),
+        )
+        if row is None:
+            return None
+        return ConsentRecord(bool(row["opted_in"]), row["source"], row["wording"], from_db(row["at"]))

@@ -1,0 +1,37 @@
+"""Merging one member into another (LINK): every feature appends the SQL steps for its own tables.
+
+Each step is one statement run with the named parameters :community, :source (the member that
+disappears), :target (the member that carries on) and :now (UTC text). All steps run in one
+transaction, in list order, so a merge happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.sqlite.database import Database
+from storage.sqlite.times import to_db
+
+MERGE_STEPS: list[str] = [
+    # The target keeps the earliest join date and becomes a full member if either was one.
+    "UPDATE members SET"
+    " joined_at = min(joined_at, (SELECT joined_at FROM members WHERE id = :source)),"
+    " status = CASE WHEN (SELECT status FROM members WHERE id = :source) = 'member'"
+    "   THEN 'member' ELSE status END"
+    " WHERE community_id = :community AND id = :target",
+    "UPDATE identities SET member_id = :target WHERE community_id = :community AND member_id = :source",
+    # Codes the source asked for die with it; used ones stay as the audit trail.
+    "DELETE FROM link_codes WHERE community_id = :community AND member_id = :source AND used_at IS NULL",
+    "UPDATE link_codes SET member_id = :target WHERE community_id = :community AND member_id = :source",
+    "UPDATE members SET status = 'left', left_at = :now, merged_into = :target"
+    " WHERE community_id = :community AND id = :source",
+]
+
+
+async def merge_members(db: Database, community_id: int, source: int, target: int, now: datetime) -> None:
+    if source == target:
+        raise ValueError("a member cannot be merged into itself")
+    params = {"community": community_id, "source": source, "target": target, "now": to_db(now)}
+    async with db.transaction():
+        for step in MERGE_STEPS:
+            await db.execute(step, params)
