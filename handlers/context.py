@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +31,10 @@ class Context:
     role: Role = Role.EVERYONE
     message: IncomingMessage | None = None
     outbox: list[Outgoing | RoleUpdate] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    """Run once the transaction has committed (e.g. to update in-memory caches)."""
+    on_rollback: list[Callable[[], None]] = field(default_factory=list)
+    """Run when the transaction is rolled back (e.g. to release an in-memory reservation)."""
 
     @property
     def config(self) -> CommunityConfig:

@@ -36,7 +36,9 @@ JOB_RETRY_AFTER = timedelta(minutes=5)
 JOB_MAX_ATTEMPTS = 5
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
 
-ChatListener = Callable[[Context], Awaitable[None]]
+ChatListener = Callable[[IncomingMessage], Awaitable[list[Reply]]]
+"""Chat is the hot path: a listener gets no transaction and makes its own writes durable."""
+StartupHook = Callable[[], Awaitable[None]]
 ReactionListener = Callable[[Context, Identity, str], Awaitable[None]]
 JobHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
 
@@ -51,6 +53,7 @@ class Hooks:
     joined: list[MemberListener] = field(default_factory=list)
     left: list[MemberListener] = field(default_factory=list)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
+    startup: list[StartupHook] = field(default_factory=list)
 
 
 class Core:
@@ -59,8 +62,15 @@ class Core:
         self.messenger = messenger
         self.registry = Registry()
         self.hooks = Hooks()
+        self.features: dict[str, Any] = {}
+        """Feature state other features may use (e.g. "points": the PointsEngine)."""
 
     # -- entry points -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Run the features' start-up work (warm caches, sync configured items)."""
+        for hook in self.hooks.startup:
+            await hook()
 
     async def handle_direct(self, message: IncomingMessage) -> list[Reply]:
         """A person wrote to the bot: run the command and return the replies for them."""
@@ -90,7 +100,16 @@ class Core:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
         if not message.text.strip() or not self.hooks.chat:
             return []
-        return await self._guarded(message, self._chat, message)
+        replies: list[Reply] = []
+        try:
+            for listener in self.hooks.chat:
+                replies += await listener(message)
+        except DomainError as error:
+            replies.append(Reply(error.user_message, private=True))
+        except Exception:
+            log.exception("failed to handle chat from %s", message.identity)
+            replies.append(Reply(SORRY, private=True))
+        return replies
 
     async def member_joined(
         self, identity: Identity, display_name: str | None = None, message_id: str | None = None
@@ -132,11 +151,14 @@ class Core:
                 replies = await step(ctx, *args)
                 await self._remember_choices(ctx, replies)
         except DomainError as error:
+            _run_all(ctx.on_rollback)
             return [Reply(error.user_message, private=True)]
         except Exception:
+            _run_all(ctx.on_rollback)
             log.exception("failed to handle a message from %s", message.identity)
             return [Reply(SORRY, private=True)]
-        await self._deliver(ctx.outbox)
+        _run_all(ctx.after_commit)
+        await self.deliver(ctx.outbox)
         return replies
 
     def _context(self, message: IncomingMessage | None) -> Context:
@@ -236,13 +258,6 @@ class Core:
         else:
             await self.services.choices.clear(ctx.actor)
 
-    async def _chat(self, ctx: Context, message: IncomingMessage) -> list[Reply]:
-        if ctx.member is None or ctx.member.status is not MemberStatus.MEMBER:
-            return []
-        for listener in self.hooks.chat:
-            await listener(ctx)
-        return []
-
     async def _reaction(self, ctx: Context, author: Identity, emoji: str) -> list[Reply]:
         for listener in self.hooks.reactions:
             await listener(ctx, author, emoji)
@@ -266,6 +281,7 @@ class Core:
                 await handler(ctx, job.payload)
                 await self.services.jobs.finish(job.id, ctx.now)
         except Exception as error:
+            _run_all(ctx.on_rollback)
             log.exception("job %s (%s) failed", job.id, job.kind)
             retry = job.attempts + 1 < JOB_MAX_ATTEMPTS and handler is not None
             async with self.services.transactions.transaction():
@@ -276,9 +292,11 @@ class Core:
                     ctx.now,
                 )
             return
-        await self._deliver(ctx.outbox)
+        _run_all(ctx.after_commit)
+        await self.deliver(ctx.outbox)
 
-    async def _deliver(self, outbox: list[Outgoing | RoleUpdate]) -> None:
+    async def deliver(self, outbox: list[Outgoing | RoleUpdate]) -> None:
+        """Send what a committed change queued; a failed send is logged, never raised."""
         for item in outbox:
             try:
                 if isinstance(item, RoleUpdate):
@@ -289,3 +307,11 @@ class Core:
                     await self.messenger.deliver(item)
             except Exception:
                 log.exception("could not deliver %s", type(item).__name__)
+
+
+def _run_all(callbacks: list[Callable[[], None]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("a commit/rollback callback failed")

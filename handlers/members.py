@@ -16,12 +16,15 @@ if TYPE_CHECKING:
 MemberListener = Callable[[Context, Member], Awaitable[None]]
 
 HANDLE_MAX = 24
+RESERVED_HANDLES = frozenset({"bot", "everyone", "here"})
 
 
 def handle_base(display_name: str) -> str:
     """A readable, mention-safe handle from a display name: `Ana María` -> `ana_maria`."""
     ascii_name = unicodedata.normalize("NFKD", display_name).encode("ascii", "ignore").decode()
     handle = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:HANDLE_MAX].strip("_")
+    if handle in RESERVED_HANDLES:  # @bot, @everyone and @here must never name a member
+        handle += "_member"
     return handle or "member"
 
 

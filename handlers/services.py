@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.points.ports import PointsRepository, ShopRepository
 from handlers.ports import (
     ChoiceRepository,
     Clock,
@@ -14,7 +15,6 @@ from handlers.ports import (
     MemberRepository,
     Transactions,
 )
-from handlers.points.ports import PointsRepository, ShopRepository
 from handlers.settings import CommunityConfig
 
 

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from handlers.models import Identity, Role
-
-
-class Section(BaseModel):
-    """Every TOML section: unknown keys are errors, so a typo is never silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from handlers.points.rules import LevelsConfig, PointsRules, ShopConfig
+from handlers.section import Section
 
 
 class CommunityInfo(Section):
@@ -71,6 +67,8 @@ class ChannelsConfig(Section):
 
     announcements: str = Field(default="announcements", pattern=r"^[a-z0-9_-]{1,40}$")
     welcome: str = Field(default="welcome", pattern=r"^[a-z0-9_-]{1,40}$")
+    moderators: str = Field(default="moderators", pattern=r"^[a-z0-9_-]{1,40}$")
+    """Where moderators are told about work for them (shop redemptions to fulfil...)."""
 
 
 class CommunityConfig(Section):
@@ -79,3 +77,6 @@ class CommunityConfig(Section):
     community: CommunityInfo = Field(default_factory=CommunityInfo)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
+    points: PointsRules = Field(default_factory=PointsRules)
+    levels: LevelsConfig = Field(default_factory=LevelsConfig)
+    shop: ShopConfig = Field(default_factory=ShopConfig)

@@ -91,7 +91,8 @@ class ConsoleAdapter:
                     identity, text, channel=channel, display_name=name, message_id=uuid.uuid4().hex
                 )
                 for reply in await self.core.handle_chat(message):
-                    self.printer.write(f"#{channel}", render(reply))
+                    # Private answers to chat (kudos left, refusals) go to the writer only.
+                    self.printer.write(f"to {name}" if reply.private else f"#{channel}", render(reply))
             case lines.Join(name):
                 for reply in await self.core.member_joined(Identity(PLATFORM, name), display_name=name):
                     self.printer.write(f"to {name}", render(reply))

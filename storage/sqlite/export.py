@@ -12,6 +12,21 @@ EXPORTS: dict[str, str] = {
         "   (SELECT identity FROM identities i WHERE i.member_id = m.id ORDER BY identity)) AS identities"
         " FROM members m WHERE m.community_id = ? ORDER BY m.id"
     ),
+    "ledger": (
+        "SELECT l.id, l.member_id, m.handle, l.delta, l.kind, l.reason, l.actor_id, a.handle AS actor_handle,"
+        " l.source, l.created_at, l.month, l.reverses FROM ledger l JOIN members m ON m.id = l.member_id"
+        " LEFT JOIN members a ON a.id = l.actor_id WHERE l.community_id = ? ORDER BY l.id"
+    ),
+    "balances": (
+        "SELECT b.member_id, m.handle, b.balance, b.earned, b.listed FROM balances b"
+        " JOIN members m ON m.id = b.member_id WHERE b.community_id = ? ORDER BY b.member_id"
+    ),
+    "redemptions": (
+        "SELECT r.id, i.key AS item, m.handle, r.cost, r.state, r.ledger_id, c.code, r.created_at,"
+        " r.fulfilled_at FROM redemptions r JOIN shop_items i ON i.id = r.item_id"
+        " JOIN members m ON m.id = r.member_id LEFT JOIN shop_codes c ON c.redemption_id = r.id"
+        " WHERE r.community_id = ? ORDER BY r.id"
+    ),
 }
 
 

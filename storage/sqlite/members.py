@@ -117,3 +117,16 @@ class SqliteMembers:
         counts = dict.fromkeys(MemberStatus, 0)
         counts.update({MemberStatus(row["status"]): row["n"] for row in rows})
         return counts
+
+    async def directory(self) -> list[tuple[Identity, Member]]:
+        rows = await self.db.fetch_all(
+            f"SELECT i.identity, {_COLUMNS} FROM identities i JOIN members m ON m.id = i.member_id"
+            " WHERE i.community_id = ?",
+            (self.community_id,),
+        )
+        found = []
+        for row in rows:
+            member = _member(row)
+            assert member is not None
+            found.append((Identity.parse(row["identity"]), member))
+        return found

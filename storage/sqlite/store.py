@@ -17,9 +17,9 @@ from storage.sqlite.jobs import SqliteJobs
 from storage.sqlite.linking import SqliteLinks
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.migrations import migrate
+from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
 from storage.sqlite.points import SqlitePoints
 from storage.sqlite.shop import SqliteShop
-from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
 from storage.sqlite.state import SqliteClockState, ensure_community
 
 

@@ -1,0 +1,1 @@
+"""Points ("community credits"): ledger, activity, kudos, awards, levels, leaderboards and the shop."""

@@ -1,0 +1,37 @@
+"""Days and months in the community's time zone (budgets reset at local midnight)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def month_key(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m")
+
+
+def month_title(key: str) -> str:
+    return datetime.strptime(key, "%Y-%m").strftime("%B %Y")
+
+
+def start_of_day(moment: datetime, tz: ZoneInfo) -> datetime:
+    """Local midnight of `moment`'s day, in UTC (correct across daylight-saving changes)."""
+    local = datetime.combine(local_day(moment, tz), time(0), tzinfo=tz)
+    return local.astimezone(UTC)
+
+
+def next_midnight(moment: datetime, tz: ZoneInfo) -> datetime:
+    tomorrow = local_day(moment, tz) + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def until(moment: datetime, later: datetime) -> str:
+    """`3 h`, `45 min`: a short human duration."""
+    seconds = max(0, int((later - moment).total_seconds()))
+    if seconds >= 3600:
+        return f"{round(seconds / 3600)} h"
+    return f"{max(1, round(seconds / 60))} min"

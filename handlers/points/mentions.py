@@ -1,0 +1,50 @@
+"""Kudos written in chat: `@name++` anywhere, and `thanks @name [reason]`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TARGET = r"(?:<@!?\d{5,25}>|@[\w.\-]{1,64})"
+_PLUS_PLUS = re.compile(rf"(?<![\w@])({_TARGET})\s?\+\+")
+_THANKS = re.compile(
+    rf"\b(?:thanks|thank\s+you|thx|ty|cheers|kudos)\b[\s,:!]*((?:{_TARGET}(?:\s*(?:,|&|and)?\s*))+)(.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+_TARGETS = re.compile(_TARGET)
+MAX_REASON = 200
+
+
+@dataclass(frozen=True)
+class KudosMention:
+    token: str
+    reason: str
+
+
+def find_kudos(text: str) -> list[KudosMention]:
+    """Every member thanked in `text`, once each, in order, with the rest of the text as the reason."""
+    found: list[KudosMention] = []
+    seen: set[str] = set()
+
+    def add(token: str, reason: str) -> None:
+        key = token.lower()
+        if key not in seen:
+            seen.add(key)
+            found.append(KudosMention(token.rstrip(".,!?:;"), _clean(reason)))
+
+    plus = _PLUS_PLUS.findall(text)
+    if plus:
+        reason = _PLUS_PLUS.sub(" ", text)
+        for token in plus:
+            add(token, reason)
+    thanks = _THANKS.search(text)
+    if thanks:
+        for token in _TARGETS.findall(thanks.group(1)):
+            add(token, thanks.group(2))
+    return found
+
+
+def _clean(reason: str) -> str:
+    reason = " ".join(reason.split()).strip(" ,.:;-!")
+    reason = re.sub(r"^(?:for|4)\s+", "", reason, flags=re.IGNORECASE)
+    return reason[:MAX_REASON]

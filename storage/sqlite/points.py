@@ -1,0 +1,228 @@
+"""The ledger, balances and leaderboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from handlers.points.models import BoardRow, DayState, Kind, LedgerEntry, NewEntry, Standing
+from storage.sqlite.database import Database
+from storage.sqlite.group_commit import GroupCommitWriter
+from storage.sqlite.times import from_db, from_db_optional, to_db
+
+_INSERT = (
+    "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, source,"
+    " created_at, month, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_ENTRY = (
+    "SELECT l.id, l.member_id, l.delta, l.kind, l.reason, l.source, l.created_at, l.actor_id,"
+    " a.handle AS actor_handle, l.reverses,"
+    " (SELECT r.id FROM ledger r WHERE r.reverses = l.id) AS revoked_by"
+    " FROM ledger l LEFT JOIN members a ON a.id = l.actor_id"
+)
+_CHECK_CHUNK = 500
+
+
+def _entry(row: aiosqlite.Row) -> LedgerEntry:
+    return LedgerEntry(
+        id=row["id"],
+        member_id=row["member_id"],
+        delta=row["delta"],
+        kind=Kind(row["kind"]),
+        reason=row["reason"],
+        source=row["source"],
+        created_at=from_db(row["created_at"]),
+        actor_id=row["actor_id"],
+        actor_handle=row["actor_handle"],
+        reverses=row["reverses"],
+        revoked_by=row["revoked_by"],
+    )
+
+
+class SqlitePoints:
+    def __init__(self, db: Database, community_id: int) -> None:
+        self.db = db
+        self.community_id = community_id
+        self.writer: GroupCommitWriter[NewEntry] = GroupCommitWriter(self._flush)
+
+    def _params(self, entry: NewEntry) -> tuple:
+        return (
+            self.community_id, entry.member_id, entry.delta, entry.kind.value, entry.reason,
+            entry.actor_id, entry.source, to_db(entry.created_at), entry.month, entry.reverses,
+        )  # fmt: skip
+
+    async def append(self, entry: NewEntry) -> int | None:
+        async with self.db.connection.execute(_INSERT, self._params(entry)) as cursor:
+            return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    async def append_durable(self, entries: Sequence[NewEntry]) -> list[bool]:
+        return await self.writer.write(entries)
+
+    async def _flush(self, entries: list[NewEntry]) -> list[bool]:
+        """One transaction: find which sources are new, insert those, commit."""
+        async with self.db.transaction():
+            sources = [e.source for e in entries]
+            seen: set[str] = set()
+            for start in range(0, len(sources), _CHECK_CHUNK):
+                chunk = sources[start : start + _CHECK_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = await self.db.fetch_all(
+                    f"SELECT source FROM ledger WHERE community_id = ? AND source IN ({marks})",
+                    (self.community_id, *chunk),
+                )
+                seen.update(row[0] for row in rows)
+            new: list[bool] = []
+            fresh: list[tuple] = []
+            for entry in entries:
+                is_new = entry.source not in seen
+                seen.add(entry.source)  # the same source twice in one batch counts once
+                new.append(is_new)
+                if is_new:
+                    fresh.append(self._params(entry))
+            if fresh:
+                await self.db.connection.executemany(_INSERT, fresh)
+        return new
+
+    async def close(self) -> None:
+        await self.writer.close()
+
+    async def spend(self, entry: NewEntry) -> int | None:
+        # One conditional statement: the balance is checked and debited atomically.
+        sql = (
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, source, created_at,"
+            " month, reverses) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            " WHERE coalesce((SELECT balance FROM balances WHERE community_id = ? AND member_id = ?), 0) >= ?"
+        )
+        params = (*self._params(entry), self.community_id, entry.member_id, -entry.delta)
+        async with self.db.connection.execute(sql, params) as cursor:
+            return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    async def standing(self, member_id: int) -> Standing:
+        return (await self.standings([member_id]))[member_id]
+
+    async def standings(self, member_ids: Sequence[int]) -> dict[int, Standing]:
+        result = {m: Standing(m, 0, 0) for m in member_ids}
+        for start in range(0, len(member_ids), _CHECK_CHUNK):
+            chunk = list(member_ids[start : start + _CHECK_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            rows = await self.db.fetch_all(
+                f"SELECT member_id, balance, earned FROM balances WHERE community_id = ?"
+                f" AND member_id IN ({marks})",
+                (self.community_id, *chunk),
+            )
+            for row in rows:
+                result[row[0]] = Standing(row[0], row[1], row[2])
+        return result
+
+    async def entry(self, entry_id: int) -> LedgerEntry | None:
+        row = await self.db.fetch_one(
+            f"{_ENTRY} WHERE l.community_id = ? AND l.id = ?", (self.community_id, entry_id)
+        )
+        return None if row is None else _entry(row)
+
+    async def history(self, member_id: int, limit: int) -> list[LedgerEntry]:
+        rows = await self.db.fetch_all(
+            f"{_ENTRY} WHERE l.member_id = ? AND l.community_id = ? ORDER BY l.id DESC LIMIT ?",
+            (member_id, self.community_id, limit),
+        )
+        return [_entry(row) for row in rows]
+
+    async def top(self, month: str | None, limit: int) -> list[BoardRow]:
+        if month is None:
+            sql = (
+                "SELECT b.member_id, m.handle, b.earned FROM balances b JOIN members m ON m.id = b.member_id"
+                " WHERE b.community_id = ? AND b.listed = 1 AND b.earned > 0"
+                " ORDER BY b.earned DESC, b.member_id LIMIT ?"
+            )
+            params: tuple = (self.community_id, limit)
+        else:
+            sql = (
+                "SELECT p.member_id, m.handle, p.earned FROM monthly_points p"
+                " JOIN balances b ON b.community_id = p.community_id AND b.member_id = p.member_id"
+                " JOIN members m ON m.id = p.member_id"
+                " WHERE p.community_id = ? AND p.month = ? AND b.listed = 1 AND p.earned > 0"
+                " ORDER BY p.earned DESC, p.member_id LIMIT ?"
+            )
+            params = (self.community_id, month, limit)
+        rows = await self.db.fetch_all(sql, params)
+        return [BoardRow(n, row[0], row[1], row[2]) for n, row in enumerate(rows, 1)]
+
+    async def rank(self, member_id: int, month: str | None) -> BoardRow | None:
+        """The member's place on the board (ties broken by member id, as on the board itself)."""
+        if month is None:
+            mine = await self.db.fetch_one(
+                "SELECT b.earned, m.handle FROM balances b JOIN members m ON m.id = b.member_id"
+                " WHERE b.community_id = ? AND b.member_id = ? AND b.listed = 1 AND b.earned > 0",
+                (self.community_id, member_id),
+            )
+            if mine is None:
+                return None
+            above = await self.db.fetch_one(
+                "SELECT count(*) FROM balances WHERE community_id = ? AND listed = 1"
+                " AND (earned > ? OR (earned = ? AND member_id < ?))",
+                (self.community_id, mine[0], mine[0], member_id),
+            )
+        else:
+            mine = await self.db.fetch_one(
+                "SELECT p.earned, m.handle FROM monthly_points p JOIN members m ON m.id = p.member_id"
+                " JOIN balances b ON b.community_id = p.community_id AND b.member_id = p.member_id"
+                " WHERE p.community_id = ? AND p.month = ? AND p.member_id = ? AND b.listed = 1"
+                " AND p.earned > 0",
+                (self.community_id, month, member_id),
+            )
+            if mine is None:
+                return None
+            above = await self.db.fetch_one(
+                "SELECT count(*) FROM monthly_points p"
+                " JOIN balances b ON b.community_id = p.community_id AND b.member_id = p.member_id"
+                " WHERE p.community_id = ? AND p.month = ? AND b.listed = 1"
+                " AND (p.earned > ? OR (p.earned = ? AND p.member_id < ?))",
+                (self.community_id, month, mine[0], mine[0], member_id),
+            )
+        assert above is not None
+        return BoardRow(above[0] + 1, member_id, mine[1], mine[0])
+
+    async def day_states(self, since: datetime, member_ids: Sequence[int] | None) -> dict[int, DayState]:
+        where, params = "community_id = ? AND created_at >= ?", [self.community_id, to_db(since)]
+        if member_ids is not None:
+            if not member_ids:
+                return {}
+            marks = ",".join("?" * len(member_ids))
+            activity_filter = f" AND member_id IN ({marks})"
+            kudos_filter = f" AND actor_id IN ({marks})"
+        else:
+            activity_filter = kudos_filter = ""
+        ids = list(member_ids or [])
+        activity = await self.db.fetch_all(
+            f"SELECT member_id, sum(delta), max(created_at) FROM ledger WHERE {where}"
+            f" AND kind = 'activity'{activity_filter} GROUP BY member_id",
+            (*params, *ids),
+        )
+        kudos = await self.db.fetch_all(
+            f"SELECT actor_id, count(*) FROM ledger WHERE {where} AND kind = 'kudos'{kudos_filter}"
+            " GROUP BY actor_id",
+            (*params, *ids),
+        )
+        states: dict[int, DayState] = {}
+        for member_id, points, last in activity:
+            states[member_id] = DayState(points, from_db_optional(last), 0)
+        for member_id, given in kudos:
+            state = states.get(member_id, DayState())
+            states[member_id] = DayState(state.activity_points, state.last_activity_at, given)
+        return states
+
+    async def earned_all(self) -> dict[int, int]:
+        rows = await self.db.fetch_all(
+            "SELECT member_id, earned FROM balances WHERE community_id = ? AND earned <> 0",
+            (self.community_id,),
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def set_listed(self, member_id: int, listed: bool) -> None:
+        await self.db.execute(
+            "INSERT INTO balances (community_id, member_id, listed) VALUES (?, ?, ?)"
+            " ON CONFLICT (community_id, member_id) DO UPDATE SET listed = excluded.listed",
+            (self.community_id, member_id, int(listed)),
+        )
