@@ -111,11 +111,27 @@ class Core:
             replies.append(Reply(SORRY, private=True))
         return replies
 
+    async def reaction_added(self, reaction: IncomingMessage, author: Identity, emoji: str) -> list[Reply]:
+        """`reaction.identity` reacted with `emoji` to a message by `author`.
+
+        `reaction.message_id` must identify the reaction (message id, reactor, emoji) so that a replayed
+        event has no second effect.
+        """
+        if not self.hooks.reactions or author == reaction.identity:
+            return []
+        return await self._guarded(reaction, self._reaction, author, emoji)
+
     async def member_joined(
-        self, identity: Identity, display_name: str | None = None, message_id: str | None = None
+        self,
+        identity: Identity,
+        display_name: str | None = None,
+        message_id: str | None = None,
+        invite_code: str | None = None,
     ) -> list[Reply]:
         """The platform says someone joined (Discord member join, console `/join`)."""
-        event = IncomingMessage(identity, "", message_id=message_id, display_name=display_name)
+        event = IncomingMessage(
+            identity, "", message_id=message_id, display_name=display_name, invite_code=invite_code
+        )
         return await self._guarded(event, self._joined, event)
 
     async def member_left(self, identity: Identity, message_id: str | None = None) -> list[Reply]:

@@ -88,9 +88,11 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         private=True,
     )
     async def history(ctx: Context, member: Member | None) -> Reply:
-        asker = ctx.require_member()
+        # Moderators configured by identity may look at anyone's without being members themselves.
+        asker = ctx.member if member is not None and ctx.role >= Role.MODERATOR else ctx.require_member()
         whom = member or asker
-        if whom.id != asker.id and ctx.role < Role.MODERATOR:
+        assert whom is not None
+        if asker is None or (whom.id != asker.id and ctx.role < Role.MODERATOR):
             raise PermissionDenied(
                 "Only moderators can see another member's history. Send HISTORY for yours."
             )
