@@ -49,10 +49,23 @@ def make_core(
 
 
 @pytest.fixture
-def core(
+async def core(
     store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> Core:
-    return make_core(store, clock, messenger, community)
+    built = make_core(store, clock, messenger, community)
+    await built.start()
+    return built
+
+
+async def chat(core: Core, who: str, text: str, channel: str = "general", message_id: str | None = None,
+               **extra: object) -> list[Reply]:
+    """`who` posts `text` in a channel; the replies (private ones are for the writer)."""
+    import uuid
+
+    identity = Identity.parse(who)
+    message = IncomingMessage(identity, text, channel=channel, message_id=message_id or uuid.uuid4().hex,
+                              display_name=identity.user_id, **extra)  # type: ignore[arg-type]
+    return await core.handle_chat(message)
 
 
 async def say(core: Core, who: str, text: str, message_id: str | None = None) -> Reply:

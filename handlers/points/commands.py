@@ -88,14 +88,16 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         private=True,
     )
     async def history(ctx: Context, member: Member | None) -> Reply:
-        # Moderators configured by identity may look at anyone's without being members themselves.
-        asker = ctx.member if member is not None and ctx.role >= Role.MODERATOR else ctx.require_member()
-        whom = member or asker
-        assert whom is not None
-        if asker is None or (whom.id != asker.id and ctx.role < Role.MODERATOR):
-            raise PermissionDenied(
-                "Only moderators can see another member's history. Send HISTORY for yours."
-            )
+        if member is None:
+            whom = ctx.require_member()
+        else:
+            # Moderators configured by identity may look at anyone's without being members themselves.
+            whom = member
+            own = ctx.member is not None and ctx.member.id == member.id
+            if not own and ctx.role < Role.MODERATOR:
+                raise PermissionDenied(
+                    "Only moderators can see another member's history. Send HISTORY for yours."
+                )
         entries = await ctx.services.points.history(whom.id, HISTORY_SIZE)
         if not entries:
             return Reply(f"{whom.mention()} has no points entries yet.")

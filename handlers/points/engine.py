@@ -181,6 +181,7 @@ class PointsEngine:
                     now,
                     month,
                     actor_id=member.id,
+                    actor_identity=str(message.identity),
                 )
             )
             releases.append(_release_kudos(counters))
@@ -295,6 +296,7 @@ class PointsEngine:
             calendar.month_key(ctx.now, self.tz),
             actor_id,
             reverses,
+            str(ctx.actor) if ctx.actor else None,
         )
 
     def _add_earned(self, member_id: int, delta: int) -> None:

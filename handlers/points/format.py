@@ -14,8 +14,9 @@ def signed(delta: int) -> str:
 def entry_line(entry: LedgerEntry, tz: ZoneInfo) -> str:
     when = entry.created_at.astimezone(tz).strftime("%d %b %H:%M")
     by = ""
-    if entry.actor_handle:
-        by = f" from @{entry.actor_handle}" if entry.kind is Kind.KUDOS else f" by @{entry.actor_handle}"
+    actor = f"@{entry.actor_handle}" if entry.actor_handle else entry.actor_identity
+    if actor and entry.actor_id != entry.member_id:
+        by = f" from {actor}" if entry.kind is Kind.KUDOS else f" by {actor}"
     note = f" (revoked by #{entry.revoked_by})" if entry.revoked_by else ""
     if entry.reverses:
         note += f" (corrects #{entry.reverses})"

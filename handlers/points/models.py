@@ -40,6 +40,8 @@ class NewEntry:
     """`YYYY-MM` in the community's time zone (monthly leaderboards)."""
     actor_id: int | None = None
     reverses: int | None = None
+    actor_identity: str | None = None
+    """Who caused it, even when they are not a member (a moderator configured by identity)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class LedgerEntry:
     created_at: datetime
     actor_id: int | None
     actor_handle: str | None
+    actor_identity: str | None
     reverses: int | None
     revoked_by: int | None
 

@@ -13,12 +13,12 @@ from storage.sqlite.group_commit import GroupCommitWriter
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _INSERT = (
-    "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, source,"
-    " created_at, month, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
+    " source, created_at, month, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _ENTRY = (
     "SELECT l.id, l.member_id, l.delta, l.kind, l.reason, l.source, l.created_at, l.actor_id,"
-    " a.handle AS actor_handle, l.reverses,"
+    " a.handle AS actor_handle, l.actor_identity, l.reverses,"
     " (SELECT r.id FROM ledger r WHERE r.reverses = l.id) AS revoked_by"
     " FROM ledger l LEFT JOIN members a ON a.id = l.actor_id"
 )
@@ -36,6 +36,7 @@ def _entry(row: aiosqlite.Row) -> LedgerEntry:
         created_at=from_db(row["created_at"]),
         actor_id=row["actor_id"],
         actor_handle=row["actor_handle"],
+        actor_identity=row["actor_identity"],
         reverses=row["reverses"],
         revoked_by=row["revoked_by"],
     )
@@ -49,8 +50,8 @@ class SqlitePoints:
 
     def _params(self, entry: NewEntry) -> tuple:
         return (
-            self.community_id, entry.member_id, entry.delta, entry.kind.value, entry.reason,
-            entry.actor_id, entry.source, to_db(entry.created_at), entry.month, entry.reverses,
+            self.community_id, entry.member_id, entry.delta, entry.kind.value, entry.reason, entry.actor_id,
+            entry.actor_identity, entry.source, to_db(entry.created_at), entry.month, entry.reverses,
         )  # fmt: skip
 
     async def append(self, entry: NewEntry) -> int | None:
@@ -91,8 +92,8 @@ class SqlitePoints:
     async def spend(self, entry: NewEntry) -> int | None:
         # One conditional statement: the balance is checked and debited atomically.
         sql = (
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, source, created_at,"
-            " month, reverses) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity, source,"
+            " created_at, month, reverses) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             " WHERE coalesce((SELECT balance FROM balances WHERE community_id = ? AND member_id = ?), 0) >= ?"
         )
         params = (*self._params(entry), self.community_id, entry.member_id, -entry.delta)

@@ -9,6 +9,7 @@ CREATE TABLE ledger (
     kind TEXT NOT NULL,
     reason TEXT NOT NULL,
     actor_id INTEGER REFERENCES members (id),
+    actor_identity TEXT,
     source TEXT NOT NULL,
     created_at TEXT NOT NULL,
     month TEXT NOT NULL,
@@ -18,6 +19,7 @@ CREATE TABLE ledger (
 CREATE INDEX ledger_by_member ON ledger (member_id, id);
 CREATE INDEX ledger_by_time ON ledger (community_id, created_at);
 CREATE UNIQUE INDEX ledger_reversal_once ON ledger (reverses) WHERE reverses IS NOT NULL;
+-- "who caused it": actor_id when the actor is a member, actor_identity always (a moderator may not be one).
 
 -- earned: everything but spending. Levels and leaderboards rank by it, so buying a perk never demotes.
 CREATE TABLE balances (
@@ -55,7 +57,7 @@ END;
 
 -- Append-only: corrections are new entries. Only the member columns may change (merging two
 -- identities' members into one re-points their history).
-CREATE TRIGGER ledger_is_append_only BEFORE UPDATE OF id, community_id, delta, kind, reason, source,
+CREATE TRIGGER ledger_is_append_only BEFORE UPDATE OF id, community_id, delta, kind, reason, actor_identity, source,
     created_at, month, reverses ON ledger
 BEGIN
     SELECT RAISE(ABORT, 'the ledger is append-only');
