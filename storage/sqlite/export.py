@@ -14,7 +14,8 @@ EXPORTS: dict[str, str] = {
     ),
     "ledger": (
         "SELECT l.id, l.member_id, m.handle, l.delta, l.kind, l.reason, l.actor_id, a.handle AS actor_handle,"
-        " l.actor_identity, l.source, l.created_at, l.month, l.reverses FROM ledger l JOIN members m ON m.id = l.member_id"
+        " l.actor_identity, l.source, l.created_at, l.month, l.reverses"
+        " FROM ledger l JOIN members m ON m.id = l.member_id"
         " LEFT JOIN members a ON a.id = l.actor_id WHERE l.community_id = ? ORDER BY l.id"
     ),
     "balances": (

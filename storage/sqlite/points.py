@@ -92,8 +92,8 @@ class SqlitePoints:
     async def spend(self, entry: NewEntry) -> int | None:
         # One conditional statement: the balance is checked and debited atomically.
         sql = (
-            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity, source,"
-            " created_at, month, reverses) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
+            " source, created_at, month, reverses) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             " WHERE coalesce((SELECT balance FROM balances WHERE community_id = ? AND member_id = ?), 0) >= ?"
         )
         params = (*self._params(entry), self.community_id, entry.member_id, -entry.delta)
