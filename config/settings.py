@@ -26,11 +26,29 @@ class TwilioSettings(_Group):
     account_sid: str | None = Field(default=None, pattern=r"^AC[0-9a-fA-F]{32}$")
     auth_token: SecretStr | None = None
     whatsapp_from: str | None = Field(default=None, pattern=r"^whatsapp:\+[1-9][0-9]{6,14}$")
-    api_base_url: str = "https://api.twilio.com"
+    api_base_url: str = Field(default="https://api.twilio.com", pattern=r"^https?://[^\s]+$")
+    messages_per_second: float = Field(default=10, gt=0, le=1000)
+    """Outbound rate limit of the sender (Twilio queues, then drops, what goes faster)."""
+    max_send_attempts: int = Field(default=8, ge=1, le=30)
+    """Tries per message on 429/5xx/network errors, with exponential backoff, before it is marked failed."""
 
     @property
     def configured(self) -> bool:
         return self.account_sid is not None or self.auth_token is not None
+
+    def missing(self, public_base_url: str | None) -> list[str]:
+        """What WhatsApp still needs once a Twilio credential is set: the adapter refuses to start without."""
+        if not self.configured:
+            return []
+        needed = {
+            "TWILIO__ACCOUNT_SID": self.account_sid,
+            "TWILIO__AUTH_TOKEN": self.auth_token,
+            "TWILIO__WHATSAPP_FROM": self.whatsapp_from,
+            "PUBLIC_BASE_URL": public_base_url,
+        }
+        return [
+            f"{PREFIX}{name}: is required for WhatsApp" for name, value in needed.items() if value is None
+        ]
 
 
 class WebSettings(_Group):
@@ -88,6 +106,7 @@ def load_settings() -> Settings:
             for item in error.errors()
         ]
         raise ConfigError("environment", problems) from None
+    problems += settings.twilio.missing(settings.public_base_url)
     if problems:
         raise ConfigError("environment", problems)
     return settings

@@ -1,0 +1,108 @@
+"""The WhatsApp adapter: webhooks in, the core in the middle, the outbox and Twilio out."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from bot.whatsapp.inbound import Inbound
+from bot.whatsapp.outbound import ANSWER, WhatsAppMessenger
+from bot.whatsapp.sender import MessageApi, OutboxWorker, RateLimiter, RetryPolicy
+from bot.whatsapp.twilio_client import OUTSIDE_WINDOW, TwilioMessages
+from bot.whatsapp.webhook import STATUS_PATH, TwilioWebhooks
+from config.settings import TwilioSettings
+from config.whatsapp import WhatsAppCommunity
+from handlers.core import Core
+from handlers.models import IncomingMessage, Outgoing
+from handlers.ports import Clock
+from storage.sqlite.store import SqliteStore
+
+log = logging.getLogger(__name__)
+
+FAILED_STATUSES = ("failed", "undelivered")
+
+
+class WhatsAppAdapter:
+    """Build it before the web server starts (routes are mounted then), start it after the store opened."""
+
+    def __init__(
+        self,
+        core: Core,
+        store: SqliteStore,
+        clock: Clock,
+        twilio: TwilioSettings,
+        public_base_url: str | None,
+        community: WhatsAppCommunity,
+        api: MessageApi | None = None,
+    ) -> None:
+        missing = twilio.missing(public_base_url) if twilio.configured else ["Twilio is not configured"]
+        if missing:
+            raise ValueError("the WhatsApp adapter cannot start: " + "; ".join(missing))
+        assert twilio.account_sid and twilio.auth_token and twilio.whatsapp_from and public_base_url
+        self.core = core
+        self.store = store
+        self.clock = clock
+        self._twilio = TwilioMessages(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
+        self.api: MessageApi = api or self._twilio
+        self.messenger = WhatsAppMessenger(
+            store.outbox, store.windows, store.consent, clock, twilio.whatsapp_from, community.templates
+        )
+        self.worker = OutboxWorker(
+            store.outbox,
+            self.api,
+            self.messenger,
+            clock,
+            RateLimiter(twilio.messages_per_second),
+            RetryPolicy(max_attempts=twilio.max_send_attempts),
+            status_callback=public_base_url.rstrip("/") + STATUS_PATH,
+        )
+        self.messenger.wake = self.worker.wake
+        self.webhooks = TwilioWebhooks(
+            twilio.auth_token, public_base_url, self.handle_message, self.handle_status
+        )
+
+    def mount(self, app: web.Application) -> None:
+        self.webhooks.mount(app)
+
+    async def start(self) -> None:
+        if self.api is self._twilio:
+            await self._twilio.open()  # twilio's aiohttp session must be created inside the running loop
+        await self.worker.start()
+        log.info("WhatsApp adapter started (sending as %s)", self.messenger.sender)
+
+    async def stop(self) -> None:
+        await self.webhooks.drain()
+        await self.worker.stop()
+        if self.api is self._twilio:
+            await self._twilio.close()
+        log.info("WhatsApp adapter stopped")
+
+    async def handle_message(self, inbound: Inbound) -> None:
+        """One inbound message: open the window, run it through the core, queue the answers first."""
+        async with self.store.transaction():
+            await self.store.windows.touch(inbound.identity, self.clock.now())
+        message = IncomingMessage(
+            inbound.identity,
+            inbound.text,
+            message_id=inbound.message_id,
+            display_name=inbound.display_name,
+            attachments=inbound.attachments,
+        )
+        token = self.messenger.hold(inbound.identity)
+        try:
+            replies = await self.core.handle_direct(message)
+        finally:
+            held = self.messenger.release(token)
+        for reply in replies:
+            await self.messenger.deliver(Outgoing(reply, to=inbound.identity, kind=ANSWER))
+        for later in held:
+            await self.messenger.deliver(later)
+
+    async def handle_status(self, sid: str, status: str, error_code: str | None) -> None:
+        row = await self.store.outbox.record_status(sid, status, error_code, self.clock.now())
+        if row is None:
+            log.info("status %s for unknown message %s ignored", status, sid)
+            return
+        if status in FAILED_STATUSES and error_code == str(OUTSIDE_WINDOW):
+            await self.messenger.fall_back_to_template(row, "outside the 24-hour window (63016 reported)")

@@ -1,0 +1,211 @@
+"""The outbox worker: sends pending rows through Twilio at the sender's rate, retrying what may be retried.
+
+Each part is marked `sending` (committed) before the API call and `sent` with Twilio's SID after it, so a
+crash in between leaves a row that the next start turns `unknown` instead of sending it a second time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from bot.whatsapp.outbound import WhatsAppMessenger, split_text
+from bot.whatsapp.twilio_client import SendError, Sent
+from handlers.ports import Clock
+from storage.sqlite.outbox import OutboxRow, SqliteOutbox
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+IDLE_POLL = 30.0
+"""Seconds between looks at the outbox when nothing wakes the worker (retries wake it on time anyway)."""
+STOP_GRACE = 20.0
+
+
+class MessageApi(Protocol):
+    async def send(
+        self,
+        to: str,
+        from_: str,
+        *,
+        body: str | None = None,
+        content_sid: str | None = None,
+        content_variables: str | None = None,
+        status_callback: str | None = None,
+    ) -> Sent: ...
+
+
+class RateLimiter:
+    """At most `per_second` calls a second, evenly spaced (Twilio queues bursts, then refuses them)."""
+
+    def __init__(
+        self,
+        per_second: float,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            now = self._monotonic()
+            if self._next > now:
+                await self._sleep(self._next - now)
+                now = self._next
+            self._next = now + self.interval
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    first_delay: timedelta = timedelta(seconds=2)
+    max_delay: timedelta = timedelta(minutes=10)
+
+    def delay(self, attempts: int) -> timedelta:
+        """Exponential backoff after the `attempts`-th failed try: 2 s, 4 s, 8 s... up to 10 min."""
+        return min(self.first_delay * 2 ** (attempts - 1), self.max_delay)
+
+
+class OutboxWorker:
+    def __init__(
+        self,
+        outbox: SqliteOutbox,
+        api: MessageApi,
+        messenger: WhatsAppMessenger,
+        clock: Clock,
+        limiter: RateLimiter,
+        policy: RetryPolicy,
+        status_callback: str | None,
+        concurrency: int = 4,
+    ) -> None:
+        self.outbox = outbox
+        self.api = api
+        self.messenger = messenger
+        self.clock = clock
+        self.limiter = limiter
+        self.policy = policy
+        self.status_callback = status_callback
+        self._concurrency = asyncio.Semaphore(concurrency)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    # -- life cycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        interrupted = await self.outbox.interrupted(self.clock.now())
+        if interrupted:
+            log.warning(
+                "%d outbox row(s) were interrupted while sending: marked unknown, not resent", interrupted
+            )
+        self._stopping = False
+        self._task = asyncio.create_task(self._loop(), name="whatsapp-outbox")
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Let sends in flight finish and be recorded; what is still pending is sent after the next start."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE)
+        except TimeoutError:
+            log.warning("outbox worker did not stop in %.0f s: cancelled", STOP_GRACE)
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        self._task = None
+
+    async def _loop(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                if await self.run_once() >= BATCH:
+                    continue
+                next_at = await self.outbox.next_due_at()
+            except Exception:  # the worker never dies of one bad row or a database hiccup
+                log.exception("outbox worker failed; trying again shortly")
+                next_at = None
+            wait = IDLE_POLL
+            if next_at is not None:
+                wait = min(max((next_at - self.clock.now()).total_seconds(), 0.01), IDLE_POLL)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), wait)
+
+    # -- sending ------------------------------------------------------------------------------------
+
+    async def run_once(self) -> int:
+        """Send every row due now (one person's rows in order, different people in parallel)."""
+        rows = await self.outbox.due(self.clock.now(), BATCH)
+        queues: dict[str, list[OutboxRow]] = {}
+        for row in rows:
+            queues.setdefault(str(row.recipient), []).append(row)
+        await asyncio.gather(*(self._send_queue(queue) for queue in queues.values()))
+        return len(rows)
+
+    async def _send_queue(self, queue: list[OutboxRow]) -> None:
+        async with self._concurrency:
+            for row in queue:
+                if self._stopping or not await self._send_row(row):
+                    return  # later messages to this person wait for this one
+
+    async def _send_row(self, row: OutboxRow) -> bool:
+        """Send the row's remaining parts; False when it has to wait for a retry."""
+        parts: list[str | None] = split_text(row.body) if row.mode == "text" else [None]
+        for index in range(row.parts_sent, row.parts_total):
+            await self.limiter.wait()
+            await self.outbox.begin_part(row.id, self.clock.now())
+            try:
+                sent = await self.api.send(
+                    f"whatsapp:{row.recipient.user_id}",
+                    row.sender,
+                    body=parts[index] if row.mode == "text" else None,
+                    content_sid=row.content_sid,
+                    content_variables=row.content_variables,
+                    status_callback=self.status_callback,
+                )
+            except SendError as error:
+                return await self._failed(row, index, error)
+            except Exception as error:  # a bug, not Twilio: never leave the row `sending`
+                log.exception("outbox row %s: unexpected error while sending", row.id)
+                return await self._failed(row, index, SendError("client", repr(error), retryable=False))
+            await self.outbox.part_sent(row.id, index + 1, sent.sid, sent.status, self.clock.now())
+            log.info("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
+        return True
+
+    async def _failed(self, row: OutboxRow, index: int, error: SendError) -> bool:
+        now = self.clock.now()
+        attempts = row.attempts + 1
+        message = error.message[:300]
+        if error.outside_window and row.mode == "text":
+            await self.outbox.finish(
+                row.id, "failed", error.code, f"outside the 24-hour window (part {index + 1}): {message}", now
+            )
+            await self.messenger.fall_back_to_template(
+                self._refreshed(row, attempts), "outside the 24-hour window"
+            )
+            return True
+        if error.retryable and attempts < self.policy.max_attempts:
+            at = now + self.policy.delay(attempts)
+            await self.outbox.retry_later(
+                row.id, error.code, f"try {attempts} failed, retrying: {message}", at, now
+            )
+            log.warning("outbox row %s: %s; retry %d at %s", row.id, error.code, attempts + 1, at.isoformat())
+            return False
+        why = f"gave up after {attempts} tries: {message}" if error.retryable else message
+        await self.outbox.finish(row.id, "failed", error.code, why, now)
+        log.warning("outbox row %s failed: %s %s", row.id, error.code, why)
+        return True

@@ -1,0 +1,46 @@
+"""The `[whatsapp]` section of `community.toml`: approved templates per message kind and the consent wording.
+
+Credentials and the sender number are deployment settings (`COMMUNITYBOT_TWILIO__*`); this section holds
+what the community itself decides: the words members agree to and the templates Meta approved.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from handlers.consent import DEFAULT_WORDING
+
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
+
+
+class WhatsAppCommunity(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    consent_wording: str = Field(default=DEFAULT_WORDING, min_length=20, max_length=1000)
+    """Shown when a member opts in (JOIN, LINK, START) and recorded with the opt-in."""
+    templates: dict[str, str] = Field(default_factory=dict)
+    """Message kind (newsletter, reminder, notice, welcome, announcement...) -> approved ContentSid, used
+    outside the 24-hour window; a kind without a template is not sent there (recorded as skipped)."""
+
+    @field_validator("consent_wording")
+    @classmethod
+    def _mentions_stop(cls, value: str) -> str:
+        if "STOP" not in value:
+            raise ValueError("must tell members how to opt out: include the word STOP")
+        return value
+
+    @field_validator("templates")
+    @classmethod
+    def _content_sids(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind, sid in value.items():
+            if not _KIND.match(kind):
+                raise ValueError(f"{kind!r} is not a message kind: use lower-case words like newsletter")
+            if not _CONTENT_SID.match(sid):
+                raise ValueError(
+                    f"{kind} = {sid!r} is not a ContentSid: copy the HX... id of the approved template"
+                    " from Twilio's Content Template Builder"
+                )
+        return value

@@ -1,0 +1,148 @@
+"""A WhatsApp adapter wired like in production (real core, SQLite, aiohttp app, twilio client) against the
+fake Twilio API, on a FakeClock; the outbox worker is run by hand so that tests control time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from itertools import count
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+from twilio.request_validator import RequestValidator
+
+from bot.messenger import MessengerRouter
+from bot.web import WebServer
+from bot.whatsapp.adapter import WhatsAppAdapter
+from bot.whatsapp.twilio_client import TwilioMessages
+from config.community import CommunityFile
+from config.settings import TwilioSettings
+from handlers.features import build_core
+from storage.sqlite.store import SqliteStore
+from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.fakes import FakeClock, RecordingMessenger
+
+PUBLIC = "https://bot.example.com"
+BOT_NUMBER = "whatsapp:+14155238886"
+ANA = "whatsapp:+15550001234"
+NEWSLETTER_SID = "HX" + "a" * 32
+NOTICE_SID = "HX" + "b" * 32
+
+
+def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
+    return RequestValidator(token).compute_signature(url, params)
+
+
+@dataclass
+class WhatsAppHarness:
+    adapter: WhatsAppAdapter
+    store: SqliteStore
+    clock: FakeClock
+    fake: FakeTwilio
+    web: WebServer
+    console: RecordingMessenger
+    _sids: count = field(default_factory=lambda: count(1))
+
+    @property
+    def local(self) -> str:
+        return f"http://127.0.0.1:{self.web.bound_port}"
+
+    async def post(
+        self, path: str, params: dict[str, str], signature: str | None = "valid", url: str | None = None
+    ) -> tuple[int, str]:
+        headers = {}
+        if signature == "valid":
+            headers["X-Twilio-Signature"] = sign(url or PUBLIC + path, params)
+        elif signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(self.local + path, data=params, headers=headers) as response,
+        ):
+            return response.status, await response.text()
+
+    def form(self, text: str, sender: str = ANA, sid: str | None = None, **extra: str) -> dict[str, str]:
+        return {
+            "MessageSid": sid or f"SM{next(self._sids):032x}",
+            "AccountSid": ACCOUNT_SID,
+            "From": sender,
+            "To": BOT_NUMBER,
+            "WaId": sender.removeprefix("whatsapp:+"),
+            "ProfileName": "Ana",
+            "Body": text,
+            "NumMedia": "0",
+            **extra,
+        }
+
+    async def say(self, text: str, sender: str = ANA, sid: str | None = None) -> int:
+        status, _ = await self.post("/twilio/whatsapp", self.form(text, sender, sid))
+        return status
+
+    async def flush(self) -> int:
+        return await self.adapter.worker.run_once()
+
+    def bodies(self, to: str = ANA) -> list[str]:
+        return [form.get("Body", "") for form in self.fake.accepted if form["To"] == to]
+
+    async def rows(self) -> list[dict]:
+        rows = await self.store.db.fetch_all("SELECT * FROM outbox ORDER BY id")
+        return [dict(row) for row in rows]
+
+
+def twilio_settings(fake: FakeTwilio, **extra: object) -> TwilioSettings:
+    return TwilioSettings(
+        account_sid=ACCOUNT_SID,
+        auth_token=SecretStr(AUTH_TOKEN),
+        whatsapp_from=BOT_NUMBER,
+        api_base_url=fake.base_url,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTwilio]:
+    server = FakeTwilio()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+    community = CommunityFile.model_validate(
+        {
+            "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+            "roles": {"moderators": ["whatsapp:+15550009999"]},
+            "whatsapp": {"templates": {"newsletter": NEWSLETTER_SID, "notice": NOTICE_SID}},
+        }
+    )
+    router = MessengerRouter()
+    console = RecordingMessenger()
+    router.add("console", console, posts_to_channels=True)
+    core = build_core(store.services(community, clock, community.whatsapp.consent_wording), router)
+    api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url)
+    await api.open()
+    adapter = WhatsAppAdapter(
+        core,
+        store,
+        clock,
+        twilio_settings(fake, messages_per_second=1000),
+        PUBLIC,
+        community.whatsapp,
+        api=api,
+    )
+    router.add("whatsapp", adapter.messenger, posts_to_channels=False)
+    web = WebServer("127.0.0.1", 0, lambda: _true())
+    adapter.mount(web.app)
+    await web.start()
+    try:
+        yield WhatsAppHarness(adapter, store, clock, fake, web, console)
+    finally:
+        await web.stop()
+        await adapter.webhooks.drain()
+        await api.close()
+
+
+async def _true() -> bool:
+    return True
