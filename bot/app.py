@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
+from bot.discord.adapter import DiscordAdapter
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from config.community import CommunityFile
@@ -44,6 +45,7 @@ class Application:
         self.scheduler: SchedulerService | None = None
         self.web: WebServer | None = None
         self.console: ConsoleAdapter | None = None
+        self.discord: DiscordAdapter | None = None
 
     async def start(self) -> None:
         try:
@@ -69,6 +71,10 @@ class Application:
             assert isinstance(clock, SimulatedClock)
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
             self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
+        elif self.settings.discord.token is not None:
+            self.discord = DiscordAdapter(core, self.community.discord, self.settings.discord)
+            self.router.add("discord", self.discord.messenger, posts_to_channels=True)
+            await self.discord.start()
         await self.scheduler.start()
         if self.web_enabled:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
@@ -82,10 +88,13 @@ class Application:
         except Exception:
             log.exception("health check failed")
             return False
-        return True
+        return self.discord is None or self.discord.healthy
 
     async def stop(self) -> None:
         """Reverse order: stop taking work, let running work commit, close the database."""
+        if self.discord is not None:
+            await self.discord.stop()
+            self.discord = None
         if self.web is not None:
             await self.web.stop()
             self.web = None

@@ -6,8 +6,9 @@ import logging
 import tomllib
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
+from config.discord import DiscordCommunity
 from config.problems import ConfigError, describe
 from handlers.settings import CommunityConfig
 
@@ -19,6 +20,8 @@ class CommunityFile(CommunityConfig):
 
     The core is handed this object as its CommunityConfig and never sees the platform sections.
     """
+
+    discord: DiscordCommunity = Field(default_factory=DiscordCommunity)
 
 
 def load_community(path: Path) -> tuple[CommunityFile, bool]:

@@ -1,0 +1,135 @@
+"""Gateway events mapped to the core: chat, DMs, joins and leaves, award reactions, invites."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.discord.messenger import send
+from bot.discord.people import identity_of, resolve_mentions
+from handlers.models import Role
+
+if TYPE_CHECKING:
+    from bot.discord.client import CommunityBot
+
+log = logging.getLogger(__name__)
+
+
+class CommunityEvents(commands.Cog):
+    def __init__(self, bot: CommunityBot) -> None:
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        guild = self.bot.community_guild
+        if guild is None:
+            log.error(
+                "the bot is not in guild %s (COMMUNITYBOT_DISCORD__GUILD_ID): invite it with the URL in "
+                "the README",
+                self.bot.guild_id,
+            )
+            return
+        await self.bot.invites.refresh(guild)
+        log.info(
+            "connected to Discord as %s in %s (%d members)",
+            self.bot.user,
+            guild.name,
+            guild.member_count or 0,
+        )
+
+    # Edits are not listened to at all: an edited message can never earn or give anything twice.
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        if message.guild is None:
+            await self._direct(message)
+        elif message.guild.id == self.bot.guild_id and message.content:
+            await self._chat(message)
+
+    async def _direct(self, message: discord.Message) -> None:
+        incoming = self.bot.incoming(message.author, message.content, str(message.id))
+        for reply in await self.bot.core.handle_direct(incoming):
+            await send(message.channel, reply)
+
+    async def _chat(self, message: discord.Message) -> None:
+        text, mentions = resolve_mentions(message.content, message.mentions)
+        key = self.bot.channel_key(message.channel)  # type: ignore[arg-type]
+        incoming = self.bot.incoming(message.author, text, str(message.id), channel=key, mentions=mentions)
+        for reply in await self.bot.core.handle_chat(incoming):
+            await send(message.channel, reply)
+
+    @commands.Cog.listener()
+    async def on_member_join(self, member: discord.Member) -> None:
+        if member.bot or member.guild.id != self.bot.guild_id:
+            return
+        code = await self.bot.invites.used_on_join(member.guild)
+        joined = member.joined_at.timestamp() if member.joined_at else 0
+        await self.bot.core.member_joined(
+            identity_of(member),
+            display_name=member.display_name,
+            message_id=f"join:{member.id}:{joined:.0f}",  # a replayed join is a no-op, a rejoin is not
+            invite_code=code,
+        )
+
+    @commands.Cog.listener()
+    async def on_member_remove(self, member: discord.Member) -> None:
+        if member.bot or member.guild.id != self.bot.guild_id:
+            return
+        await self.bot.core.member_left(identity_of(member))
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """A moderator's reaction to a member's chat message (the points feature awards its emoji).
+
+        Only staff reactions reach the core: everyone else's are far too many to matter.
+        """
+        if payload.guild_id != self.bot.guild_id:
+            return
+        reactor = payload.member
+        if reactor is None or reactor.bot:
+            return
+        channel = self.bot.get_channel(payload.channel_id)
+        key = (
+            self.bot.channel_key(channel)
+            if isinstance(channel, discord.abc.GuildChannel | discord.Thread)
+            else None
+        )
+        source = f"reaction:{payload.message_id}:{payload.user_id}:{payload.emoji}"
+        incoming = self.bot.incoming(reactor, "", source, channel=key)
+        staff = max(incoming.platform_role, self.bot.core.services.config.roles.role_of(incoming.identity))
+        if staff < Role.MODERATOR:
+            return
+        author_id = payload.message_author_id or await self._author_of(payload)
+        if author_id is None or author_id == reactor.id:
+            return
+        author = self.bot.get_user(author_id)
+        if author is not None and author.bot:
+            return
+        await self.bot.core.reaction_added(
+            incoming, identity_of(discord.Object(author_id)), str(payload.emoji)
+        )
+
+    async def _author_of(self, payload: discord.RawReactionActionEvent) -> int | None:
+        channel = self.bot.get_channel(payload.channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            message = await channel.fetch_message(payload.message_id)
+        except discord.HTTPException:
+            log.warning("could not read message %s to award its author", payload.message_id)
+            return None
+        return None if message.author.bot else message.author.id
+
+    @commands.Cog.listener()
+    async def on_invite_create(self, invite: discord.Invite) -> None:
+        if invite.guild is not None and invite.guild.id == self.bot.guild_id:
+            self.bot.invites.created(invite)
+
+    @commands.Cog.listener()
+    async def on_invite_delete(self, invite: discord.Invite) -> None:
+        if invite.guild is not None and invite.guild.id == self.bot.guild_id:
+            self.bot.invites.deleted(invite)

@@ -1,0 +1,105 @@
+"""Slash commands and component clicks: acknowledged at once, run through the core, answered.
+
+Every interaction is deferred before the core runs (Discord gives 3 seconds to acknowledge; a command
+that waits on the database or a busy lock may take longer). The first reply then replaces the
+"thinking…" message when its visibility matches, otherwise that message is deleted and the reply is
+sent as a follow-up with the right visibility: a refusal of a public command stays private.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.discord.render import Part, render
+from handlers.core import SORRY
+from handlers.models import Reply
+from handlers.registry import Command
+
+if TYPE_CHECKING:
+    from bot.discord.client import CommunityBot
+
+log = logging.getLogger(__name__)
+
+
+def option_text(value: Any) -> Any:
+    """A typed option as the core takes it: a chosen user becomes a mention token it resolves."""
+    if isinstance(value, discord.abc.User):
+        return f"<@{value.id}>"
+    return value
+
+
+async def run_slash(
+    bot: CommunityBot, interaction: discord.Interaction[Any], command: Command, values: dict[str, Any]
+) -> None:
+    given = {name: option_text(value) for name, value in values.items() if value is not None}
+    shown = " ".join([command.name, *(str(v) for v in given.values())])
+
+    async def call() -> list[Reply]:
+        message = bot.incoming(interaction.user, shown, f"interaction:{interaction.id}")
+        return await bot.core.invoke(message, command.name, given)
+
+    await answer(interaction, command.private, call)
+
+
+async def run_choice(bot: CommunityBot, interaction: discord.Interaction[Any], text: str) -> None:
+    """A button or menu choice: the choice's command runs for whoever clicked; the answer is theirs only."""
+
+    async def call() -> list[Reply]:
+        message = bot.incoming(interaction.user, text, f"interaction:{interaction.id}")
+        return await bot.core.handle_direct(message)
+
+    await answer(interaction, True, call)
+
+
+async def answer(
+    interaction: discord.Interaction[Any], ephemeral: bool, call: Callable[[], Awaitable[list[Reply]]]
+) -> None:
+    try:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    except discord.HTTPException as error:
+        # The token is dead (expired or already answered): running the command now would change
+        # things while the person sees "interaction failed", so nothing is run.
+        log.warning("could not acknowledge interaction %s: %s; nothing was run", interaction.id, error)
+        return
+    try:
+        replies = await call()
+    except Exception:
+        log.exception("interaction %s failed", interaction.id)
+        replies = [Reply(SORRY, private=True)]
+    try:
+        await send_replies(interaction, replies, ephemeral)
+    except Exception:
+        log.exception("could not answer interaction %s", interaction.id)
+
+
+async def send_replies(interaction: discord.Interaction[Any], replies: list[Reply], ephemeral: bool) -> None:
+    """After a defer: the core's replies as the original response and follow-ups."""
+    parts: list[tuple[Part, bool]] = [
+        (part, ephemeral or reply.private) for reply in replies for part in render(reply)
+    ]
+    if not parts:
+        await interaction.delete_original_response()
+        return
+    first, private = parts[0]
+    if private == ephemeral:
+        await interaction.edit_original_response(**first.kwargs())  # type: ignore[arg-type]
+        parts = parts[1:]
+    else:
+        await interaction.delete_original_response()
+    for part, private in parts:
+        await interaction.followup.send(**part.kwargs(), ephemeral=private)  # type: ignore[arg-type]
+
+
+async def apologise(interaction: discord.Interaction[Any]) -> None:
+    """Last resort after an unexpected error outside the core: the person never meets silence."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(SORRY, ephemeral=True)
+        else:
+            await interaction.response.send_message(SORRY, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not apologise on interaction %s", interaction.id)

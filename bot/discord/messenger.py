@@ -1,0 +1,110 @@
+"""The core's Messenger port on Discord: channel posts by key, DMs with a channel fallback, roles."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.discord.people import PLATFORM
+from bot.discord.render import pinging, render
+from bot.discord.roles import apply_role_update
+from handlers.models import Outgoing, Reply, RoleUpdate
+
+if TYPE_CHECKING:
+    from bot.discord.client import CommunityBot
+
+log = logging.getLogger(__name__)
+
+READY_WAIT = 10.0
+"""Seconds a delivery waits for the gateway at start before giving up on that message."""
+DMS_CLOSED = (
+    "{mention} I could not send you a direct message: allow direct messages from server members "
+    "(this server's Privacy Settings) so that I can reach you."
+)
+
+
+class DiscordMessenger:
+    def __init__(self, bot: CommunityBot) -> None:
+        self.bot = bot
+
+    async def deliver(self, message: Outgoing) -> None:
+        if not await self._ready():
+            log.warning("Discord is not connected: a %s message was not sent", message.kind)
+            return
+        if message.to is not None:
+            if message.to.platform == PLATFORM:
+                await self._direct(int(message.to.user_id), message)
+            return
+        if message.channel is not None:
+            channel = self.bot.channel_for(message.channel)
+            if channel is None:
+                log.warning(
+                    "no Discord channel for key %r: map it in [discord.channels]; a %s post was not sent",
+                    message.channel,
+                    message.kind,
+                )
+                return
+            await send(channel, message.reply)
+
+    async def update_role(self, update: RoleUpdate) -> None:
+        if update.to.platform != PLATFORM or not await self._ready():
+            return
+        await apply_role_update(self.bot.community_guild, update)
+
+    async def _direct(self, user_id: int, message: Outgoing) -> None:
+        try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await send(user, message.reply)
+        except discord.Forbidden:
+            await self._fallback(user_id, message)
+        except discord.NotFound:
+            log.warning(
+                "Discord user %s does not exist any more: a %s message was dropped", user_id, message.kind
+            )
+
+    async def _fallback(self, user_id: int, message: Outgoing) -> None:
+        """DMs closed (403): say so in the fallback channel; a private text is never posted publicly."""
+        key = self.bot.config.dm_fallback_channel
+        channel = self.bot.channel_for(key)
+        if channel is None:
+            log.warning(
+                "DMs closed for %s and no channel for key %r: a %s message was lost",
+                user_id,
+                key,
+                message.kind,
+            )
+            return
+        user = discord.Object(user_id)
+        mention = f"<@{user_id}>"
+        if message.reply.private:
+            text = DMS_CLOSED.format(mention=mention)
+        else:
+            text = f"{mention} {message.reply.text}"
+        await send(channel, Reply(text, message.reply.choices), ping=user)
+        log.info("DMs closed for %s: the %s message went to #%s instead", user_id, message.kind, key)
+
+    async def _ready(self) -> bool:
+        if self.bot.is_ready():
+            return True
+        if self.bot.is_closed():
+            return False
+        try:
+            await asyncio.wait_for(self.bot.wait_until_ready(), READY_WAIT)
+        except TimeoutError:
+            return False
+        return True
+
+
+async def send(
+    target: discord.abc.Messageable, reply: Reply, ping: discord.abc.Snowflake | None = None
+) -> None:
+    """Send a reply as one or more messages. Nothing pings, except `ping` in the first message when given
+    (its text then stays plain: a mention inside an embed would not notify)."""
+    for n, part in enumerate(render(reply, embeds=ping is None)):
+        kwargs = part.kwargs()
+        if ping is not None and n == 0:
+            kwargs["allowed_mentions"] = pinging(ping)
+        await target.send(**kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,147 @@
+"""Choices as components that keep working after a restart.
+
+Every component is a `DynamicItem`: its `custom_id` carries what a click means (`cb:choice:<command>`),
+so a click on a message sent weeks ago, before any number of restarts, is understood without any
+stored view. The bot registers these classes once at start (`add_dynamic_items`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from handlers.models import Choice
+
+if TYPE_CHECKING:
+    from bot.discord.client import CommunityBot
+
+log = logging.getLogger(__name__)
+
+MAX_CUSTOM_ID = 100
+MAX_BUTTONS = 5
+MAX_OPTIONS = 25
+MAX_BUTTON_LABEL = 80
+MAX_OPTION_LABEL = 100
+MAX_OPTION_VALUE = 100
+CHOICE_ID = "cb:choice:"
+PICK_ID = "cb:pick:"
+SELECT_ID = "cb:select"
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fits(custom_id: str, limit: int) -> bool:
+    """Whether the text can travel in a component id as is (one line, within Discord's limit)."""
+    return len(custom_id) <= limit and "\n" not in custom_id
+
+
+async def _run(interaction: discord.Interaction[Any], text: str) -> None:
+    bot: CommunityBot = interaction.client  # type: ignore[assignment]
+    await bot.run_choice(interaction, text)
+
+
+class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb:choice:(?P<command>.+)"):
+    """A button whose click runs `command` for the person who clicked."""
+
+    def __init__(self, command: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_shorten(label, MAX_BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=CHOICE_ID + command,
+            )
+        )
+        self.command = command
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ChoiceButton:
+        label = getattr(item, "label", None) or match["command"]
+        return cls(match["command"], label)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, self.command)
+
+
+class PickButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb:pick:(?P<index>[0-9]{1,2})"):
+    """For a command too long for a custom_id: answers the clicker's pending choices by number."""
+
+    def __init__(self, index: int, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_shorten(label, MAX_BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{PICK_ID}{index}",
+            )
+        )
+        self.index = index
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> PickButton:
+        return cls(int(match["index"]), getattr(item, "label", None) or match["index"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, str(self.index))
+
+
+class ChoiceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"cb:select"):
+    """More than five choices: a select menu whose option values carry the commands."""
+
+    def __init__(self, options: list[discord.SelectOption]) -> None:
+        super().__init__(
+            discord.ui.Select(custom_id=SELECT_ID, options=options, placeholder="Choose…", min_values=1)
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ChoiceSelect:
+        options = list(getattr(item, "options", [])) or [discord.SelectOption(label="?", value="n:1")]
+        return cls(options)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        values = self.item.values
+        if not values:
+            return
+        _, _, value = values[0].partition(":")
+        await _run(interaction, value)
+
+
+DYNAMIC_ITEMS = (ChoiceButton, PickButton, ChoiceSelect)
+
+
+def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
+    """Buttons for up to five choices, a select menu beyond; None when there is nothing to choose."""
+    if not choices:
+        return None
+    if len(choices) > MAX_OPTIONS:
+        log.warning("%d choices offered: only the first %d are shown on Discord", len(choices), MAX_OPTIONS)
+        choices = choices[:MAX_OPTIONS]
+    view = discord.ui.View(timeout=None)
+    if len(choices) <= MAX_BUTTONS:
+        seen: set[str] = set()
+        for index, choice in enumerate(choices, 1):
+            fits = _fits(CHOICE_ID + choice.command, MAX_CUSTOM_ID) and choice.command not in seen
+            seen.add(choice.command)
+            button = ChoiceButton(choice.command, choice.label) if fits else PickButton(index, choice.label)
+            view.add_item(button)
+        return view
+    options = []
+    values: set[str] = set()
+    for index, choice in enumerate(choices, 1):
+        value = f"c:{choice.command}"
+        if not _fits(value, MAX_OPTION_VALUE) or value in values:
+            value = f"n:{index}"
+        values.add(value)
+        options.append(discord.SelectOption(label=_shorten(choice.label, MAX_OPTION_LABEL), value=value))
+    view.add_item(ChoiceSelect(options))
+    return view

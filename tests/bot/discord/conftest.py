@@ -1,0 +1,368 @@
+"""A Discord guild without Discord: dpytest's fake gateway state plus recorded REST and webhook calls.
+
+`world` builds the real CommunityBot on a real core and SQLite file; messages, joins and reactions go
+through discord.py's own parsing (dpytest), interactions through `ConnectionState.parse_interaction_create`
+with raw INTERACTION_CREATE payloads. Every message the bot sends is recorded with its payload
+(`allowed_mentions`, `components`, embeds) so tests read exactly what Discord would receive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import discord
+import discord.ext.test as dpytest
+import discord.ext.test.backend as back
+import pytest
+from discord.webhook.async_ import AsyncWebhookAdapter
+
+from bot.discord.client import CommunityBot
+from bot.discord.messenger import DiscordMessenger
+from bot.messenger import MessengerRouter
+from config.community import CommunityFile
+from config.discord import DiscordCommunity
+from handlers.core import Core
+from handlers.features import build_core
+from storage.sqlite.store import SqliteStore
+from tests.fakes import FakeClock
+
+_ids = itertools.count(1)
+
+
+def snowflake() -> int:
+    return (1 << 60) + next(_ids)
+
+
+@dataclass
+class Sent:
+    """One message the bot sent: where, and the JSON payload Discord would get."""
+
+    channel: discord.abc.Messageable
+    payload: dict[str, Any]
+
+    @property
+    def content(self) -> str:
+        return self.payload.get("content") or ""
+
+    @property
+    def text(self) -> str:
+        """Content, or an embed's title and description."""
+        parts = [self.content]
+        for embed in self.payload.get("embeds") or []:
+            parts += [embed.get("title", ""), embed.get("description", "")]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class WebhookCall:
+    method: str
+    path: str
+    payload: dict[str, Any]
+
+
+@dataclass
+class World:
+    bot: CommunityBot
+    core: Core
+    store: SqliteStore
+    guild: discord.Guild
+    general: discord.TextChannel
+    welcome: discord.TextChannel
+    announcements: discord.TextChannel
+    mod_role: discord.Role
+    admin_role: discord.Role
+    members: dict[str, discord.Member]
+    sent: list[Sent] = field(default_factory=list)
+    calls: list[WebhookCall] = field(default_factory=list)
+    closed_dms: set[int] = field(default_factory=set)
+    invites: dict[str, int] | None = field(default_factory=dict)
+    """Invite code -> uses, as GET /guilds/{id}/invites answers; None: the bot may not list them (403)."""
+
+    def to(self, name: str) -> list[Sent]:
+        """What the bot sent to a member in DM."""
+        dm = self.members[name].dm_channel
+        return [s for s in self.sent if dm is not None and getattr(s.channel, "id", None) == dm.id]
+
+    def posts_in(self, channel: discord.abc.GuildChannel) -> list[Sent]:
+        return [s for s in self.sent if getattr(s.channel, "id", None) == channel.id]
+
+
+def community_file(**discord_section: Any) -> CommunityFile:
+    return CommunityFile.model_validate(
+        {
+            "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+            "points": {"activity": {"cooldown_seconds": 0}},
+            "discord": discord_section,
+        }
+    )
+
+
+async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityFile) -> World:
+    router = MessengerRouter()
+    core = build_core(store.services(community, clock), router)
+    bot = CommunityBot(core, community.discord, guild_id=0)
+    router.add("discord", DiscordMessenger(bot), posts_to_channels=True)
+    await bot._async_setup_hook()
+    dpytest.configure(bot, guilds=["Club"], text_channels=["general"], members=["alice", "bob", "mod"])
+    config = dpytest.get_config()
+    guild = config.guilds[0]
+    welcome = back.make_text_channel("welcome", guild)
+    announcements = back.make_text_channel("announcements", guild)
+    mod_role = back.make_role("Moderators", guild)
+    admin_role = back.make_role("Admins", guild)
+    members = {m.name: back.update_member(m, nick=m.name) for m in config.members}
+    await dpytest.add_role(members["mod"], mod_role)
+    bot.guild_id = guild.id
+    bot.config = DiscordCommunity.model_validate(
+        {
+            **community.discord.model_dump(),
+            "moderator_roles": [mod_role.id],
+            "admin_roles": [admin_role.id],
+            "channels": {"announcements": announcements.id, "welcome": welcome.id},
+        }
+    )
+    await bot.prepare()
+    bot._ready.set()  # what READY does on a real gateway; deliveries wait for it
+    world = World(
+        bot, core, store, guild, config.channels[0], welcome, announcements, mod_role, admin_role, members
+    )
+    _record_sends(world)
+    _serve_invites(world)
+    return world
+
+
+def _serve_invites(world: World) -> None:
+    async def invites_from(guild_id: int) -> list[dict[str, Any]]:
+        if world.invites is None:
+            raise discord.Forbidden(back.FakeRequest(403, "Forbidden"), {"code": 50013, "message": "Missing"})
+        return [
+            {
+                "code": code,
+                "uses": uses,
+                "max_uses": 0,
+                "max_age": 0,
+                "temporary": False,
+                "channel": {"id": str(world.general.id), "name": "general", "type": 0},
+            }
+            for code, uses in world.invites.items()
+        ]
+
+    world.bot.http.invites_from = invites_from  # type: ignore[method-assign,assignment]
+
+
+def _record_sends(world: World) -> None:
+    http = world.bot.http
+    original = http.send_message
+
+    async def send_message(channel_id: int, *, params: Any) -> Any:
+        # dpytest finds the channel in its caller's locals: keep one named `channel` here.
+        channel = sys._getframe(1).f_locals.get("channel")
+        recipient = getattr(channel, "recipient", None)
+        if (
+            isinstance(channel, discord.DMChannel)
+            and recipient is not None
+            and recipient.id in world.closed_dms
+        ):
+            raise discord.Forbidden(
+                back.FakeRequest(403, "Forbidden"), {"code": 50007, "message": "DMs closed"}
+            )
+        world.sent.append(Sent(channel, dict(params.payload or {})))
+        return await original(channel_id, params=params)
+
+    http.send_message = send_message  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def discord_community() -> CommunityFile:
+    return community_file()
+
+
+@pytest.fixture
+async def world(
+    store: SqliteStore, clock: FakeClock, discord_community: CommunityFile
+) -> AsyncIterator[World]:
+    built = await build_world(store, clock, discord_community)
+    yield built
+    await dpytest.empty_queue()
+
+
+# -- interactions -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def webhook(world: World, monkeypatch: pytest.MonkeyPatch) -> list[WebhookCall]:
+    """Interaction responses (defer, edit, delete, follow-ups) recorded instead of sent to Discord."""
+
+    async def request(adapter: Any, route: Any, session: Any = None, **kwargs: Any) -> Any:
+        payload = kwargs.get("payload")
+        if payload is None and kwargs.get("multipart"):
+            import json
+
+            payload = json.loads(kwargs["multipart"][0]["value"])
+        call = WebhookCall(route.method, route.path, payload or {})
+        world.calls.append(call)
+        if route.path.endswith("/callback"):
+            kind = (payload or {}).get("type", 5)
+            flags = ((payload or {}).get("data") or {}).get("flags", 0)
+            return {
+                "interaction": {
+                    "id": str(route.webhook_id),
+                    "type": 2,
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(flags & 64),
+                }
+            }
+        if route.method == "DELETE":
+            return None
+        return message_payload(world, payload or {})
+
+    monkeypatch.setattr(AsyncWebhookAdapter, "request", request)
+    return world.calls
+
+
+def message_payload(world: World, sent: dict[str, Any]) -> dict[str, Any]:
+    assert world.bot.user is not None
+    return {
+        "id": str(snowflake()),
+        "channel_id": str(world.general.id),
+        "type": 0,
+        "content": sent.get("content") or "",
+        "author": {
+            "id": str(world.bot.user.id),
+            "username": world.bot.user.name,
+            "discriminator": "0000",
+            "avatar": None,
+            "bot": True,
+        },
+        "attachments": [],
+        "embeds": sent.get("embeds") or [],
+        "mentions": [],
+        "mention_roles": [],
+        "pinned": False,
+        "mention_everyone": False,
+        "tts": False,
+        "timestamp": "2026-03-02T09:00:00+00:00",
+        "edited_timestamp": None,
+        "flags": sent.get("flags", 0),
+        "components": sent.get("components") or [],
+    }
+
+
+def user_payload(user: discord.abc.User) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "username": user.name,
+        "discriminator": "0000",
+        "avatar": None,
+        "global_name": None,
+    }
+
+
+def member_payload(member: discord.Member) -> dict[str, Any]:
+    return {
+        "user": user_payload(member),
+        "roles": [str(r.id) for r in member.roles if r.id != member.guild.id],
+        "joined_at": "2026-01-01T00:00:00+00:00",
+        "deaf": False,
+        "mute": False,
+        "flags": 0,
+        "permissions": "0",
+    }
+
+
+def _base(world: World, member: discord.Member, kind: int, dm: bool) -> dict[str, Any]:
+    assert world.bot.user is not None
+    data: dict[str, Any] = {
+        "id": str(snowflake()),
+        "application_id": str(world.bot.user.id),
+        "type": kind,
+        "token": f"token-{snowflake()}",
+        "version": 1,
+        "locale": "en-US",
+        "attachment_size_limit": 8_000_000,
+        "entitlements": [],
+        "authorizing_integration_owners": {},
+    }
+    if dm:
+        data["user"] = user_payload(member)
+        data["channel"] = {"id": str(snowflake()), "type": 1}
+        data["context"] = 1
+    else:
+        data["guild_id"] = str(world.guild.id)
+        data["guild_locale"] = "en-US"
+        data["member"] = member_payload(member)
+        data["channel"] = {"id": str(world.general.id), "type": 0, "guild_id": str(world.guild.id)}
+        data["channel_id"] = str(world.general.id)
+        data["context"] = 0
+    return data
+
+
+def slash_payload(
+    world: World, member: discord.Member, path: str, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """`/shop add` with {"name": "mug", "who": <Member>}: a user option carries its resolved member."""
+    data = _base(world, member, 2, dm=False)
+    resolved: dict[str, Any] = {"users": {}, "members": {}}
+    leaf: list[dict[str, Any]] = []
+    for name, value in (options or {}).items():
+        if isinstance(value, discord.Member):
+            resolved["users"][str(value.id)] = user_payload(value)
+            resolved["members"][str(value.id)] = {
+                k: v for k, v in member_payload(value).items() if k != "user"
+            }
+            leaf.append({"name": name, "type": 6, "value": str(value.id)})
+        elif isinstance(value, int):
+            leaf.append({"name": name, "type": 4, "value": value})
+        else:
+            leaf.append({"name": name, "type": 3, "value": value})
+    top, *subs = path.split()
+    tree_options: list[dict[str, Any]] = leaf
+    for depth, name in reversed(list(enumerate(subs))):
+        kind = 1 if depth == len(subs) - 1 else 2
+        tree_options = [{"name": name, "type": kind, "options": tree_options}]
+    data["data"] = {
+        "id": str(snowflake()),
+        "name": top,
+        "type": 1,
+        "options": tree_options,
+        "resolved": resolved,
+    }
+    return data
+
+
+def click_payload(
+    world: World,
+    member: discord.Member,
+    message: dict[str, Any],
+    custom_id: str,
+    values: list[str] | None = None,
+) -> dict[str, Any]:
+    """A click on a component of a message the bot sent (its recorded payload)."""
+    data = _base(world, member, 3, dm=False)
+    data["message"] = message
+    component_type = 3 if values is not None else 2
+    data["data"] = {"custom_id": custom_id, "component_type": component_type}
+    if values is not None:
+        data["data"]["values"] = values
+    return data
+
+
+async def feed(world: World, payload: dict[str, Any]) -> None:
+    """Deliver an INTERACTION_CREATE as the gateway would, and wait until the bot has answered it."""
+    state = world.bot._connection
+    state._command_tree = world.bot.tree
+    before = asyncio.all_tasks()
+    state.parse_interaction_create(payload)
+    for _ in range(50):
+        pending = [
+            t for t in asyncio.all_tasks() - before if t is not asyncio.current_task() and not t.done()
+        ]
+        if not pending:
+            return
+        await asyncio.wait(pending, timeout=5)
+    raise AssertionError("the interaction never finished")

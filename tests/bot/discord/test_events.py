@@ -1,0 +1,153 @@
+"""Gateway events through real discord.py objects (dpytest): chat, kudos, DMs, joins, leaves, reactions."""
+
+from __future__ import annotations
+
+import discord
+import discord.ext.test as dpytest
+import discord.ext.test.backend as back
+import discord.ext.test.factories as facts
+import pytest
+
+from handlers.core import Core
+from handlers.models import Identity, MemberStatus
+from tests.bot.discord.conftest import World
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def ident(member: discord.abc.User) -> Identity:
+    return Identity("discord", str(member.id))
+
+
+async def join(world: World, *names: str) -> None:
+    for name in names:
+        await world.core.member_joined(ident(world.members[name]), display_name=name)
+
+
+async def balance(world: World, name: str) -> int:
+    points = world.core.services.points  # type: ignore[attr-defined]
+    member = await world.core.services.members.by_identity(ident(world.members[name]))
+    assert member is not None
+    return (await points.standing(member.id)).balance
+
+
+async def test_chat_in_a_channel_earns_activity_points(world: World) -> None:
+    await join(world, "alice")
+    await dpytest.message(
+        "hello everyone, happy to be here", channel=world.general, member=world.members["alice"]
+    )
+    assert await balance(world, "alice") == 1
+
+
+async def test_mention_plus_plus_gives_kudos_to_the_mentioned_member(world: World) -> None:
+    await join(world, "alice", "bob")
+    bob = world.members["bob"]
+    await dpytest.message(
+        f"<@{bob.id}>++ for the great tips", channel=world.general, member=world.members["alice"]
+    )
+    assert await balance(world, "bob") == 5
+    sent = world.posts_in(world.general)
+    assert sent and "Kudos sent to @bob" in sent[-1].content
+    assert sent[-1].payload["allowed_mentions"] == {"parse": []}  # nobody is pinged by the echo
+
+
+async def test_thanks_with_a_discord_mention_gives_kudos(world: World) -> None:
+    await join(world, "alice", "bob")
+    bob = world.members["bob"]
+    await dpytest.message(
+        f"thanks <@!{bob.id}> for the help", channel=world.general, member=world.members["alice"]
+    )
+    assert await balance(world, "bob") == 5
+
+
+async def test_a_replayed_message_earns_nothing_twice(world: World) -> None:
+    await join(world, "alice", "bob")
+    bob = world.members["bob"]
+    message = await dpytest.message(
+        f"<@{bob.id}>++ thanks again", channel=world.general, member=world.members["alice"]
+    )
+    before = await balance(world, "bob")
+    world.bot.dispatch("message", message)  # the gateway delivering MESSAGE_CREATE again
+    await dpytest.run_all_events()
+    assert await balance(world, "bob") == before == 5
+
+
+async def test_an_edited_message_earns_nothing(world: World) -> None:
+    await join(world, "alice", "bob")
+    bob = world.members["bob"]
+    text = "a message long enough to count"
+    message = await dpytest.message(text, channel=world.general, member=world.members["alice"])
+    edited = facts.dict_from_message(message)
+    edited.update(
+        channel_id=str(world.general.id), guild_id=str(world.guild.id), content=f"<@{bob.id}>++ edited"
+    )
+    world.bot._connection.parse_message_update(edited)  # MESSAGE_UPDATE from the gateway
+    await dpytest.run_all_events()
+    assert await balance(world, "bob") == 0
+    assert await balance(world, "alice") == 1
+
+
+async def test_messages_from_bots_are_ignored(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+
+    async def record(self: Core, message: object) -> list[object]:
+        seen.append(message)
+        return []
+
+    monkeypatch.setattr(Core, "handle_chat", record)
+    robot = back.make_member(_bot_user(), world.guild)
+    await dpytest.message("beep boop, I am a bot message", channel=world.general, member=robot)
+    await dpytest.message("and I am a person", channel=world.general, member=world.members["alice"])
+    assert len(seen) == 1
+
+
+async def test_chat_reaches_the_core_with_channel_key_and_resolved_mentions(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = []
+
+    async def record(self: Core, message):  # type: ignore[no-untyped-def]
+        seen.append(message)
+        return []
+
+    monkeypatch.setattr(Core, "handle_chat", record)
+    bob = world.members["bob"]
+    sent = await dpytest.message(
+        f"cheers <@{bob.id}> and <@!{bob.id}>", channel=world.announcements, member=world.members["alice"]
+    )
+    [message] = seen
+    assert message.text == "cheers @bob and @bob"  # one readable token per person
+    assert message.mentions == {"@bob": ident(bob)}
+    assert message.channel == "announcements"  # the configured key, not the channel name
+    assert message.message_id == str(sent.id)
+    await dpytest.message("hi", channel=world.general, member=world.members["alice"])
+    assert seen[-1].channel == "general"  # an unmapped channel is known by its name
+
+
+async def test_a_direct_message_runs_the_command_and_answers_in_the_dm(world: World) -> None:
+    alice = world.members["alice"]
+    dm = await alice.create_dm()
+    await dpytest.message("JOIN", channel=dm, member=alice)
+    await dpytest.message("points", channel=dm, member=alice)
+    texts = [s.text for s in world.to("alice")]
+    assert any("Welcome to Test Club" in t for t in texts)
+    assert "0 credits" in texts[-1] or "credits" in texts[-1]
+
+
+async def test_member_join_and_leave_reach_the_core(world: World) -> None:
+    newcomer = await dpytest.member_join(name="carol")
+    await dpytest.run_all_events()
+    member = await world.core.services.members.by_identity(ident(newcomer))
+    assert member is not None and member.status is MemberStatus.MEMBER
+    assert any("Welcome to Test Club" in s.text for s in world.sent)
+    back.delete_member(newcomer)
+    await dpytest.run_all_events()
+    member = await world.core.services.members.by_identity(ident(newcomer))
+    assert member is not None and member.status is MemberStatus.LEFT
+
+
+def _bot_user() -> discord.User:
+    state = back.get_state()
+    return state.store_user(
+        {"id": str((1 << 61) + 7), "username": "robot", "discriminator": "0001", "avatar": None, "bot": True}
+    )
