@@ -8,13 +8,14 @@ is merged into the code's member (history and balances move over; see storage's 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from handlers.consent import EXPLICIT_OPT_IN_PLATFORMS
 from handlers.context import Context
 from handlers.errors import Conflict, UsageError
-from handlers.models import Reply, Role
+from handlers.models import Identity, Reply, Role
 from handlers.registry import Arg, ArgKind
 
 if TYPE_CHECKING:
@@ -26,6 +27,14 @@ CODE_LENGTH = 6
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_FAILURES = 5
 """Wrong codes an identity may type within CODE_VALID_FOR before LINK <code> refuses to check more."""
+
+
+@runtime_checkable
+class Forgetful(Protocol):
+    """A feature that caches who an identity is (the points engine) and can drop that knowledge."""
+
+    def forget(self, identity: Identity) -> None: ...
+
 
 PLATFORM_NAMES = {"discord": "Discord", "whatsapp": "WhatsApp", "console": "console"}
 
@@ -45,7 +54,7 @@ async def give_code(ctx: Context) -> Reply:
     )
 
 
-async def use_code(ctx: Context, typed: str) -> Reply:
+async def use_code(ctx: Context, typed: str, caches: Sequence[Forgetful] = ()) -> Reply:
     assert ctx.actor is not None
     links = ctx.services.links
     if await links.failures_since(ctx.actor, ctx.now - CODE_VALID_FOR) >= MAX_FAILURES:
@@ -77,6 +86,8 @@ async def use_code(ctx: Context, typed: str) -> Reply:
         await links.attach(ctx.actor, target.id, ctx.now)
     else:
         await links.merge(ctx.member.id, target.id, ctx.now)
+    for cache in caches:  # features that keep members in memory reload both after the commit
+        ctx.after_commit.append(_forget_later(cache, (ctx.actor, found.created_by)))
     ctx.member = await ctx.services.members.by_id(target.id)
     ctx.role = max(ctx.role, Role.MEMBER)
     here = PLATFORM_NAMES.get(ctx.actor.platform, ctx.actor.platform)
@@ -93,6 +104,14 @@ async def use_code(ctx: Context, typed: str) -> Reply:
     return Reply(text, private=True)
 
 
+def _forget_later(cache: Forgetful, identities: tuple[Identity, ...]) -> Callable[[], None]:
+    def forget() -> None:
+        for identity in identities:
+            cache.forget(identity)
+
+    return forget
+
+
 def install(core: Core) -> None:
     @core.registry.command(
         "LINK",
@@ -104,4 +123,5 @@ def install(core: Core) -> None:
     async def link_command(ctx: Context, code: str | None) -> Reply:
         if code is None:
             return await give_code(ctx)
-        return await use_code(ctx, code)
+        caches = [f for f in core.features.values() if isinstance(f, Forgetful)]
+        return await use_code(ctx, code, caches)

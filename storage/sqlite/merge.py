@@ -25,6 +25,24 @@ MERGE_STEPS: list[str] = [
     "UPDATE link_codes SET member_id = :target WHERE community_id = :community AND member_id = :source",
     "UPDATE members SET status = 'left', left_at = :now, merged_into = :target"
     " WHERE community_id = :community AND id = :source",
+    # Points (0002): the ledger keeps every entry, re-pointed; balances and monthly totals are summed
+    # into the target once (re-pointing fires no trigger) and the source's rows go, so nothing counts twice.
+    "UPDATE ledger SET member_id = :target WHERE community_id = :community AND member_id = :source",
+    "UPDATE ledger SET actor_id = :target WHERE community_id = :community AND actor_id = :source",
+    "INSERT INTO balances (community_id, member_id, balance, earned, listed)"
+    " SELECT community_id, :target, balance, earned, 1 FROM balances"
+    " WHERE community_id = :community AND member_id = :source"
+    " ON CONFLICT (community_id, member_id) DO UPDATE"
+    " SET balance = balance + excluded.balance, earned = earned + excluded.earned",
+    "DELETE FROM balances WHERE community_id = :community AND member_id = :source",
+    "INSERT INTO monthly_points (community_id, month, member_id, earned)"
+    " SELECT community_id, month, :target, earned FROM monthly_points"
+    " WHERE community_id = :community AND member_id = :source"
+    " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned",
+    "DELETE FROM monthly_points WHERE community_id = :community AND member_id = :source",
+    "UPDATE redemptions SET member_id = :target WHERE community_id = :community AND member_id = :source",
+    "UPDATE redemptions SET fulfilled_by = :target"
+    " WHERE community_id = :community AND fulfilled_by = :source",
 ]
 
 
