@@ -12,8 +12,10 @@ from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.discord.adapter import DiscordAdapter
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
+from bot.whatsapp.adapter import WhatsAppAdapter
 from config.community import CommunityFile
 from config.settings import Settings
+from config.whatsapp import WhatsAppCommunity
 from handlers.core import Core
 from handlers.features import build_core
 from scheduler.service import SchedulerService
@@ -46,6 +48,9 @@ class Application:
         self.web: WebServer | None = None
         self.console: ConsoleAdapter | None = None
         self.discord: DiscordAdapter | None = None
+        self.whatsapp: WhatsAppAdapter | None = None
+        # The core's tests hand a bare CommunityConfig: then the [whatsapp] defaults apply.
+        self.whatsapp_section = getattr(community, "whatsapp", None) or WhatsAppCommunity()
 
     async def start(self) -> None:
         try:
@@ -65,7 +70,8 @@ class Application:
             clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
         else:
             clock = SystemClock()
-        self.core = core = build_core(store.services(self.community, clock), self.router)
+        services = store.services(self.community, clock, self.whatsapp_section.consent_wording)
+        self.core = core = build_core(services, self.router)
         self.scheduler = SchedulerService(core)
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)
@@ -75,9 +81,18 @@ class Application:
             self.discord = DiscordAdapter(core, self.community.discord, self.settings.discord)
             self.router.add("discord", self.discord.messenger, posts_to_channels=True)
             await self.discord.start()
+        if not self.console_mode and self.settings.twilio.configured:
+            if not self.web_enabled:
+                raise ValueError("WhatsApp needs the web server: Twilio's webhooks arrive there")
+            twilio, base_url = self.settings.twilio, self.settings.public_base_url
+            self.whatsapp = WhatsAppAdapter(core, store, clock, twilio, base_url, self.whatsapp_section)
+            self.router.add("whatsapp", self.whatsapp.messenger, posts_to_channels=False)
+            await self.whatsapp.start()
         await self.scheduler.start()
         if self.web_enabled:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
+            if self.whatsapp is not None:
+                self.whatsapp.mount(self.web.app)
             await self.web.start()
 
     async def _healthy(self) -> bool:
@@ -98,6 +113,9 @@ class Application:
         if self.web is not None:
             await self.web.stop()
             self.web = None
+        if self.whatsapp is not None:
+            await self.whatsapp.stop()
+            self.whatsapp = None
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None

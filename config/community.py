@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError
 
 from config.discord import DiscordCommunity
 from config.problems import ConfigError, describe
+from config.whatsapp import WhatsAppCommunity
 from handlers.settings import CommunityConfig
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ class CommunityFile(CommunityConfig):
     """
 
     discord: DiscordCommunity = Field(default_factory=DiscordCommunity)
+    whatsapp: WhatsAppCommunity = Field(default_factory=WhatsAppCommunity)
 
 
 def load_community(path: Path) -> tuple[CommunityFile, bool]:

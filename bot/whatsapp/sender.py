@@ -194,9 +194,7 @@ class OutboxWorker:
             await self.outbox.finish(
                 row.id, "failed", error.code, f"outside the 24-hour window (part {index + 1}): {message}", now
             )
-            await self.messenger.fall_back_to_template(
-                self._refreshed(row, attempts), "outside the 24-hour window"
-            )
+            await self.messenger.fall_back_to_template(row, "outside the 24-hour window")
             return True
         if error.retryable and attempts < self.policy.max_attempts:
             at = now + self.policy.delay(attempts)

@@ -100,7 +100,8 @@ def classify(error: Exception) -> SendError:
     if isinstance(error, TwilioRestException):
         code = str(error.code) if error.code else f"HTTP {error.status}"
         retryable = error.status == 429 or error.code == TOO_MANY_REQUESTS or error.status >= 500
-        return SendError(code, error.msg or "", retryable, outside_window=error.code == OUTSIDE_WINDOW)
+        message = (error.msg or "").removeprefix("Unable to create record: ")
+        return SendError(code, message, retryable, outside_window=error.code == OUTSIDE_WINDOW)
     if isinstance(error, aiohttp.ClientError | OSError):
         return SendError("network", f"{type(error).__name__}: {error}", retryable=True)
     # A 2xx answer we could not read: Twilio may have taken it, so trying again could send it twice.

@@ -28,6 +28,13 @@ EXPORTS: dict[str, str] = {
         " JOIN members m ON m.id = r.member_id LEFT JOIN shop_codes c ON c.redemption_id = r.id"
         " WHERE r.community_id = ? ORDER BY r.id"
     ),
+    "outbox": (
+        "SELECT o.id, o.created_at, o.updated_at, o.recipient, o.kind, o.mode, o.state, o.parts_sent,"
+        " o.parts_total, o.attempts, o.error_code, o.note, o.retry_of, o.content_sid,"
+        " (SELECT group_concat(sid || ':' || status || coalesce(':' || error_code, ''), ' ') FROM"
+        "   (SELECT * FROM outbox_sends s WHERE s.outbox_id = o.id ORDER BY s.part)) AS deliveries,"
+        " o.body FROM outbox o WHERE o.community_id = ? ORDER BY o.id"
+    ),
 }
 
 
