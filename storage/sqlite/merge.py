@@ -26,7 +26,7 @@ MERGE_STEPS: list[str] = [
     "UPDATE members SET status = 'left', left_at = :now, merged_into = :target"
     " WHERE community_id = :community AND id = :source",
     # Points (0002): the ledger keeps every entry, re-pointed; balances and monthly totals are summed
-    # into the target once (re-pointing fires no trigger) and the source's rows go, so nothing counts twice.
+    # into the target once (re-pointing the ledger does not move totals) and the source's rows go.
     "UPDATE ledger SET member_id = :target WHERE community_id = :community AND member_id = :source",
     "UPDATE ledger SET actor_id = :target WHERE community_id = :community AND actor_id = :source",
     "INSERT INTO balances (community_id, member_id, balance, earned, listed)"
