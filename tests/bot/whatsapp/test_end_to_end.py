@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -118,3 +119,12 @@ def test_the_environment_check_names_what_whatsapp_still_needs(tmp_path: Path) -
 def test_twilio_settings_never_show_the_token() -> None:
     settings = TwilioSettings(account_sid=ACCOUNT_SID, auth_token=SecretStr("hush-hush"))
     assert "hush-hush" not in repr(settings) and "hush-hush" not in str(settings.model_dump())
+
+
+def test_stop_start_and_link_work_from_the_console(tmp_path: Path) -> None:
+    result = communitybot(tmp_path, "console", stdin="alice: JOIN\nalice: LINK\nalice: STOP\nalice: START\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"^\[to alice\] Your link code is [A-Z2-9]{6} \(valid 10 minutes, once\)\.", out, re.M)
+    assert "[to alice] Done: Our community will send you nothing more here" in out
+    assert "[to alice] Done: Our community messages are on again." in out
