@@ -123,23 +123,23 @@ def _fit_top_level(top: dict[str, Node]) -> dict[str, Node]:
 
 
 def build(commands: Iterable[Command], run: Runner) -> list[SlashItem]:
-    return [_item(node, run, None) for _, node in sorted(plan(commands).items())]
+    return [_item(node, run) for _, node in sorted(plan(commands).items())]
 
 
-def _item(node: Node, run: Runner, parent: app_commands.Group | None) -> SlashItem:
+def _item(node: Node, run: Runner) -> SlashItem:
+    """A command, or a group whose children are attached with add_command (which sets their parent)."""
     if node.command is not None:
         return app_commands.Command(
             name=node.name,
             description=describe(node.command),
             callback=_callback(node.command, run),
-            parent=parent,
             extras={"command": node.command.name, "permission": node.command.permission},
         )
     group = app_commands.Group(
-        name=node.name, description=shorten(f"{node.name}: {', '.join(sorted(node.children))}"), parent=parent
+        name=node.name, description=shorten(f"{node.name}: {', '.join(sorted(node.children))}")
     )
     for _, child in sorted(node.children.items()):
-        group.add_command(_item(child, run, group))
+        group.add_command(_item(child, run))
     return group
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -197,32 +198,34 @@ async def world(
 @pytest.fixture
 def webhook(world: World, monkeypatch: pytest.MonkeyPatch) -> list[WebhookCall]:
     """Interaction responses (defer, edit, delete, follow-ups) recorded instead of sent to Discord."""
+    monkeypatch.setattr(AsyncWebhookAdapter, "request", recorder(world))
+    return world.calls
+
+
+def recorder(world: World) -> Any:
+    """A stand-in for discord.py's webhook HTTP call that records it and answers like Discord."""
 
     async def request(adapter: Any, route: Any, session: Any = None, **kwargs: Any) -> Any:
         payload = kwargs.get("payload")
         if payload is None and kwargs.get("multipart"):
-            import json
-
             payload = json.loads(kwargs["multipart"][0]["value"])
-        call = WebhookCall(route.method, route.path, payload or {})
-        world.calls.append(call)
+        payload = payload or {}
+        world.calls.append(WebhookCall(route.method, route.path, payload))
         if route.path.endswith("/callback"):
-            kind = (payload or {}).get("type", 5)
-            flags = ((payload or {}).get("data") or {}).get("flags", 0)
+            flags = (payload.get("data") or {}).get("flags", 0)
             return {
                 "interaction": {
                     "id": str(route.webhook_id),
                     "type": 2,
-                    "response_message_loading": kind == 5,
+                    "response_message_loading": payload.get("type") == 5,
                     "response_message_ephemeral": bool(flags & 64),
                 }
             }
         if route.method == "DELETE":
             return None
-        return message_payload(world, payload or {})
+        return message_payload(world, payload)
 
-    monkeypatch.setattr(AsyncWebhookAdapter, "request", request)
-    return world.calls
+    return request
 
 
 def message_payload(world: World, sent: dict[str, Any]) -> dict[str, Any]:
@@ -329,6 +332,7 @@ def slash_payload(
         "id": str(snowflake()),
         "name": top,
         "type": 1,
+        "guild_id": str(world.guild.id),  # a guild command: looked up among the guild's commands
         "options": tree_options,
         "resolved": resolved,
     }
@@ -341,10 +345,11 @@ def click_payload(
     message: dict[str, Any],
     custom_id: str,
     values: list[str] | None = None,
+    dm: bool = False,
 ) -> dict[str, Any]:
     """A click on a component of a message the bot sent (its recorded payload)."""
-    data = _base(world, member, 3, dm=False)
-    data["message"] = message
+    data = _base(world, member, 3, dm=dm)
+    data["message"] = {**message, "channel_id": data["channel"]["id"]}
     component_type = 3 if values is not None else 2
     data["data"] = {"custom_id": custom_id, "component_type": component_type}
     if values is not None:

@@ -1,0 +1,127 @@
+"""What the bot sends on Discord: channel posts, DMs and their fallback, splitting, embeds, pings, roles."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+import discord.ext.test as dpytest
+import discord.ext.test.backend as back
+import pytest
+
+from bot.discord.render import MAX_CONTENT, as_embed, split_text
+from handlers.models import Choice, Identity, Outgoing, Reply, RoleUpdate
+from tests.bot.discord.conftest import World
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def ident(member: discord.abc.User) -> Identity:
+    return Identity("discord", str(member.id))
+
+
+async def deliver(world: World, message: Outgoing | RoleUpdate) -> None:
+    await world.core.deliver([message])
+    await dpytest.run_all_events()
+
+
+async def test_a_channel_post_goes_to_the_channel_mapped_to_its_key(world: World) -> None:
+    await deliver(world, Outgoing(Reply("Poll closes tonight @everyone"), channel="announcements"))
+    [post] = world.posts_in(world.announcements)
+    assert post.content == "Poll closes tonight @everyone"
+    assert post.payload["allowed_mentions"] == {"parse": []}  # member text never pings everyone
+
+
+async def test_an_unmapped_key_falls_back_to_a_channel_of_that_name(world: World) -> None:
+    await deliver(world, Outgoing(Reply("hello general"), channel="general"))
+    assert [p.content for p in world.posts_in(world.general)] == ["hello general"]
+
+
+async def test_an_unknown_channel_key_is_logged_not_raised(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    await deliver(world, Outgoing(Reply("lost"), channel="nowhere"))
+    assert "no Discord channel for key 'nowhere'" in caplog.text
+    assert world.sent == []
+
+
+async def test_a_direct_message_reaches_the_member(world: World) -> None:
+    alice = world.members["alice"]
+    await deliver(world, Outgoing(Reply("Your code: SAVE10", private=True), to=ident(alice)))
+    assert [s.content for s in world.to("alice")] == ["Your code: SAVE10"]
+
+
+async def test_closed_dms_fall_back_to_a_ping_in_the_fallback_channel(world: World) -> None:
+    alice = world.members["alice"]
+    world.closed_dms.add(alice.id)
+    await deliver(world, Outgoing(Reply("Welcome aboard!"), to=ident(alice), kind="welcome"))
+    [post] = world.posts_in(world.welcome)
+    assert post.content == f"<@{alice.id}> Welcome aboard!"
+    assert post.payload["allowed_mentions"] == {"parse": [], "users": [alice.id]}  # pings alice only
+
+
+async def test_a_private_message_is_never_posted_publicly_when_dms_are_closed(world: World) -> None:
+    alice = world.members["alice"]
+    world.closed_dms.add(alice.id)
+    await deliver(world, Outgoing(Reply("Your code: SAVE10", private=True), to=ident(alice)))
+    [post] = world.posts_in(world.welcome)
+    assert "SAVE10" not in post.content
+    assert post.content.startswith(f"<@{alice.id}> I could not send you a direct message")
+
+
+async def test_long_texts_are_split_under_the_limit_on_line_breaks(world: World) -> None:
+    text = "\n".join(f"line {n} " + "x" * 90 for n in range(60))
+    await deliver(world, Outgoing(Reply("plain\n" + text + "\nend"), channel="general"))
+    posts = world.posts_in(world.general)
+    assert len(posts) > 1 and all(len(p.content) <= MAX_CONTENT for p in posts)
+    assert "\n".join(p.content for p in posts) == "plain\n" + text + "\nend"
+
+
+def test_splitting_never_loses_or_exceeds() -> None:
+    text = "word " * 1500 + "y" * 4500
+    chunks = split_text(text)
+    assert all(0 < len(c) <= MAX_CONTENT for c in chunks)
+    assert "".join(chunks).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_list_with_a_header_becomes_an_embed_and_a_sentence_does_not() -> None:
+    embed = as_embed("Top members this month\n1. @ana 40\n2. @bo 30\n3. @cy 20")
+    assert embed is not None and embed.title == "Top members this month"
+    assert embed.description == "1. @ana 40\n2. @bo 30\n3. @cy 20"
+    assert as_embed("Kudos sent to @bob (+5).") is None
+
+
+async def test_choices_on_a_delivered_message_are_buttons(world: World) -> None:
+    reply = Reply("Join the poll?", choices=(Choice("Yes", "VOTE 3 1"), Choice("No", "VOTE 3 2")))
+    await deliver(world, Outgoing(reply, channel="announcements"))
+    [post] = world.posts_in(world.announcements)
+    ids = [c["custom_id"] for c in post.payload["components"][0]["components"]]
+    assert ids == ["cb:choice:VOTE 3 1", "cb:choice:VOTE 3 2"]
+
+
+async def test_level_roles_are_granted_and_removed(world: World) -> None:
+    alice = world.members["alice"]
+    regular = back.make_role("Regular", world.guild)
+    await deliver(world, RoleUpdate(ident(alice), str(regular.id), grant=True, reason="level Regular"))
+    assert regular in world.guild.get_member(alice.id).roles  # type: ignore[union-attr]
+    await deliver(world, RoleUpdate(ident(alice), str(regular.id), grant=False, reason="points revoked"))
+    assert regular not in world.guild.get_member(alice.id).roles  # type: ignore[union-attr]
+
+
+async def test_a_role_above_the_bot_is_reported_clearly_without_crashing(
+    world: World, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice = world.members["alice"]
+    top = back.make_role("Founders", world.guild)
+
+    async def forbidden(*args: object, **kwargs: object) -> None:
+        raise discord.Forbidden(
+            back.FakeRequest(403, "Forbidden"), {"code": 50013, "message": "Missing Permissions"}
+        )
+
+    monkeypatch.setattr(world.bot.http, "add_role", forbidden)
+    with caplog.at_level(logging.ERROR):
+        await deliver(world, RoleUpdate(ident(alice), str(top.id), grant=True, reason="level Founder"))
+    assert "Manage Roles" in caplog.text and "'Founders'" in caplog.text
+    await deliver(world, RoleUpdate(ident(alice), "12345678901234567", grant=True, reason="level X"))
+    assert "does not exist" in caplog.text

@@ -1,0 +1,119 @@
+"""The registry as Discord sees it: every command, its options, its permission, within Discord's limits."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.discord import slash
+from handlers.context import Context
+from handlers.core import Core
+from handlers.models import Reply, Role
+from handlers.registry import MAX_INTEGER, Arg, ArgKind, Command, Registry
+
+OPTION_TYPE = {ArgKind.WORD: 3, ArgKind.TEXT: 3, ArgKind.CHOICE: 3, ArgKind.INTEGER: 4, ArgKind.MEMBER: 6}
+
+
+async def handler(ctx: Context, **values: Any) -> Reply:
+    return Reply("ok")
+
+
+async def run(interaction: Any, command: Command, values: dict[str, Any]) -> None:
+    raise AssertionError("not called here")
+
+
+def tree_dicts(commands: list[Command]) -> dict[str, dict[str, Any]]:
+    """Slash path ("shop add") -> the command's JSON as synced to Discord."""
+    client = discord.Client(intents=discord.Intents.none())
+    tree = app_commands.CommandTree(client)
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, data: dict[str, Any]) -> None:
+        path = f"{prefix} {data['name']}".strip()
+        children = [o for o in data.get("options", []) if o["type"] in (1, 2)]
+        if children:
+            for child in children:
+                walk(path, child)
+        else:
+            found[path] = data
+
+    for item in slash.build(commands, run):
+        walk("", item.to_dict(tree))
+    return found
+
+
+def slash_path(command: Command, all_names: set[str]) -> str:
+    words = command.name.lower()
+    is_group = any(other.startswith(command.name + " ") for other in all_names)
+    return f"{words} view" if is_group else words
+
+
+async def test_every_registry_command_is_a_slash_command_with_its_options(core: Core) -> None:
+    commands = core.registry.all()
+    names = {c.name for c in commands}
+    synced = tree_dicts(commands)
+    assert len(synced) == len(commands)
+    for command in commands:
+        data = synced[slash_path(command, names)]
+        assert command.help[:60] in data["description"] and len(data["description"]) <= 100
+        options = data.get("options", [])
+        assert [o["name"] for o in options] == [a.name for a in command.args]
+        for arg, option in zip(command.args, options, strict=True):
+            assert option["type"] == OPTION_TYPE[arg.kind], (command.name, arg.name)
+            assert option["required"] == arg.required
+            if arg.kind is ArgKind.CHOICE:
+                assert [c["value"] for c in option["choices"]] == list(arg.choices)
+            if arg.kind is ArgKind.INTEGER:
+                assert option["min_value"] == (arg.min if arg.min is not None else -MAX_INTEGER)
+                assert option["max_value"] == (arg.max if arg.max is not None else MAX_INTEGER)
+
+
+async def test_staff_commands_say_so_and_carry_their_permission(core: Core) -> None:
+    items = {i.qualified_name: i for i in _walk(slash.build(core.registry.all(), run))}
+    award = items["award"]
+    assert award.description.startswith("[moderators] ")
+    assert award.extras == {"command": "AWARD", "permission": Role.MODERATOR}
+    assert items["shop add"].extras["permission"] is Role.MODERATOR
+    assert items["shop view"].extras == {"command": "SHOP", "permission": Role.MEMBER}
+    assert not items["points"].description.startswith("[")
+
+
+def test_a_bare_command_that_is_also_a_group_gets_the_first_free_name() -> None:
+    registry = Registry()
+    for name in ("FEED", "FEED VIEW", "FEED ADD", "POLL NEW", "POLL NEW DRAFT", "A B C"):
+        registry.add(Command(name, f"{name.lower()} help", handler))
+    paths = set(tree_dicts(registry.all()))
+    assert paths == {"feed show", "feed view", "feed add", "poll new view", "poll new draft", "a b c"}
+
+
+def test_discord_limits_hold_for_a_large_registry(caplog: pytest.LogCaptureFixture) -> None:
+    registry = Registry()
+    for n in range(130):
+        registry.add(Command(f"CMD{n:03d}", "x" * 150, handler, (Arg("word", ArgKind.WORD, "y" * 300),)))
+    registry.add(
+        Command(
+            "HUGE", "too many options", handler, tuple(Arg(f"a{n}", ArgKind.WORD, "a") for n in range(26))
+        )
+    )
+    registry.add(Command("WAY TOO DEEP NAME", "four words", handler))
+    with caplog.at_level(logging.ERROR):
+        items = slash.build(registry.all(), run)
+    assert len(items) <= slash.MAX_TOP_LEVEL
+    leaves = list(_walk(items))
+    assert len([i for i in leaves if isinstance(i, app_commands.Command)]) == 130  # every one still reachable
+    assert all(len(i.description) <= 100 for i in leaves)
+    assert all(len(i.commands) <= 25 for i in items if isinstance(i, app_commands.Group))
+    assert {i.qualified_name.split()[0] for i in leaves} >= {"more"}
+    assert "HUGE has more than 25 arguments" in caplog.text
+    assert "WAY TOO DEEP NAME cannot be a slash command" in caplog.text
+
+
+def _walk(items: list[Any]) -> Any:
+    for item in items:
+        yield item
+        if isinstance(item, app_commands.Group):
+            yield from _walk(item.commands)
