@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers.models import Outgoing
+from handlers.models import Outgoing, RoleUpdate
 from handlers.ports import Messenger
 
 log = logging.getLogger(__name__)
@@ -32,3 +32,9 @@ class MessengerRouter:
             return
         for messenger in self._channels:
             await messenger.deliver(message)
+
+    async def update_role(self, update: RoleUpdate) -> None:
+        """Roles exist only on some platforms (Discord): an adapter without `update_role` ignores them."""
+        update_role = getattr(self._direct.get(update.to.platform), "update_role", None)
+        if update_role is not None:
+            await update_role(update)
