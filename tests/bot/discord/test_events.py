@@ -151,3 +151,84 @@ def _bot_user() -> discord.User:
     return state.store_user(
         {"id": str((1 << 61) + 7), "username": "robot", "discriminator": "0001", "avatar": None, "bot": True}
     )
+
+
+def record_joins(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    codes: list[str | None] = []
+    original = Core.member_joined
+
+    async def member_joined(self: Core, identity: Identity, *args: object, **kwargs: object) -> object:
+        codes.append(kwargs.get("invite_code"))  # type: ignore[arg-type]
+        return await original(self, identity, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Core, "member_joined", member_joined)
+    return codes
+
+
+async def test_a_join_is_attributed_to_the_invite_whose_uses_grew(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    codes = record_joins(monkeypatch)
+    world.invites = {"summer": 3, "friends": 7}
+    world.bot.dispatch("ready")  # the start-up snapshot of use counts
+    await dpytest.run_all_events()
+    world.invites["friends"] = 8
+    await dpytest.member_join(name="carol")
+    await dpytest.run_all_events()
+    world.bot.dispatch("invite_create", _invite(world, "fresh", 0))
+    world.invites["fresh"] = 1
+    await dpytest.member_join(name="dan")
+    await dpytest.run_all_events()
+    world.invites["summer"], world.invites["friends"] = 4, 9  # two at once: nobody can tell who used which
+    await dpytest.member_join(name="eve")
+    await dpytest.run_all_events()
+    assert codes == ["friends", "fresh", None]
+
+
+async def test_joins_still_work_when_the_bot_may_not_list_invites(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    codes = record_joins(monkeypatch)
+    world.invites = None
+    for name in ("carol", "dan"):
+        await dpytest.member_join(name=name)
+        await dpytest.run_all_events()
+    assert codes == [None, None]
+    assert caplog.text.count("Manage Server") == 1  # said once, not on every join
+
+
+async def react(world: World, message: discord.Message, who: discord.Member, emoji: str = "⭐") -> None:
+    world.bot._connection.parse_message_reaction_add(
+        {
+            "type": 0,  # discord.py 2.7 reads it; dpytest's own helper leaves it out
+            "user_id": str(who.id),
+            "channel_id": str(message.channel.id),
+            "message_id": str(message.id),
+            "guild_id": str(world.guild.id),
+            "message_author_id": str(message.author.id),
+            "member": facts.dict_from_member(who),
+            "emoji": {"id": None, "name": emoji},
+            "burst": False,
+        }
+    )
+    await dpytest.run_all_events()
+
+
+async def test_a_moderator_star_awards_the_author_once(world: World) -> None:
+    await join(world, "alice", "mod")
+    message = await dpytest.message("hi", channel=world.general, member=world.members["alice"])
+    await react(world, message, world.members["bob"])  # not staff: nothing
+    await react(world, message, world.members["mod"], "👍")  # not the award emoji: nothing
+    assert await balance(world, "alice") == 0
+    await react(world, message, world.members["mod"])
+    await react(world, message, world.members["mod"])  # the same reaction delivered again
+    assert await balance(world, "alice") == 10
+
+
+def _invite(world: World, code: str, uses: int) -> discord.Invite:
+    data = {
+        "code": code,
+        "uses": uses,
+        "channel": {"id": str(world.general.id), "name": "general", "type": 0},
+    }
+    return discord.Invite(state=world.bot._connection, data=data, guild=world.guild)  # type: ignore[arg-type]
