@@ -64,6 +64,10 @@ class CommunityBot(commands.Bot):
                 self.guild_id,
             )
             return
+        except discord.HTTPException as error:
+            # Not fatal: chat, events and DMs work without slash commands; the next start syncs again.
+            log.error("slash commands were not synced to guild %s: %s", self.guild_id, error)
+            return
         log.info("%d top-level slash commands synced to guild %s", len(synced), self.guild_id)
 
     async def prepare(self) -> None:
