@@ -54,6 +54,9 @@ class Hooks:
     left: list[MemberListener] = field(default_factory=list)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     startup: list[StartupHook] = field(default_factory=list)
+    settle: list[StartupHook] = field(default_factory=list)
+    """Awaited before every command, event and job: writes still in flight (chat points) land first,
+    so a command reads everything that happened before it."""
 
 
 class Core:
@@ -152,9 +155,14 @@ class Core:
 
     # -- internals ------------------------------------------------------------------------------
 
+    async def settle(self) -> None:
+        for hook in self.hooks.settle:
+            await hook()
+
     async def _guarded(
         self, message: IncomingMessage, step: Callable[..., Awaitable[list[Reply]]], *args: Any
     ) -> list[Reply]:
+        await self.settle()
         ctx = self._context(message)
         try:
             async with self.services.transactions.transaction():
@@ -289,6 +297,7 @@ class Core:
 
     async def _run_job(self, job: Job) -> None:
         handler = self.hooks.jobs.get(job.kind)
+        await self.settle()
         ctx = self._context(None)
         try:
             async with self.services.transactions.transaction():

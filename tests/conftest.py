@@ -57,15 +57,24 @@ async def core(
     return built
 
 
-async def chat(core: Core, who: str, text: str, channel: str = "general", message_id: str | None = None,
-               **extra: object) -> list[Reply]:
+async def chat(
+    core: Core, who: str, text: str, channel: str = "general", message_id: str | None = None, **extra: object
+) -> list[Reply]:
     """`who` posts `text` in a channel; the replies (private ones are for the writer)."""
     import uuid
 
     identity = Identity.parse(who)
-    message = IncomingMessage(identity, text, channel=channel, message_id=message_id or uuid.uuid4().hex,
-                              display_name=identity.user_id, **extra)  # type: ignore[arg-type]
-    return await core.handle_chat(message)
+    message = IncomingMessage(
+        identity,
+        text,
+        channel=channel,
+        message_id=message_id or uuid.uuid4().hex,
+        display_name=identity.user_id,
+        **extra,
+    )  # type: ignore[arg-type]
+    replies = await core.handle_chat(message)
+    await core.settle()  # chat points are written a moment later; tests read them right away
+    return replies
 
 
 async def say(core: Core, who: str, text: str, message_id: str | None = None) -> Reply:

@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,15 @@ def test_example_config_documents_every_section() -> None:
     def walk(model: type[BaseModel], path: str) -> None:
         for key, info in model.model_fields.items():
             inner = info.annotation
+            items = typing.get_args(inner)
             if isinstance(inner, type) and issubclass(inner, BaseModel):
                 if f"[{path}{key}]" not in example:
                     missing.append(f"[{path}{key}]")
                 walk(inner, f"{path}{key}.")
+            elif items and isinstance(items[0], type) and issubclass(items[0], BaseModel):
+                if f"[[{path}{key}]]" not in example:  # an array of tables
+                    missing.append(f"[[{path}{key}]]")
+                walk(items[0], f"{path}{key}.")
             elif not re.search(rf"^#?\s*{key}\s*=", example, re.MULTILINE):
                 missing.append(path + key)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,3 +36,27 @@ def until(moment: datetime, later: datetime) -> str:
     if seconds >= 3600:
         return f"{round(seconds / 3600)} h"
     return f"{max(1, round(seconds / 60))} min"
+
+
+@dataclass(frozen=True)
+class Period:
+    """One local day, in UTC bounds, with its month key: the hot path checks bounds instead of converting."""
+
+    start: datetime
+    end: datetime
+    day: date
+    month: str
+
+    @classmethod
+    def around(cls, moment: datetime, tz: ZoneInfo) -> Period:
+        return cls(
+            start_of_day(moment, tz), next_midnight(moment, tz), local_day(moment, tz), month_key(moment, tz)
+        )
+
+    @classmethod
+    def empty(cls) -> Period:
+        never = datetime.min.replace(tzinfo=UTC)
+        return cls(never, never, date.min, "")
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end

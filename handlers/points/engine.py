@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from handlers.context import Context
 from handlers.errors import Conflict
@@ -25,7 +25,7 @@ from handlers.points import calendar
 from handlers.points.levels import level_of
 from handlers.points.mentions import find_kudos
 from handlers.points.models import SPENDING, Kind, NewEntry
-from handlers.points.rules import Announce
+from handlers.points.rules import Announce, Tier
 
 if TYPE_CHECKING:
     from handlers.core import Core
@@ -51,11 +51,15 @@ class PointsEngine:
         self.tz = self.config.community.tz
         self._members: dict[Identity, Member | None] = {}
         self._by_handle: dict[str, Member] = {}
+        self._handles: dict[int, str] = {}
+        self._period = calendar.Period.empty()
+        """The current local day and month; recomputed only when time leaves it (not per message)."""
         self._earned: dict[int, int] = {}
         self._counters: dict[int, Counters] = {}
         self._day: date | None = None
         self._warm = False
         self._warming = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -79,12 +83,14 @@ class PointsEngine:
         self._members[identity] = member
         if member is not None:
             self._by_handle[member.handle] = member
+            self._handles[member.id] = member.handle
 
     def forget(self, identity: Identity, member: Member | None = None) -> None:
         """Drop cached knowledge of an identity (and its member) so the next use reloads it."""
         cached = self._members.pop(identity, None) or member
         if cached is not None:
             self._by_handle.pop(cached.handle, None)
+            self._handles.pop(cached.id, None)
             for known, other in list(self._members.items()):
                 if other is not None and other.id == cached.id:
                     del self._members[known]
@@ -104,10 +110,16 @@ class PointsEngine:
             found = await self.services.members.by_handle(handle)
             if found is not None:
                 self._by_handle[handle] = found
+                self._handles[found.id] = found.handle
         return self._by_handle.get(handle)
 
+    def period(self, now: datetime) -> calendar.Period:
+        if not self._period.contains(now):
+            self._period = calendar.Period.around(now, self.tz)
+        return self._period
+
     def counters(self, member_id: int, now: datetime) -> Counters:
-        today = calendar.local_day(now, self.tz)
+        today = self.period(now).day
         if today != self._day:  # local midnight passed: every budget and cap starts again
             self._day = today
             self._counters = {}
@@ -127,7 +139,7 @@ class PointsEngine:
         # From here to the write there is no await: the reservations below are atomic.
         now = self.services.clock.now()
         counters = self.counters(member.id, now)
-        month = calendar.month_key(now, self.tz)
+        month = self.period(now).month
         key = f"{message.identity.platform}:{message.message_id or uuid.uuid4().hex}"
         entries: list[NewEntry] = []
         releases: list[Callable[[], None]] = []
@@ -187,19 +199,19 @@ class PointsEngine:
             releases.append(_release_kudos(counters))
         if not entries:
             return replies
-        try:
-            fresh = await self.repo.append_durable(entries)
-        except Exception:
-            for release in releases:
-                release()
-            raise
-        for is_new, release in zip(fresh, releases, strict=True):
-            if not is_new:
-                release()
-        written = [e for e, is_new in zip(entries, fresh, strict=True) if is_new]
+        written = self.repo.submit(entries)
+        kudos = any(e.kind is Kind.KUDOS for e in entries)
+        if not kudos and not self.repo.backlogged:
+            # Activity alone is never acknowledged to anyone, so the chat path need not wait for the
+            # commit (a few ms later): this keeps a busy channel cheap. Reads wait for it (settle).
+            written.add_done_callback(lambda done: self._written(done, entries, releases))  # type: ignore[attr-defined]
+            return replies
+        await asyncio.wait([written])  # type: ignore[list-item]
+        crossings = self._written(written, entries, releases, announce=False)
         # The entries are durable now: what follows only informs, and must not report a failure.
         try:
-            given = [e for e in written if e.kind is Kind.KUDOS]
+            fresh = written.result()  # type: ignore[attr-defined]
+            given = [e for e, is_new in zip(entries, fresh, strict=True) if is_new and e.kind is Kind.KUDOS]
             if given:
                 names = ", ".join([f"@{await self._handle_of(e.member_id)}" for e in given])
                 left = rules.kudos.daily_budget - counters.kudos_given
@@ -210,17 +222,53 @@ class PointsEngine:
                         private=True,
                     )
                 )
-            changes = [(e.member_id, e.delta, e.kind) for e in written]
-            await self.core.deliver(await self._level_changes(changes))
+            if crossings:
+                await self.core.deliver(await self._level_messages(crossings))
         except Exception:
             log.exception("points were recorded but the follow-up messages failed")
         return replies
 
+    def _written(
+        self, done: Any, entries: list[NewEntry], releases: list[Callable[[], None]], announce: bool = True
+    ) -> list[tuple[int, Tier, Tier]]:
+        """Settle a submitted write: give back what was reserved for entries that were not written,
+        count the rest as earned, and (for writes nobody waits for) announce level changes."""
+        if done.cancelled() or done.exception() is not None:
+            for release in releases:
+                release()
+            if not done.cancelled():
+                log.error("chat points were not recorded: %s", done.exception())
+            if not announce:  # someone waits for this write: they report it (a fresh error each)
+                raise RuntimeError("chat points were not recorded")
+            return []
+        fresh = done.result()
+        for is_new, release in zip(fresh, releases, strict=True):
+            if not is_new:
+                release()
+        changes = [(e.member_id, e.delta, e.kind) for e, is_new in zip(entries, fresh, strict=True) if is_new]
+        crossings = self._crossings(changes, commit=True)
+        if crossings and announce:
+            task = asyncio.get_running_loop().create_task(self._announce(crossings))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return crossings
+
+    async def _announce(self, crossings: list[tuple[int, Tier, Tier]]) -> None:
+        try:
+            await self.core.deliver(await self._level_messages(crossings))
+        except Exception:
+            log.exception("level change messages failed")
+
+    async def settle(self) -> None:
+        """Wait for chat points still being written, so that what follows reads them."""
+        await self.repo.settle()
+
     async def _handle_of(self, member_id: int) -> str:
-        found = next((m for m in self._by_handle.values() if m.id == member_id), None)
-        if found is None:
+        handle = self._handles.get(member_id)
+        if handle is None:
             found = await self.services.members.by_id(member_id)
-        return found.handle if found else str(member_id)
+            handle = found.handle if found else str(member_id)
+        return handle
 
     def kudos_problem(self, giver: Member, target: Member | None, token: str) -> str | None:
         if token.lstrip("@").lower() in RESERVED_HANDLES:
@@ -270,7 +318,9 @@ class PointsEngine:
         )
         if entry_id is None:
             return None
-        ctx.outbox.extend(await self._level_changes([(member_id, delta, kind)], commit=False))
+        crossings = self._crossings([(member_id, delta, kind)], commit=False)
+        if crossings:
+            ctx.outbox.extend(await self._level_messages(crossings))
         if kind not in SPENDING:
             ctx.after_commit.append(lambda: self._add_earned(member_id, delta))
         return entry_id
@@ -293,7 +343,7 @@ class PointsEngine:
             reason,
             source,
             ctx.now,
-            calendar.month_key(ctx.now, self.tz),
+            self.period(ctx.now).month,
             actor_id,
             reverses,
             str(ctx.actor) if ctx.actor else None,
@@ -302,25 +352,30 @@ class PointsEngine:
     def _add_earned(self, member_id: int, delta: int) -> None:
         self._earned[member_id] = self._earned.get(member_id, 0) + delta
 
-    async def _level_changes(
-        self, changes: list[tuple[int, int, Kind]], commit: bool = True
-    ) -> list[Outgoing | RoleUpdate]:
-        """Announcements and role updates for members whose level changed; applies the deltas to the
-        earned cache when `commit` (the entries are already durable)."""
+    def _crossings(self, changes: list[tuple[int, int, Kind]], commit: bool) -> list[tuple[int, Tier, Tier]]:
+        """Members whose level the changes move, as (member, old level, new level); with `commit` the
+        changes are applied to the earned cache (the entries are durable)."""
         levels = self.config.levels
         totals: dict[int, int] = {}
         for member_id, delta, kind in changes:
             if kind not in SPENDING:
                 totals[member_id] = totals.get(member_id, 0) + delta
-        out: list[Outgoing | RoleUpdate] = []
+        crossings = []
         for member_id, delta in totals.items():
             before = self._earned.get(member_id, 0)
             after = before + delta
             if commit:
                 self._earned[member_id] = after
             old, new = level_of(levels, before), level_of(levels, after)
-            if old == new:
-                continue
+            if old is not new:
+                crossings.append((member_id, old, new))
+        return crossings
+
+    async def _level_messages(self, crossings: list[tuple[int, Tier, Tier]]) -> list[Outgoing | RoleUpdate]:
+        """Announcements (on the way up) and role updates (both ways) for level changes."""
+        levels = self.config.levels
+        out: list[Outgoing | RoleUpdate] = []
+        for member_id, old, new in crossings:
             member = await self.services.members.by_id(member_id)
             if member is None:
                 continue

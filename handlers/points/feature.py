@@ -56,6 +56,7 @@ def install(core: Core) -> None:
         )
 
     core.hooks.startup.append(start)
+    core.hooks.settle.append(engine.settle)
     core.hooks.joined.append(joined)
     core.hooks.left.append(left)
     core.hooks.reactions.append(reaction)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,6 +20,20 @@ class PointsRepository(Protocol):
 
         Must not be awaited inside a transaction (it commits on its own).
         """
+        ...
+
+    def submit(self, entries: Sequence[NewEntry]) -> Awaitable[list[bool]]:
+        """Queue entries for the next group commit without waiting; the awaitable gives, once they are
+        durable, for each whether it was new (a callback may be attached with add_done_callback)."""
+        ...
+
+    @property
+    def backlogged(self) -> bool:
+        """Too much is queued: callers should wait for their writes."""
+        ...
+
+    async def settle(self) -> None:
+        """Wait until every queued entry is committed (so that reads see them)."""
         ...
 
     async def spend(self, entry: NewEntry) -> int | None:

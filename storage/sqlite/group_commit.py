@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
 
-MAX_BATCH_ROWS = 20_000
+MAX_BATCH_ROWS = 5_000
 
 
 class GroupCommitWriter(Generic[Row]):
@@ -29,19 +29,39 @@ class GroupCommitWriter(Generic[Row]):
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._pending = 0
+        self._last: asyncio.Future[list[bool]] | None = None
 
-    async def write(self, rows: Sequence[Row]) -> list[bool]:
-        """Queue rows; once they are committed, returns for each whether it was new."""
+    def submit(self, rows: Sequence[Row]) -> asyncio.Future[list[bool]]:
+        """Queue rows; the future says, once they are committed, for each whether it was new."""
         if self._closing:
             raise RuntimeError("the writer is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[bool]] = loop.create_future()
         if not rows:
-            return []
+            future.set_result([])
+            return future
         if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="ledger-group-commit")
-        future: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
+            self._task = loop.create_task(self._run(), name="ledger-group-commit")
         self._queue.append((rows, future))
+        self._pending += len(rows)
+        self._last = future
         self._wakeup.set()
-        return await future
+        return future
+
+    async def write(self, rows: Sequence[Row]) -> list[bool]:
+        return await self.submit(rows)
+
+    @property
+    def backlogged(self) -> bool:
+        """More rows wait than one batch holds: producers should wait for their writes (backpressure)."""
+        return self._pending > MAX_BATCH_ROWS
+
+    async def settle(self) -> None:
+        """Wait until everything submitted so far is committed (or has failed)."""
+        last = self._last
+        if last is not None and not last.done():
+            await asyncio.wait([last])
 
     async def close(self) -> None:
         """Commit what is queued, then stop."""
@@ -59,6 +79,7 @@ class GroupCommitWriter(Generic[Row]):
             while self._queue:
                 batch = self._take_batch()
                 rows = [row for request, _ in batch for row in request]
+                self._pending -= len(rows)
                 try:
                     new = await self._flush(rows)
                 except Exception as error:  # every waiter hears of it; nothing was committed

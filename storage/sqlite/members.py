@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -10,6 +10,7 @@ from handlers.models import Identity, Member, MemberStatus
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
+TOUCH_EVERY = timedelta(minutes=1)
 _COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at"
 
 
@@ -104,9 +105,11 @@ class SqliteMembers:
         return member
 
     async def touch(self, identity: Identity, now: datetime) -> None:
+        # At most once a minute: a read-only command then writes nothing and its commit costs no fsync.
         await self.db.execute(
-            "UPDATE identities SET last_seen_at = ? WHERE community_id = ? AND identity = ?",
-            (to_db(now), self.community_id, str(identity)),
+            "UPDATE identities SET last_seen_at = ?"
+            " WHERE community_id = ? AND identity = ? AND last_seen_at < ?",
+            (to_db(now), self.community_id, str(identity), to_db(now - TOUCH_EVERY)),
         )
 
     async def count_by_status(self) -> dict[MemberStatus, int]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,13 +19,36 @@ _INSERT = (
     "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
     " source, created_at, month, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_JSON = (
+    "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
+    " source, created_at, month, reverses)"
+    " SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
+    " value ->> 7, value ->> 8, value ->> 9 FROM json_each(?)"
+)
+_SPENDING_SQL = "('redeem', 'refund')"
+_EARNED = f"CASE WHEN kind IN {_SPENDING_SQL} THEN 0 ELSE delta END"
+# Totals of the entries from a given id on (those one transaction wrote): one upsert per member.
+# `+community_id` keeps SQLite on the rowid range; the community index would scan the whole ledger.
+_BALANCES_FROM = (
+    "INSERT INTO balances (community_id, member_id, balance, earned)"
+    f" SELECT community_id, member_id, sum(delta), sum({_EARNED}) FROM ledger"
+    " WHERE id >= ? AND +community_id = ? GROUP BY member_id"
+    " ON CONFLICT (community_id, member_id)"
+    " DO UPDATE SET balance = balance + excluded.balance, earned = earned + excluded.earned"
+)
+_MONTHLY_FROM = (
+    "INSERT INTO monthly_points (community_id, month, member_id, earned)"
+    f" SELECT community_id, month, member_id, sum({_EARNED}) FROM ledger"
+    f" WHERE id >= ? AND +community_id = ? AND kind NOT IN {_SPENDING_SQL} GROUP BY month, member_id"
+    " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned"
+)
 _ENTRY = (
     "SELECT l.id, l.member_id, l.delta, l.kind, l.reason, l.source, l.created_at, l.actor_id,"
     " a.handle AS actor_handle, l.actor_identity, l.reverses,"
     " (SELECT r.id FROM ledger r WHERE r.reverses = l.id) AS revoked_by"
     " FROM ledger l LEFT JOIN members a ON a.id = l.actor_id"
 )
-_CHECK_CHUNK = 500
+_CHUNK = 500
 
 
 def _entry(row: aiosqlite.Row) -> LedgerEntry:
@@ -55,36 +81,64 @@ class SqlitePoints:
         )  # fmt: skip
 
     async def append(self, entry: NewEntry) -> int | None:
-        async with self.db.connection.execute(_INSERT, self._params(entry)) as cursor:
-            return cursor.lastrowid if cursor.rowcount == 1 else None
+        async with self.db.transaction():
+            async with self.db.connection.execute(_INSERT, self._params(entry)) as cursor:
+                if cursor.rowcount != 1:
+                    return None
+                entry_id = cursor.lastrowid
+            assert entry_id is not None
+            await self._apply_totals(entry_id)
+        return entry_id
+
+    async def _apply_totals(self, first_id: int) -> None:
+        """Add the entries from `first_id` on (those this transaction wrote) to the totals."""
+        await self.db.execute(_BALANCES_FROM, (first_id, self.community_id))
+        await self.db.execute(_MONTHLY_FROM, (first_id, self.community_id))
 
     async def append_durable(self, entries: Sequence[NewEntry]) -> list[bool]:
         return await self.writer.write(entries)
 
+    def submit(self, entries: Sequence[NewEntry]) -> asyncio.Future[list[bool]]:
+        return self.writer.submit(entries)
+
+    @property
+    def backlogged(self) -> bool:
+        return self.writer.backlogged
+
+    async def settle(self) -> None:
+        await self.writer.settle()
+
     async def _flush(self, entries: list[NewEntry]) -> list[bool]:
-        """One transaction: find which sources are new, insert those, commit."""
-        async with self.db.transaction():
-            sources = [e.source for e in entries]
-            seen: set[str] = set()
-            for start in range(0, len(sources), _CHECK_CHUNK):
-                chunk = sources[start : start + _CHECK_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = await self.db.fetch_all(
-                    f"SELECT source FROM ledger WHERE community_id = ? AND source IN ({marks})",
-                    (self.community_id, *chunk),
-                )
-                seen.update(row[0] for row in rows)
-            new: list[bool] = []
-            fresh: list[tuple] = []
-            for entry in entries:
-                is_new = entry.source not in seen
-                seen.add(entry.source)  # the same source twice in one batch counts once
-                new.append(is_new)
-                if is_new:
-                    fresh.append(self._params(entry))
-            if fresh:
-                await self.db.connection.executemany(_INSERT, fresh)
-        return new
+        """One transaction for the whole batch; returns, per entry, whether its source was new.
+
+        The rows travel as one JSON document into one INSERT ... SELECT: a single statement step, so the
+        database thread does not trade the GIL with the busy event loop once per row.
+        """
+        unique: dict[str, NewEntry] = {}
+        for entry in entries:  # the same source twice in one batch counts once
+            unique.setdefault(entry.source, entry)
+        rows = json.dumps([
+            [e.member_id, e.delta, e.kind.value, e.reason, e.actor_id, e.actor_identity, e.source,
+             to_db(e.created_at), e.month, e.reverses]
+            for e in unique.values()
+        ])  # fmt: skip
+        community, count = self.community_id, len(unique)
+
+        def write(connection: sqlite3.Connection) -> set[str] | None:
+            top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
+            inserted = connection.execute(_INSERT_JSON, (community, rows)).rowcount
+            found = None
+            if inserted != count:  # some sources were already used (a replay): which rows did we add?
+                query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
+                found = {row[0] for row in connection.execute(query, (top, community))}
+            if inserted:
+                connection.execute(_BALANCES_FROM, (top + 1, community))
+                connection.execute(_MONTHLY_FROM, (top + 1, community))
+            return found
+
+        found = await self.db.run_transaction(write)
+        written = set(unique) if found is None else found
+        return [entry.source in written and unique[entry.source] is entry for entry in entries]
 
     async def close(self) -> None:
         await self.writer.close()
@@ -97,16 +151,22 @@ class SqlitePoints:
             " WHERE coalesce((SELECT balance FROM balances WHERE community_id = ? AND member_id = ?), 0) >= ?"
         )
         params = (*self._params(entry), self.community_id, entry.member_id, -entry.delta)
-        async with self.db.connection.execute(sql, params) as cursor:
-            return cursor.lastrowid if cursor.rowcount == 1 else None
+        async with self.db.transaction():
+            async with self.db.connection.execute(sql, params) as cursor:
+                if cursor.rowcount != 1:
+                    return None
+                entry_id = cursor.lastrowid
+            assert entry_id is not None
+            await self._apply_totals(entry_id)
+        return entry_id
 
     async def standing(self, member_id: int) -> Standing:
         return (await self.standings([member_id]))[member_id]
 
     async def standings(self, member_ids: Sequence[int]) -> dict[int, Standing]:
         result = {m: Standing(m, 0, 0) for m in member_ids}
-        for start in range(0, len(member_ids), _CHECK_CHUNK):
-            chunk = list(member_ids[start : start + _CHECK_CHUNK])
+        for start in range(0, len(member_ids), _CHUNK):
+            chunk = list(member_ids[start : start + _CHUNK])
             marks = ",".join("?" * len(chunk))
             rows = await self.db.fetch_all(
                 f"SELECT member_id, balance, earned FROM balances WHERE community_id = ?"

@@ -10,7 +10,10 @@ _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 def to_db(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetimes are not stored: give a UTC time")
-    return moment.astimezone(UTC).strftime(_FORMAT)
+    if moment.utcoffset():
+        moment = moment.astimezone(UTC)
+    # isoformat is several times faster than strftime, and this is on the ledger's hot path.
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def from_db(text: str) -> datetime:

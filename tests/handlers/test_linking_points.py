@@ -51,6 +51,7 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
             Identity.parse(PHONE), "hello everyone, glad to be here", channel="general", message_id="c1"
         )
     )
+    await core.settle()  # chat points land a moment after the message
     before = {
         row[0]: row[1]
         for row in await store.db.fetch_all("SELECT member_id, count(*) FROM ledger GROUP BY 1")
@@ -91,6 +92,7 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
             Identity.parse(PHONE), "another long enough message here", channel="general", message_id="c2"
         )
     )
+    await core.settle()
     chat = await store.db.fetch_all("SELECT member_id, source FROM ledger WHERE kind = 'activity'")
     assert [tuple(r) for r in chat] == [
         (alice.id, "activity:whatsapp:c1"),

@@ -1,5 +1,6 @@
--- Points: an append-only ledger; balances and monthly totals maintained by trigger in the same
--- transaction as each entry, so they can never disagree with the ledger.
+-- Points: an append-only ledger. Balances and monthly totals are updated in the same transaction
+-- as the entries (storage/sqlite/points.py is the only writer), summed per member per batch: one
+-- upsert per member rather than one per entry keeps the busy chat path fast.
 
 CREATE TABLE ledger (
     id INTEGER PRIMARY KEY,
@@ -40,20 +41,6 @@ CREATE TABLE monthly_points (
     PRIMARY KEY (community_id, month, member_id)
 ) WITHOUT ROWID;
 CREATE INDEX monthly_board ON monthly_points (community_id, month, earned DESC, member_id);
-
-CREATE TRIGGER ledger_applies AFTER INSERT ON ledger
-BEGIN
-    INSERT INTO balances (community_id, member_id, balance, earned)
-    VALUES (NEW.community_id, NEW.member_id, NEW.delta,
-            CASE WHEN NEW.kind IN ('redeem', 'refund') THEN 0 ELSE NEW.delta END)
-    ON CONFLICT (community_id, member_id) DO UPDATE SET
-        balance = balance + NEW.delta,
-        earned = earned + CASE WHEN NEW.kind IN ('redeem', 'refund') THEN 0 ELSE NEW.delta END;
-    INSERT INTO monthly_points (community_id, month, member_id, earned)
-    SELECT NEW.community_id, NEW.month, NEW.member_id, NEW.delta
-    WHERE NEW.kind NOT IN ('redeem', 'refund')
-    ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + NEW.delta;
-END;
 
 -- Append-only: corrections are new entries. Only the member columns may change (merging two
 -- identities' members into one re-points their history).

@@ -1,0 +1,363 @@
+"""Points benchmark: chat throughput through the core's real path, and POINTS/TOP at scale.
+
+    .venv/bin/python benchmarks/points.py                      # the full run (a few minutes)
+    .venv/bin/python benchmarks/points.py --messages 20000 --query-members 10000 --query-ledger 200000
+
+Part 1 feeds chat messages (plain chat, `@x++`, `thanks @x ...`) from many members through
+`Core.handle_chat`, the call every adapter makes, with durable SQLite writes (WAL, synchronous=FULL), as
+concurrent tasks the way platform events arrive. Each message's latency runs from the call to its return,
+and the ledger entries each message earned are timed from submission to durable commit (a message
+with kudos returns after that commit, as its confirmation needs it; activity alone does not wait).
+The run ends when the last entry is durable. Then, on the same
+file system, it writes the same ledger rows with plain `sqlite3.executemany` in one transaction into the
+same schema (the raw ceiling) and prints the ratio.
+
+Part 2 builds a community of --query-members members with --query-ledger ledger entries and times
+`POINTS` and `TOP` through `Core.handle_direct` (p50/p99).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.loop import new_event_loop
+from handlers.core import Core
+from handlers.features import build_core
+from handlers.models import Identity, IncomingMessage, MemberStatus, Outgoing
+from handlers.settings import CommunityConfig
+from storage.sqlite.store import SqliteStore
+from storage.sqlite.times import to_db
+
+START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+WORDS = [
+    "the",
+    "launch",
+    "looks",
+    "great",
+    "and",
+    "I",
+    "love",
+    "how",
+    "the",
+    "new",
+    "flavour",
+    "turned",
+    "out",
+    "this",
+    "week",
+    "honestly",
+]
+
+
+class BenchClock:
+    """Moves forward a fixed step per message, so cooldowns and caps behave as in a real day."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+
+class NullMessenger:
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def deliver(self, message: Outgoing) -> None:
+        self.count += 1
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def community() -> CommunityConfig:
+    return CommunityConfig.model_validate({"community": {"name": "Bench", "timezone": "Europe/Paris"}})
+
+
+def chat_mix(count: int, members: int, seed: int = 7) -> list[tuple[int, str]]:
+    """(author index, text): about 75 % plain chat of varied length, 15 % `@x++`, 10 % thanks."""
+    rng = random.Random(seed)
+    messages = []
+    for _ in range(count):
+        author = rng.randrange(members)
+        roll = rng.random()
+        other = rng.randrange(members)
+        if roll < 0.75:
+            text = " ".join(rng.choices(WORDS, k=rng.randint(1, 14)))
+        elif roll < 0.90:
+            text = f"@m{other}++ nice one"
+        else:
+            text = f"thanks @m{other} for the tip about {rng.choice(WORDS)}"
+        messages.append((author, text))
+    return messages
+
+
+async def make_members(store: SqliteStore, count: int, now: datetime) -> None:
+    async with store.transaction():
+        for n in range(count):
+            await store.members.create(
+                Identity("console", f"m{n}"), f"m{n}", f"m{n}", MemberStatus.MEMBER, now
+            )
+
+
+async def chat_throughput(folder: Path, count: int, members: int, workers: int, step: float) -> dict:
+    store = await SqliteStore.open(folder / "chat.db", "bench")  # the store creates the folder
+    await make_members(store, members, START)
+    clock = BenchClock(START)
+    messenger = NullMessenger()
+    core = build_core(store.services(community(), clock), messenger)
+    await core.start()
+    mix = chat_mix(count, members)
+    latencies: list[float] = []
+    awarded_latencies: list[float] = []
+    original = store.points.submit
+
+    def timed_submit(entries):
+        began = time.perf_counter()
+        future = original(entries)
+        future.add_done_callback(lambda _: awarded_latencies.append(time.perf_counter() - began))
+        return future
+
+    store.points.submit = timed_submit  # type: ignore[method-assign]
+    position = 0
+    step_delta = timedelta(seconds=step)
+
+    async def worker() -> None:
+        nonlocal position
+        while position < count:
+            author, text = mix[position]
+            position += 1
+            clock.current += step_delta
+            message = IncomingMessage(
+                Identity("console", f"m{author}"), text, channel="general", message_id=f"msg{position}"
+            )
+            began = time.perf_counter()
+            await core.handle_chat(message)
+            latencies.append(time.perf_counter() - began)
+            await asyncio.sleep(0)  # the next event comes off the network: the loop runs other work
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    await store.points.settle()  # the clock stops when the last award is durable
+    elapsed = time.perf_counter() - began
+    entries = (await store.db.fetch_one("SELECT count(*) FROM ledger"))[0]  # type: ignore[index]
+    consistent = await store.db.fetch_one(
+        "SELECT (SELECT sum(delta) FROM ledger) = (SELECT sum(balance) FROM balances)"
+    )
+    await store.close()
+    return {
+        "messages": count,
+        "entries": entries,
+        "seconds": elapsed,
+        "per_second": count / elapsed,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "award_p50_ms": percentile(awarded_latencies, 0.50) * 1000,
+        "award_p99_ms": percentile(awarded_latencies, 0.99) * 1000,
+        "award_max_ms": max(awarded_latencies, default=0) * 1000,
+        "consistent": bool(consistent and consistent[0]),
+        "announcements": messenger.count,
+    }
+
+
+async def migrated_file(path: Path) -> None:
+    store = await SqliteStore.open(path, "bench")
+    await store.close()
+
+
+def raw_ceiling(folder: Path, entries: int, members: int) -> float:
+    """Seconds for plain sqlite3 to do the same writes in one durable transaction: `entries` ledger rows
+    with executemany, then the balance and monthly upserts, one per member."""
+    path = folder / "raw.db"
+    asyncio.run(migrated_file(path))
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.executemany(
+        "INSERT INTO members (community_id, handle, display_name, status, joined_at) VALUES (1, ?, ?, 'member', ?)",
+        [(f"m{n}", f"m{n}", to_db(START)) for n in range(members)],
+    )
+    rng = random.Random(3)
+    created = to_db(START)
+    rows = [
+        (
+            rng.randrange(1, members + 1),
+            1,
+            "activity",
+            "chat in #general",
+            None,
+            f"raw{n}",
+            created,
+            "2026-11",
+        )
+        for n in range(entries)
+    ]
+    began = time.perf_counter()
+    totals: dict[int, int] = {}
+    for row in rows:
+        totals[row[0]] = totals.get(row[0], 0) + row[1]
+    connection.execute("BEGIN IMMEDIATE")
+    connection.executemany(
+        "INSERT INTO ledger (community_id, member_id, delta, kind, reason, actor_id, source, created_at, month)"
+        " VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    connection.executemany(
+        "INSERT INTO balances (community_id, member_id, balance, earned) VALUES (1, ?, ?, ?)"
+        " ON CONFLICT (community_id, member_id)"
+        " DO UPDATE SET balance = balance + excluded.balance, earned = earned + excluded.earned",
+        [(member, total, total) for member, total in totals.items()],
+    )
+    connection.executemany(
+        "INSERT INTO monthly_points (community_id, month, member_id, earned) VALUES (1, '2026-11', ?, ?)"
+        " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned",
+        list(totals.items()),
+    )
+    connection.execute("COMMIT")
+    elapsed = time.perf_counter() - began
+    connection.close()
+    return elapsed
+
+
+def bulk_community(path: Path, members: int, entries: int) -> None:
+    """A large community, loaded fast with plain sqlite3; the totals are computed once at the end."""
+    asyncio.run(migrated_file(path))
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("BEGIN")
+    joined = to_db(START - timedelta(days=200))
+    connection.executemany(
+        "INSERT INTO members (id, community_id, handle, display_name, status, joined_at)"
+        " VALUES (?, 1, ?, ?, 'member', ?)",
+        ((n, f"m{n}", f"m{n}", joined) for n in range(1, members + 1)),
+    )
+    connection.executemany(
+        "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at) VALUES (1, ?, ?, ?, ?)",
+        ((f"console:m{n}", n, joined, joined) for n in range(1, members + 1)),
+    )
+    rng = random.Random(5)
+    kinds = [("activity", 1), ("activity", 1), ("activity", 1), ("kudos", 5), ("award", 20)]
+
+    def rows():
+        for n in range(entries):
+            # A skewed community: a few members do most of the talking.
+            member = (
+                min(members, int(rng.paretovariate(1.2))) if rng.random() < 0.5 else rng.randint(1, members)
+            )
+            kind, delta = rng.choice(kinds)
+            moment = START - timedelta(seconds=rng.randrange(180 * 86400))
+            yield (member, delta, kind, kind, f"bulk{n}", to_db(moment), moment.strftime("%Y-%m"))
+
+    connection.executemany(
+        "INSERT INTO ledger (community_id, member_id, delta, kind, reason, source, created_at, month)"
+        " VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+        rows(),
+    )
+    connection.execute(
+        "INSERT INTO balances (community_id, member_id, balance, earned)"
+        " SELECT 1, member_id, sum(delta), sum(delta) FROM ledger GROUP BY member_id"
+    )
+    connection.execute(
+        "INSERT INTO monthly_points (community_id, month, member_id, earned)"
+        " SELECT 1, month, member_id, sum(delta) FROM ledger GROUP BY month, member_id"
+    )
+    connection.execute("COMMIT")
+    connection.execute("ANALYZE")
+    connection.close()
+
+
+async def time_queries(path: Path, members: int, samples: int) -> dict:
+    store = await SqliteStore.open(path, "bench")
+    clock = BenchClock(START)
+    core: Core = build_core(store.services(community(), clock), NullMessenger())
+    await core.start()
+    rng = random.Random(11)
+    timings: dict[str, list[float]] = {"POINTS": [], "TOP": [], "TOP month": []}
+    for round_ in range(samples):
+        for command in timings:
+            asker = Identity("console", f"m{rng.randint(1, members)}")
+            message = IncomingMessage(asker, command)
+            began = time.perf_counter()
+            replies = await core.handle_direct(message)
+            timings[command].append(time.perf_counter() - began)
+            if round_ == 0:
+                assert replies and "wrong" not in replies[0].text, replies
+    await store.close()
+    return {
+        command: (percentile(values, 0.5) * 1000, percentile(values, 0.99) * 1000)
+        for command, values in timings.items()
+    }
+
+
+def run(coroutine):
+    return asyncio.Runner(loop_factory=new_event_loop).run(coroutine)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--messages", type=int, default=200_000)
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--workers", default="50,500", help="chat events in flight at once (a list sweeps)")
+    parser.add_argument("--step", type=float, default=0.35, help="simulated seconds between messages")
+    parser.add_argument("--query-members", type=int, default=100_000)
+    parser.add_argument("--query-ledger", type=int, default=5_000_000)
+    parser.add_argument("--query-samples", type=int, default=2_000)
+    parser.add_argument("--dir", type=Path, help="where the database files go (default: a temporary folder)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as name:
+        folder = Path(name)
+        loop = type(new_event_loop()).__module__.split(".")[0]
+        print(
+            f"files in {folder} (SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL; {loop} event loop)"
+        )
+        for workers in [int(w) for w in str(args.workers).split(",")]:
+            chat = run(
+                chat_throughput(folder / f"w{workers}", args.messages, args.members, workers, args.step)
+            )
+            print(
+                f"chat, {workers} events in flight: {chat['messages']:,} messages from {args.members:,} members "
+                f"-> {chat['entries']:,} ledger entries in {chat['seconds']:.2f} s"
+            )
+            print(f"  throughput: {chat['per_second']:,.0f} messages/s (until the last entry was durable)")
+            print(
+                f"  award to durable commit: p50 {chat['award_p50_ms']:.2f} ms, p99 {chat['award_p99_ms']:.2f} ms, "
+                f"max {chat['award_max_ms']:.2f} ms"
+            )
+            print(
+                f"  handler latency (call to return): p50 {chat['p50_ms']:.2f} ms, p99 {chat['p99_ms']:.2f} ms"
+            )
+            print(
+                f"  balances equal ledger sums: {chat['consistent']}; level-up messages: {chat['announcements']:,}"
+            )
+            seconds = raw_ceiling(folder / f"w{workers}", chat["entries"], args.members)
+            ceiling = chat["messages"] / seconds
+            print(
+                f"  raw sqlite3 ceiling: the same {chat['entries']:,} rows + totals in one transaction in "
+                f"{seconds:.2f} s = {ceiling:,.0f} messages/s; ratio {chat['per_second'] / ceiling:.2f}"
+            )
+        big = folder / "big.db"
+        began = time.perf_counter()
+        bulk_community(big, args.query_members, args.query_ledger)
+        print(
+            f"queries: {args.query_members:,} members, {args.query_ledger:,} ledger entries "
+            f"(built in {time.perf_counter() - began:.0f} s)"
+        )
+        for command, (p50, p99) in run(time_queries(big, args.query_members, args.query_samples)).items():
+            print(f"  {command:<9} p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
