@@ -16,6 +16,7 @@ from pathlib import Path
 from bot import logs
 from bot.app import Application
 from bot.console.source import script_lines, stdin_lines
+from bot.loop import run as run_loop
 from config.community import CommunityFile, load_community
 from config.problems import ConfigError
 from config.settings import Settings, load_settings
@@ -69,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     try:
         if args.command in ("run", "console"):
-            return asyncio.run(serve(args, settings, community, console))
+            return run_loop(serve(args, settings, community, console))
         if args.command == "migrate":
-            return asyncio.run(run_migrate(settings, community))
-        return asyncio.run(run_export(settings, community, args.table, args.format))
+            return run_loop(run_migrate(settings, community))
+        return run_loop(run_export(settings, community, args.table, args.format))
     except KeyboardInterrupt:
         return 130
 
