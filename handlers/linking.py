@@ -35,6 +35,10 @@ class Forgetful(Protocol):
 
     def forget(self, identity: Identity) -> None: ...
 
+    def merged(self, source_id: int, target_id: int) -> None:
+        """Two members became one: move what is cached for `source_id` onto `target_id`."""
+        ...
+
 
 PLATFORM_NAMES = {"discord": "Discord", "whatsapp": "WhatsApp", "console": "console"}
 
@@ -82,12 +86,13 @@ async def use_code(ctx: Context, typed: str, caches: Sequence[Forgetful] = ()) -
         raise Conflict(f"This {PLATFORM_NAMES.get(ctx.actor.platform, '')} identity is already linked.")
     if not await links.use(code, ctx.actor, ctx.now):
         raise Conflict("That code was just used. Send LINK on your other platform to get a new one.")
-    if ctx.member is None:
+    source_id = ctx.member.id if ctx.member is not None else None
+    if source_id is None:
         await links.attach(ctx.actor, target.id, ctx.now)
     else:
-        await links.merge(ctx.member.id, target.id, ctx.now)
+        await links.merge(source_id, target.id, ctx.now)
     for cache in caches:  # features that keep members in memory reload both after the commit
-        ctx.after_commit.append(_forget_later(cache, (ctx.actor, found.created_by)))
+        ctx.after_commit.append(_forget_later(cache, (ctx.actor, found.created_by), source_id, target.id))
     ctx.member = await ctx.services.members.by_id(target.id)
     ctx.role = max(ctx.role, Role.MEMBER)
     here = PLATFORM_NAMES.get(ctx.actor.platform, ctx.actor.platform)
@@ -104,10 +109,14 @@ async def use_code(ctx: Context, typed: str, caches: Sequence[Forgetful] = ()) -
     return Reply(text, private=True)
 
 
-def _forget_later(cache: Forgetful, identities: tuple[Identity, ...]) -> Callable[[], None]:
+def _forget_later(
+    cache: Forgetful, identities: tuple[Identity, ...], source_id: int | None, target_id: int
+) -> Callable[[], None]:
     def forget() -> None:
         for identity in identities:
             cache.forget(identity)
+        if source_id is not None:
+            cache.merged(source_id, target_id)
 
     return forget
 

@@ -95,6 +95,18 @@ class PointsEngine:
                 if other is not None and other.id == cached.id:
                     del self._members[known]
 
+    def merged(self, source_id: int, target_id: int) -> None:
+        """LINK joined two members: the earned total and today's limits now belong to the target."""
+        self._add_earned(target_id, self._earned.pop(source_id, 0))
+        source = self._counters.pop(source_id, None)
+        if source is not None:
+            target = self._counters.setdefault(target_id, Counters())
+            target.activity_points += source.activity_points
+            target.kudos_given += source.kudos_given
+            moments = [m for m in (target.last_activity_at, source.last_activity_at) if m is not None]
+            target.last_activity_at = max(moments, default=None)
+        self._handles.pop(source_id, None)
+
     async def member(self, identity: Identity) -> Member | None:
         if identity not in self._members:
             self._remember(identity, await self.services.members.by_identity(identity))

@@ -33,7 +33,7 @@ async def ledger_agrees_with_balances(store: SqliteStore) -> bool:
 
 
 async def test_balances_and_history_are_merged_exactly_without_double_counting(
-    core: Core, store: SqliteStore
+    core: Core, store: SqliteStore, clock
 ) -> None:
     await core.start()
     for who in ("console:alice", "console:bob", PHONE):
@@ -86,7 +86,9 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
     assert re.match(rf"@alice: {merged.balance} \S+ \({merged.earned} earned in all\)", points), points
     history = (await say(core, PHONE, "HISTORY")).text
     assert "launch party" in history and "feedback" in history
-    # the points engine's cache follows the merge: chat from WhatsApp now earns for @alice
+    # the points engine's cache follows the merge: chat from WhatsApp now earns for @alice, under one
+    # cooldown for the one member (c1 was just now, so wait it out first)
+    clock.advance(seconds=61)
     await core.handle_chat(
         IncomingMessage(
             Identity.parse(PHONE), "another long enough message here", channel="general", message_id="c2"
@@ -99,3 +101,20 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
         (alice.id, "activity:whatsapp:c2"),
     ]
     assert await ledger_agrees_with_balances(store)
+
+
+async def test_after_a_merge_levels_count_both_members_points(
+    core: Core, store: SqliteStore, messenger
+) -> None:
+    for who in ("console:alice", PHONE):
+        await say(core, who, "JOIN")
+    phone_member = await store.members.by_identity(Identity.parse(PHONE))
+    assert phone_member is not None
+    await say(core, "console:mod", "AWARD @alice 6 one")
+    await say(core, "console:mod", f"AWARD @{phone_member.handle} 3 two")
+    code = await code_for(core, "console:alice")
+    await say(core, PHONE, f"LINK {code}")
+    await say(core, "console:mod", "AWARD @alice 1 three")  # 6 + 3 + 1 = 10: the Regular threshold
+    assert messenger.posts_in("announcements") == ["🎉 @alice reached level Regular!"]
+    # and today's kudos budget is shared: the phone identity's giving counts for @alice
+    assert "Kudos left to give today: 3 of 3" in (await say(core, PHONE, "POINTS")).text
