@@ -93,6 +93,8 @@ class ConsoleAdapter:
                 for reply in await self.core.handle_chat(message):
                     # Private answers to chat (kudos left, refusals) go to the writer only.
                     self.printer.write(f"to {name}" if reply.private else f"#{channel}", render(reply))
+                # A script reads best in order: let this line's points land (and be confirmed) first.
+                await self.core.settle()
             case lines.Join(name):
                 for reply in await self.core.member_joined(Identity(PLATFORM, name), display_name=name):
                     self.printer.write(f"to {name}", render(reply))

@@ -212,68 +212,77 @@ class PointsEngine:
         if not entries:
             return replies
         written = self.repo.submit(entries)
-        kudos = any(e.kind is Kind.KUDOS for e in entries)
-        if not kudos and not self.repo.backlogged:
-            # Activity alone is never acknowledged to anyone, so the chat path need not wait for the
-            # commit (a few ms later): this keeps a busy channel cheap. Reads wait for it (settle).
-            written.add_done_callback(lambda done: self._written(done, entries, releases))  # type: ignore[attr-defined]
-            return replies
-        await asyncio.wait([written])  # type: ignore[list-item]
-        crossings = self._written(written, entries, releases, announce=False)
-        # The entries are durable now: what follows only informs, and must not report a failure.
+        giver = message.identity
+        # No chat handler waits for the commit: what acknowledges it (the kudos confirmation, level-ups)
+        # is sent once the entries are durable. Only a full queue makes the producer wait (backpressure).
+        written.add_done_callback(  # type: ignore[attr-defined]
+            lambda done: self._written(done, entries, releases, giver, counters)
+        )
+        if self.repo.backlogged:
+            await asyncio.wait([written])  # type: ignore[list-item]
+        return replies
+
+    def _written(
+        self,
+        done: Any,
+        entries: list[NewEntry],
+        releases: list[Callable[[], None]],
+        giver: Identity,
+        counters: Counters,
+    ) -> None:
+        """Settle a write: give back what was reserved for entries that were not written, count the rest
+        as earned, then confirm kudos and announce level changes (their messages need awaiting)."""
+        if done.cancelled() or done.exception() is not None:
+            for release in releases:
+                release()
+            log.error(
+                "chat points were not recorded: %s", "cancelled" if done.cancelled() else done.exception()
+            )
+            if any(e.kind is Kind.KUDOS for e in entries):
+                self._spawn(self._tell(giver, "Sorry, your kudos could not be recorded. Please try again."))
+            return
+        fresh = done.result()
+        for is_new, release in zip(fresh, releases, strict=True):
+            if not is_new:
+                release()
+        written = [e for e, is_new in zip(entries, fresh, strict=True) if is_new]
+        crossings = self._crossings([(e.member_id, e.delta, e.kind) for e in written], commit=True)
+        given = [e.member_id for e in written if e.kind is Kind.KUDOS]
+        if given or crossings:
+            self._spawn(self._follow_up(giver, given, counters.kudos_given, crossings))
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _tell(self, to: Identity, text: str) -> None:
+        await self.core.deliver([Outgoing(Reply(text, private=True), to=to, kind="kudos")])
+
+    async def _follow_up(
+        self, giver: Identity, given: list[int], used: int, crossings: list[tuple[int, Tier, Tier]]
+    ) -> None:
+        """Messages that acknowledge durable entries: the kudos confirmation and level changes."""
         try:
-            fresh = written.result()  # type: ignore[attr-defined]
-            given = [e for e, is_new in zip(entries, fresh, strict=True) if is_new and e.kind is Kind.KUDOS]
             if given:
-                names = ", ".join([f"@{await self._handle_of(e.member_id)}" for e in given])
-                left = rules.kudos.daily_budget - counters.kudos_given
-                replies.append(
-                    Reply(
-                        f"Kudos sent to {names} (+{rules.kudos.points} each). "
-                        f"You have {left} of {rules.kudos.daily_budget} left today.",
-                        private=True,
-                    )
+                kudos = self.config.points.kudos
+                names = ", ".join([f"@{await self._handle_of(member_id)}" for member_id in given])
+                await self._tell(
+                    giver,
+                    f"Kudos sent to {names} (+{kudos.points} each). "
+                    f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today.",
                 )
             if crossings:
                 await self.core.deliver(await self._level_messages(crossings))
         except Exception:
             log.exception("points were recorded but the follow-up messages failed")
-        return replies
-
-    def _written(
-        self, done: Any, entries: list[NewEntry], releases: list[Callable[[], None]], announce: bool = True
-    ) -> list[tuple[int, Tier, Tier]]:
-        """Settle a submitted write: give back what was reserved for entries that were not written,
-        count the rest as earned, and (for writes nobody waits for) announce level changes."""
-        if done.cancelled() or done.exception() is not None:
-            for release in releases:
-                release()
-            if not done.cancelled():
-                log.error("chat points were not recorded: %s", done.exception())
-            if not announce:  # someone waits for this write: they report it (a fresh error each)
-                raise RuntimeError("chat points were not recorded")
-            return []
-        fresh = done.result()
-        for is_new, release in zip(fresh, releases, strict=True):
-            if not is_new:
-                release()
-        changes = [(e.member_id, e.delta, e.kind) for e, is_new in zip(entries, fresh, strict=True) if is_new]
-        crossings = self._crossings(changes, commit=True)
-        if crossings and announce:
-            task = asyncio.get_running_loop().create_task(self._announce(crossings))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return crossings
-
-    async def _announce(self, crossings: list[tuple[int, Tier, Tier]]) -> None:
-        try:
-            await self.core.deliver(await self._level_messages(crossings))
-        except Exception:
-            log.exception("level change messages failed")
 
     async def settle(self) -> None:
-        """Wait for chat points still being written, so that what follows reads them."""
+        """Wait for chat points still being written and their follow-up messages, so that what comes
+        next reads (and is told) everything that happened before it."""
         await self.repo.settle()
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))
 
     async def _handle_of(self, member_id: int) -> str:
         handle = self._handles.get(member_id)

@@ -25,6 +25,7 @@ async def join(world: World, *names: str) -> None:
 
 
 async def balance(world: World, name: str) -> int:
+    await world.core.settle()  # chat points (and their confirmations) land a moment after the message
     points = world.core.services.points  # type: ignore[attr-defined]
     member = await world.core.services.members.by_identity(ident(world.members[name]))
     assert member is not None
@@ -46,9 +47,11 @@ async def test_mention_plus_plus_gives_kudos_to_the_mentioned_member(world: Worl
         f"<@{bob.id}>++ for the great tips", channel=world.general, member=world.members["alice"]
     )
     assert await balance(world, "bob") == 5
-    sent = world.posts_in(world.general)
-    assert sent and "Kudos sent to @bob" in sent[-1].content
-    assert sent[-1].payload["allowed_mentions"] == {"parse": []}  # nobody is pinged by the echo
+    # confirmed to the giver by DM once durable; nothing echoed in the channel, nobody pinged
+    confirmation = world.to("alice")
+    assert confirmation and "Kudos sent to @bob" in confirmation[-1].content
+    assert confirmation[-1].payload["allowed_mentions"] == {"parse": []}
+    assert not any("Kudos sent" in s.content for s in world.posts_in(world.general))
 
 
 async def test_thanks_with_a_discord_mention_gives_kudos(world: World) -> None:
