@@ -340,7 +340,7 @@ def main() -> None:
                 f"  handler latency (call to return): p50 {chat['p50_ms']:.2f} ms, p99 {chat['p99_ms']:.2f} ms"
             )
             print(
-                f"  balances equal ledger sums: {chat['consistent']}; level-up messages: {chat['announcements']:,}"
+                f"  balances equal ledger sums: {chat['consistent']}; messages sent (kudos confirmations, level-ups): {chat['announcements']:,}"
             )
             seconds = raw_ceiling(folder / f"w{workers}", chat["entries"], args.members)
             ceiling = chat["messages"] / seconds

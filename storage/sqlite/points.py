@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import aiosqlite
 
-from handlers.points.models import BoardRow, DayState, Kind, LedgerEntry, NewEntry, Standing
+from handlers.points.models import SPENDING, BoardRow, DayState, Kind, LedgerEntry, NewEntry, Standing
 from storage.sqlite.database import Database
 from storage.sqlite.group_commit import GroupCommitWriter
 from storage.sqlite.times import from_db, from_db_optional, to_db
@@ -18,12 +17,6 @@ from storage.sqlite.times import from_db, from_db_optional, to_db
 _INSERT = (
     "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
     " source, created_at, month, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_INSERT_JSON = (
-    "INSERT OR IGNORE INTO ledger (community_id, member_id, delta, kind, reason, actor_id, actor_identity,"
-    " source, created_at, month, reverses)"
-    " SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,"
-    " value ->> 7, value ->> 8, value ->> 9 FROM json_each(?)"
 )
 _SPENDING_SQL = "('redeem', 'refund')"
 _EARNED = f"CASE WHEN kind IN {_SPENDING_SQL} THEN 0 ELSE delta END"
@@ -40,6 +33,15 @@ _MONTHLY_FROM = (
     "INSERT INTO monthly_points (community_id, month, member_id, earned)"
     f" SELECT community_id, month, member_id, sum({_EARNED}) FROM ledger"
     f" WHERE id >= ? AND +community_id = ? AND kind NOT IN {_SPENDING_SQL} GROUP BY month, member_id"
+    " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned"
+)
+_BALANCE_UPSERT = (
+    "INSERT INTO balances (community_id, member_id, balance, earned) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT (community_id, member_id)"
+    " DO UPDATE SET balance = balance + excluded.balance, earned = earned + excluded.earned"
+)
+_MONTHLY_UPSERT = (
+    "INSERT INTO monthly_points (community_id, month, member_id, earned) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned"
 )
 _ENTRY = (
@@ -65,6 +67,27 @@ def _entry(row: aiosqlite.Row) -> LedgerEntry:
         actor_identity=row["actor_identity"],
         reverses=row["reverses"],
         revoked_by=row["revoked_by"],
+    )
+
+
+def _totals(entries: Iterable[NewEntry]) -> tuple[list[tuple[int, int, int]], list[tuple[str, int, int]]]:
+    """(member, balance delta, earned delta) and (month, member, earned delta): one row per member."""
+    balances: dict[int, list[int]] = {}
+    months: dict[tuple[str, int], int] = {}
+    for entry in entries:
+        earned = 0 if entry.kind in SPENDING else entry.delta
+        total = balances.get(entry.member_id)
+        if total is None:
+            balances[entry.member_id] = [entry.delta, earned]
+        else:
+            total[0] += entry.delta
+            total[1] += earned
+        if earned:
+            key = (entry.month, entry.member_id)
+            months[key] = months.get(key, 0) + earned
+    return (
+        [(member, b, e) for member, (b, e) in balances.items()],
+        [(month, member, e) for (month, member), e in months.items()],
     )
 
 
@@ -109,29 +132,25 @@ class SqlitePoints:
         await self.writer.settle()
 
     async def _flush(self, entries: list[NewEntry]) -> list[bool]:
-        """One transaction for the whole batch; returns, per entry, whether its source was new.
-
-        The rows travel as one JSON document into one INSERT ... SELECT: a single statement step, so the
-        database thread does not trade the GIL with the busy event loop once per row.
-        """
+        """One transaction for the whole batch; returns, per entry, whether its source was new."""
         unique: dict[str, NewEntry] = {}
         for entry in entries:  # the same source twice in one batch counts once
             unique.setdefault(entry.source, entry)
-        rows = json.dumps([
-            [e.member_id, e.delta, e.kind.value, e.reason, e.actor_id, e.actor_identity, e.source,
-             to_db(e.created_at), e.month, e.reverses]
-            for e in unique.values()
-        ])  # fmt: skip
+        rows = [self._params(e) for e in unique.values()]
+        balances, months = _totals(unique.values())
         community, count = self.community_id, len(unique)
 
         def write(connection: sqlite3.Connection) -> set[str] | None:
             top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
-            inserted = connection.execute(_INSERT_JSON, (community, rows)).rowcount
-            found = None
-            if inserted != count:  # some sources were already used (a replay): which rows did we add?
-                query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
-                found = {row[0] for row in connection.execute(query, (top, community))}
-            if inserted:
+            inserted = connection.executemany(_INSERT, rows).rowcount
+            if inserted == count:  # the usual case: every source was new, the totals summed above hold
+                connection.executemany(_BALANCE_UPSERT, [(community, *b) for b in balances])
+                connection.executemany(_MONTHLY_UPSERT, [(community, *m) for m in months])
+                return None
+            # Some sources were already used (a replay): sum only the rows this batch added.
+            query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
+            found = {row[0] for row in connection.execute(query, (top, community))}
+            if found:
                 connection.execute(_BALANCES_FROM, (top + 1, community))
                 connection.execute(_MONTHLY_FROM, (top + 1, community))
             return found
