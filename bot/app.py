@@ -72,6 +72,7 @@ class Application:
             clock = SystemClock()
         services = store.services(self.community, clock, self.whatsapp_section.consent_wording)
         self.core = core = build_core(services, self.router)
+        await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         self.scheduler = SchedulerService(core)
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)

@@ -267,9 +267,10 @@ class PointsEngine:
             if given:
                 kudos = self.config.points.kudos
                 names = ", ".join([f"@{await self._handle_of(member_id)}" for member_id in given])
+                each = " each" if len(given) > 1 else ""
                 await self._tell(
                     giver,
-                    f"Kudos sent to {names} (+{kudos.points} each). "
+                    f"Kudos sent to {names} (+{kudos.points}{each}). "
                     f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today.",
                 )
             if crossings:
