@@ -152,6 +152,7 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
     await asyncio.gather(*(worker() for _ in range(workers)))
     await store.points.settle()  # the clock stops when the last award is durable
     elapsed = time.perf_counter() - began
+    await core.settle()  # then let the confirmations and level-up messages finish
     entries = (await store.db.fetch_one("SELECT count(*) FROM ledger"))[0]  # type: ignore[index]
     consistent = await store.db.fetch_one(
         "SELECT (SELECT sum(delta) FROM ledger) = (SELECT sum(balance) FROM balances)"

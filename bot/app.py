@@ -120,6 +120,8 @@ class Application:
         if self.scheduler is not None:
             await self.scheduler.stop()
             self.scheduler = None
+        if self.core is not None:
+            await self.core.settle()  # queued chat points commit and their messages go out
         if self.console is not None:
             await self.console.clock_state.save(self.console.clock.now())
             self.console = None
