@@ -41,6 +41,10 @@ ChatListener = Callable[[IncomingMessage], Awaitable[list[Reply]]]
 StartupHook = Callable[[], Awaitable[None]]
 ReactionListener = Callable[[Context, Identity, str], Awaitable[None]]
 JobHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
+Gate = Callable[[Context, Command], Awaitable[None]]
+"""Runs before a command's permission check; raises a DomainError to refuse (e.g. rules not accepted)."""
+UnmatchedListener = Callable[[Context, str], Awaitable[Reply | None]]
+"""Offered a direct message that is no command (e.g. the answer to a prompt); None passes it on."""
 
 
 @dataclass
@@ -54,6 +58,8 @@ class Hooks:
     left: list[MemberListener] = field(default_factory=list)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     startup: list[StartupHook] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
+    unmatched: list[UnmatchedListener] = field(default_factory=list)
     settle: list[StartupHook] = field(default_factory=list)
     """Awaited before every command, event and job: writes still in flight (chat points) land first,
     so a command reads everything that happened before it."""
@@ -208,6 +214,10 @@ class Core:
         text = await self._answer_to_choice(ctx, text)
         parsed = self.registry.parse(text)
         if parsed is None:
+            for listener in self.hooks.unmatched:
+                answer = await listener(ctx, text)
+                if answer is not None:
+                    return [answer]
             return [self._unknown(text, ctx.role)]
         return await self._run(ctx, parsed.command, parsed.values)
 
@@ -223,6 +233,8 @@ class Core:
         return await self._run(ctx, command, convert_values(command, tokens))
 
     async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
+        for gate in self.hooks.gates:
+            await gate(ctx, command)
         self._check_permission(command, ctx.role)
         values = dict(values)
         for arg in command.args:

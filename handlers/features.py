@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from handlers import consent, help, linking, members
 from handlers.core import Core
+from handlers.onboarding import feature as onboarding
 from handlers.points import feature as points
 from handlers.ports import Messenger
 from handlers.services import Services
 
-FEATURES = (members, help, points, consent, linking)
+FEATURES = (members, help, points, consent, linking, onboarding)
 
 
 def build_core(services: Services, messenger: Messenger) -> Core:

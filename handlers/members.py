@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from handlers.context import Context
-from handlers.models import Member, MemberStatus, Reply, Role
+from handlers.errors import Conflict
+from handlers.models import Choice, Member, MemberStatus, Reply, Role
+from handlers.registry import Arg, ArgKind
 
 if TYPE_CHECKING:
     from handlers.core import Core
 
-MemberListener = Callable[[Context, Member], Awaitable[None]]
+MemberListener = Callable[[Context, Member], Awaitable[Reply | None]]
+"""On join, a listener may return what to add to the welcome (text and choices)."""
 
 HANDLE_MAX = 24
 RESERVED_HANDLES = frozenset({"bot", "everyone", "here"})
@@ -38,6 +42,10 @@ async def join(ctx: Context, listeners: Sequence[MemberListener], platform_event
     assert ctx.actor is not None
     members = ctx.services.members
     existing = ctx.member
+    if existing is not None and existing.status is MemberStatus.PENDING:
+        raise Conflict(
+            "You have joined already: send AGREE to accept the rules and take part (RULES shows them)."
+        )
     if existing is not None and existing.status is not MemberStatus.LEFT:
         since = existing.joined_at.astimezone(ctx.config.community.tz).strftime("%d %b %Y")
         return Reply(
@@ -50,13 +58,19 @@ async def join(ctx: Context, listeners: Sequence[MemberListener], platform_event
         text = f"Welcome back to {ctx.config.community.name}, {member.display_name}!"
     else:
         display = _display_name(ctx)
-        member = await members.create(ctx.actor, display, handle_base(display), MemberStatus.MEMBER, ctx.now)
+        # With rules to accept, a newcomer is pending until AGREE (the onboarding feature asks).
+        status = MemberStatus.PENDING if ctx.config.onboarding.rules else MemberStatus.MEMBER
+        member = await members.create(ctx.actor, display, handle_base(display), status, ctx.now)
         text = welcome_text(ctx, member)
     ctx.member = member
     ctx.role = max(ctx.role, Role.MEMBER)
+    lines, choices = [text, f"Others can mention you as @{member.handle}."], list[Choice]()
     for listener in listeners:
-        await listener(ctx, member)
-    reply = Reply(f"{text}\nOthers can mention you as @{member.handle}.")
+        added = await listener(ctx, member)
+        if added is not None:
+            lines.append(added.text)
+            choices += added.choices
+    reply = Reply("\n".join(lines), tuple(choices))
     if platform_event:
         ctx.send_to(ctx.actor, reply, kind="welcome")
     return reply
@@ -84,8 +98,15 @@ def _display_name(ctx: Context) -> str:
 
 
 def install(core: Core) -> None:
-    @core.registry.command("JOIN", "join the community", permission=Role.EVERYONE)
-    async def join_command(ctx: Context) -> Reply:
+    @core.registry.command(
+        "JOIN",
+        "join the community",
+        Arg("code", ArgKind.WORD, "the referral code of the member who invited you", required=False),
+        permission=Role.EVERYONE,
+    )
+    async def join_command(ctx: Context, code: str | None) -> Reply:
+        if code is not None and ctx.message is not None:
+            ctx.message = replace(ctx.message, invite_code=code)  # read by the join listeners
         return await join(ctx, core.hooks.joined)
 
     @core.registry.command("WHOAMI", "show how you are known here", private=True)

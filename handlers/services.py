@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handlers.onboarding.ports import OnboardingRepository
 from handlers.points.ports import PointsRepository, ShopRepository
 from handlers.ports import (
     ChoiceRepository,
@@ -31,5 +32,8 @@ class Services:
     shop: ShopRepository
     consent: ConsentRepository
     links: LinkRepository
+    onboarding: OnboardingRepository
     consent_wording: str
     """What members agree to when they opt in (the community file's [whatsapp] consent_wording)."""
+    whatsapp_number: str | None = None
+    """The WhatsApp sender (`whatsapp:+E164`) when WhatsApp is set up: referral links point at it."""

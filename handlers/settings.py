@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 
 from handlers.models import Identity, Role
+from handlers.onboarding.settings import OnboardingConfig
 from handlers.points.rules import LevelsConfig, PointsRules, ShopConfig
 from handlers.section import Section
 
@@ -69,6 +70,8 @@ class ChannelsConfig(Section):
     welcome: str = Field(default="welcome", pattern=r"^[a-z0-9_-]{1,40}$")
     moderators: str = Field(default="moderators", pattern=r"^[a-z0-9_-]{1,40}$")
     """Where moderators are told about work for them (shop redemptions to fulfil...)."""
+    introductions: str = Field(default="introductions", pattern=r"^[a-z0-9_-]{1,40}$")
+    """Where members' introductions (their own and of newcomers) are posted."""
 
 
 class CommunityConfig(Section):
@@ -80,3 +83,4 @@ class CommunityConfig(Section):
     points: PointsRules = Field(default_factory=PointsRules)
     levels: LevelsConfig = Field(default_factory=LevelsConfig)
     shop: ShopConfig = Field(default_factory=ShopConfig)
+    onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)

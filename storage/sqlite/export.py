@@ -35,6 +35,12 @@ EXPORTS: dict[str, str] = {
         "   (SELECT * FROM outbox_sends s WHERE s.outbox_id = o.id ORDER BY s.part)) AS deliveries,"
         " o.body FROM outbox o WHERE o.community_id = ? ORDER BY o.id"
     ),
+    "referrals": (
+        "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
+        " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"
+        " JOIN members f ON f.id = r.referrer_id WHERE r.community_id = ?"
+        " ORDER BY r.created_at, r.newcomer_id"
+    ),
 }
 
 

@@ -43,6 +43,30 @@ MERGE_STEPS: list[str] = [
     "UPDATE redemptions SET member_id = :target WHERE community_id = :community AND member_id = :source",
     "UPDATE redemptions SET fulfilled_by = :target"
     " WHERE community_id = :community AND fulfilled_by = :source",
+    # Onboarding (0005): the target keeps its own progress, answers and codes where it has them; the
+    # source's referrals and introductions (as referrer, newcomer or introducer) follow the person.
+    "INSERT OR IGNORE INTO onboarding"
+    " (community_id, member_id, agreed_at, asking, answered_at, introduced_at)"
+    " SELECT community_id, :target, agreed_at, asking, answered_at, introduced_at FROM onboarding"
+    " WHERE community_id = :community AND member_id = :source",
+    "DELETE FROM onboarding WHERE community_id = :community AND member_id = :source",
+    "UPDATE OR IGNORE onboarding_answers SET member_id = :target"
+    " WHERE community_id = :community AND member_id = :source",
+    "DELETE FROM onboarding_answers WHERE community_id = :community AND member_id = :source",
+    "UPDATE OR IGNORE referral_codes SET member_id = :target"
+    " WHERE community_id = :community AND member_id = :source",
+    "DELETE FROM referral_codes WHERE community_id = :community AND member_id = :source",
+    "DELETE FROM referrals WHERE community_id = :community"
+    " AND ((newcomer_id = :source AND referrer_id = :target)"
+    "   OR (newcomer_id = :target AND referrer_id = :source))",
+    "UPDATE OR IGNORE referrals SET newcomer_id = :target"
+    " WHERE community_id = :community AND newcomer_id = :source",
+    "DELETE FROM referrals WHERE community_id = :community AND newcomer_id = :source",
+    "UPDATE referrals SET referrer_id = :target WHERE community_id = :community AND referrer_id = :source",
+    "UPDATE introductions SET introducer_id = :target"
+    " WHERE community_id = :community AND introducer_id = :source",
+    "UPDATE introductions SET newcomer_id = :target"
+    " WHERE community_id = :community AND newcomer_id = :source",
 ]
 
 

@@ -17,6 +17,7 @@ from storage.sqlite.jobs import SqliteJobs
 from storage.sqlite.linking import SqliteLinks
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.migrations import migrate
+from storage.sqlite.onboarding import SqliteOnboarding
 from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
 from storage.sqlite.points import SqlitePoints
 from storage.sqlite.shop import SqliteShop
@@ -38,6 +39,7 @@ class SqliteStore:
     windows: SqliteWindows
     points: SqlitePoints
     shop: SqliteShop
+    onboarding: SqliteOnboarding
 
     @classmethod
     async def open(cls, path: Path, community_slug: str) -> SqliteStore:
@@ -62,13 +64,18 @@ class SqliteStore:
             windows=SqliteWindows(db, community_id),
             points=SqlitePoints(db, community_id),
             shop=SqliteShop(db, community_id),
+            onboarding=SqliteOnboarding(db, community_id),
         )
 
     def transaction(self):
         return self.db.transaction()
 
     def services(
-        self, config: CommunityConfig, clock: Clock, consent_wording: str = DEFAULT_WORDING
+        self,
+        config: CommunityConfig,
+        clock: Clock,
+        consent_wording: str = DEFAULT_WORDING,
+        whatsapp_number: str | None = None,
     ) -> Services:
         """The core's services backed by this store."""
         return Services(
@@ -83,7 +90,9 @@ class SqliteStore:
             shop=self.shop,
             consent=self.consent,
             links=self.links,
+            onboarding=self.onboarding,
             consent_wording=consent_wording,
+            whatsapp_number=whatsapp_number,
         )
 
     async def ping(self) -> None:

@@ -16,7 +16,7 @@ def test_join_then_help_shows_a_welcome_and_the_command_list(tmp_path: Path) -> 
     assert lines[0] == "[to alice] Welcome to Our community, alice! Send HELP to see what you can do."
     assert lines[1] == "  Others can mention you as @alice."
     assert lines[2] == "[to alice] Our community: commands you can use"
-    assert "  JOIN — join the community" in lines
+    assert "  JOIN [code] — join the community" in lines
     assert "built-in defaults" in result.stderr  # said once, on stderr, not between the bot's lines
     assert result.stderr.count("built-in defaults") == 1
 

@@ -56,7 +56,7 @@ async def test_help_lists_only_what_the_asker_may_use(core: Core) -> None:
 
 async def test_help_for_one_command(core: Core) -> None:
     reply = await say(core, "console:alice", "HELP join")
-    assert reply.text.startswith("JOIN — join the community")
+    assert reply.text.startswith("JOIN [code] — join the community")
     assert "no command" in (await say(core, "console:alice", "HELP frobnicate")).text
 
 

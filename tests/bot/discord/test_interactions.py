@@ -184,7 +184,7 @@ async def test_more_than_five_choices_become_a_select_menu(world: World, webhook
     await feed(
         world, click_payload(world, world.members["alice"], message, "cb:select", values=["c:HELP JOIN"])
     )
-    assert "JOIN — join the community" in answers(webhook)[-1][2]
+    assert "JOIN [code] — join the community" in answers(webhook)[-1][2]
 
 
 async def test_a_button_still_works_after_a_restart(

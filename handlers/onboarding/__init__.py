@@ -1,0 +1,1 @@
+"""Onboarding: rules and acceptance, questions, introductions, referral codes and invites, nudges."""

@@ -1,0 +1,41 @@
+"""Follow-up messages at configured delays after joining, skipped when already done or unwelcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.context import Context
+from handlers.models import Member, MemberStatus
+from handlers.onboarding.referrals import notify
+
+JOB = "onboarding_nudge"
+
+
+async def schedule(ctx: Context, member: Member) -> None:
+    """One persisted job per configured nudge, keyed per member: a replayed or repeated join adds none."""
+    for index, nudge in enumerate(ctx.config.onboarding.nudges):
+        await ctx.services.jobs.schedule(
+            JOB,
+            member.joined_at + nudge.delay,
+            {"member": member.id, "nudge": index},
+            key=f"nudge:{member.id}:{index}",
+        )
+
+
+async def run(ctx: Context, payload: dict[str, Any]) -> None:
+    nudges = ctx.config.onboarding.nudges
+    index = int(payload["nudge"])
+    member = await ctx.services.members.by_id(int(payload["member"]))
+    if member is None or member.status is MemberStatus.LEFT or index >= len(nudges):
+        return  # gone, or the nudge was removed from the community file since
+    nudge = nudges[index]
+    progress = await ctx.services.onboarding.progress(member.id)
+    done = {
+        "agreed": member.status is MemberStatus.MEMBER,
+        "answered": progress is not None and progress.answered_at is not None,
+        "introduced": progress is not None and progress.introduced_at is not None,
+    }
+    if nudge.unless is not None and done[nudge.unless]:
+        return
+    name = ctx.config.community.name
+    await notify(ctx, member, nudge.text.replace("{community}", name).replace("{name}", member.display_name))
