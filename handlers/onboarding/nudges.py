@@ -37,5 +37,7 @@ async def run(ctx: Context, payload: dict[str, Any]) -> None:
     }
     if nudge.unless is not None and done[nudge.unless]:
         return
+    if member.status is MemberStatus.PENDING and nudge.unless != "agreed":
+        return  # until they accept the rules, only a reminder to accept them makes sense
     name = ctx.config.community.name
     await notify(ctx, member, nudge.text.replace("{community}", name).replace("{name}", member.display_name))
