@@ -70,7 +70,12 @@ class Application:
             clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
         else:
             clock = SystemClock()
-        services = store.services(self.community, clock, self.whatsapp_section.consent_wording)
+        services = store.services(
+            self.community,
+            clock,
+            self.whatsapp_section.consent_wording,
+            whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
+        )
         self.core = core = build_core(services, self.router)
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         self.scheduler = SchedulerService(core)

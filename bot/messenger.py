@@ -33,6 +33,11 @@ class MessengerRouter:
         for messenger in self._channels:
             await messenger.deliver(message)
 
+    async def create_invite(self, platform: str, reason: str) -> str | None:
+        """A personal invite code on `platform` (the core's InviteMaker port); None without that adapter."""
+        create_invite = getattr(self._direct.get(platform), "create_invite", None)
+        return None if create_invite is None else await create_invite(reason)
+
     async def update_role(self, update: RoleUpdate) -> None:
         """Roles exist only on some platforms (Discord): an adapter without `update_role` ignores them."""
         update_role = getattr(self._direct.get(update.to.platform), "update_role", None)

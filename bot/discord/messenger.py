@@ -54,6 +54,29 @@ class DiscordMessenger:
             return
         await apply_role_update(self.bot.community_guild, update)
 
+    async def create_invite(self, reason: str) -> str | None:
+        """A never-expiring invite to the welcome channel (else the first text channel) for one member's
+        referrals; its use count attributes joins like any invite. None, logged, when Discord refuses."""
+        if not await self._ready():
+            return None
+        channel = self.bot.channel_for(self.bot.core.services.config.channels.welcome)
+        guild = self.bot.community_guild
+        if not isinstance(channel, discord.TextChannel) and guild is not None and guild.text_channels:
+            channel = guild.text_channels[0]
+        if not isinstance(channel, discord.TextChannel):
+            log.error("cannot create a personal invite: the bot sees no text channel in the server")
+            return None
+        try:
+            invite = await channel.create_invite(max_age=0, max_uses=0, unique=True, reason=reason[:512])
+        except discord.Forbidden:
+            log.error("cannot create invites in #%s: give the bot the Create Invite permission", channel.name)
+            return None
+        except discord.HTTPException as error:
+            log.warning("could not create an invite: %s", error)
+            return None
+        self.bot.invites.created(invite)  # counted from 0, so its first use attributes the join
+        return invite.code
+
     async def _direct(self, user_id: int, message: Outgoing) -> None:
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
