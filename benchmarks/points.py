@@ -316,6 +316,7 @@ def main() -> None:
     parser.add_argument("--query-members", type=int, default=100_000)
     parser.add_argument("--query-ledger", type=int, default=5_000_000)
     parser.add_argument("--query-samples", type=int, default=2_000)
+    parser.add_argument("--only", choices=("chat", "queries"), help="run one part only")
     parser.add_argument("--dir", type=Path, help="where the database files go (default: a temporary folder)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
@@ -324,7 +325,8 @@ def main() -> None:
         print(
             f"files in {folder} (SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL; {loop} event loop)"
         )
-        for workers in [int(w) for w in str(args.workers).split(",")]:
+        sweep = [] if args.only == "queries" else [int(w) for w in str(args.workers).split(",")]
+        for workers in sweep:
             chat = run(
                 chat_throughput(folder / f"w{workers}", args.messages, args.members, workers, args.step)
             )
@@ -349,6 +351,8 @@ def main() -> None:
                 f"  raw sqlite3 ceiling: the same {chat['entries']:,} rows + totals in one transaction in "
                 f"{seconds:.2f} s = {ceiling:,.0f} messages/s; ratio {chat['per_second'] / ceiling:.2f}"
             )
+        if args.only == "chat":
+            return
         big = folder / "big.db"
         began = time.perf_counter()
         bulk_community(big, args.query_members, args.query_ledger)

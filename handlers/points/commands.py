@@ -45,7 +45,7 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         standing = await ctx.services.points.standing(whom.id)
         level = level_of(ctx.config.levels, standing.earned)
         upcoming = next_level(ctx.config.levels, standing.earned)
-        rank = await ctx.services.points.rank(whom.id, None)
+        rank = await engine.rank(whom.id)
         lines = [f"{whom.mention()}: {standing.balance} {currency} ({standing.earned} earned in all)"]
         if upcoming is None:
             lines.append(f"Level: {level.name} (the top level)")
@@ -53,7 +53,7 @@ def install(registry: Registry, engine: PointsEngine) -> None:
             lines.append(
                 f"Level: {level.name} ({upcoming.threshold - standing.earned} more to reach {upcoming.name})"
             )
-        lines.append(f"Rank: #{rank.rank} all-time" if rank else "Rank: not on the board yet")
+        lines.append(f"Rank: #{rank[0]} all-time" if rank else "Rank: not on the board yet")
         if whom.id == asker.id:
             budget = rules.kudos.daily_budget
             left = budget - engine.counters(asker.id, ctx.now).kudos_given
@@ -77,8 +77,8 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         lines = [f"{title} ({currency} earned)"]
         lines += [f"{row.rank}. @{row.handle} {row.points}" for row in rows]
         if ctx.member is not None and all(row.member_id != ctx.member.id for row in rows):
-            mine = await ctx.services.points.rank(ctx.member.id, month)
-            lines.append(f"You: #{mine.rank} with {mine.points}" if mine else "You: not on this board yet")
+            mine = await engine.rank(ctx.member.id, month)
+            lines.append(f"You: #{mine[0]} with {mine[1]}" if mine else "You: not on this board yet")
         return Reply("\n".join(lines))
 
     @registry.command(

@@ -25,6 +25,7 @@ from handlers.points import calendar
 from handlers.points.levels import level_of
 from handlers.points.mentions import find_kudos
 from handlers.points.models import SPENDING, Kind, NewEntry
+from handlers.points.ranking import RankIndex
 from handlers.points.rules import Announce, Tier
 
 if TYPE_CHECKING:
@@ -60,6 +61,12 @@ class PointsEngine:
         self._warm = False
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._board = RankIndex()
+        self._month_board = RankIndex()
+        self._month = ""
+        self._month_earned: dict[int, int] = {}
+        self._unlisted: set[int] = set()
+        self._dirty: set[int] = set()
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -72,6 +79,12 @@ class PointsEngine:
             for identity, member in await self.services.members.directory():
                 self._remember(identity, member)
             self._earned = await self.repo.earned_all()
+            self._unlisted = await self.repo.unlisted()
+            self._board = RankIndex()
+            for member_id, points in self._earned.items():
+                if member_id not in self._unlisted:
+                    self._board.set(member_id, points)
+            await self._load_month(calendar.month_key(now, self.tz))
             self._day = calendar.local_day(now, self.tz)
             states = await self.repo.day_states(calendar.start_of_day(now, self.tz), None)
             self._counters = {
@@ -97,7 +110,11 @@ class PointsEngine:
 
     def merged(self, source_id: int, target_id: int) -> None:
         """LINK joined two members: the earned total and today's limits now belong to the target."""
-        self._add_earned(target_id, self._earned.pop(source_id, 0))
+        self._earned[target_id] = self._earned.get(target_id, 0) + self._earned.pop(source_id, 0)
+        self._month_earned[target_id] = self._month_earned.get(target_id, 0) + self._month_earned.pop(
+            source_id, 0
+        )
+        self._dirty.update((source_id, target_id))
         source = self._counters.pop(source_id, None)
         if source is not None:
             target = self._counters.setdefault(target_id, Counters())
@@ -246,7 +263,7 @@ class PointsEngine:
             if not is_new:
                 release()
         written = [e for e, is_new in zip(entries, fresh, strict=True) if is_new]
-        crossings = self._crossings([(e.member_id, e.delta, e.kind) for e in written], commit=True)
+        crossings = self._crossings([(e.member_id, e.delta, e.kind, e.month) for e in written], commit=True)
         given = [e.member_id for e in written if e.kind is Kind.KUDOS]
         if given or crossings:
             self._spawn(self._follow_up(giver, given, counters.kudos_given, crossings))
@@ -340,11 +357,12 @@ class PointsEngine:
         )
         if entry_id is None:
             return None
-        crossings = self._crossings([(member_id, delta, kind)], commit=False)
+        crossings = self._crossings([(member_id, delta, kind, self.period(ctx.now).month)], commit=False)
         if crossings:
             ctx.outbox.extend(await self._level_messages(crossings))
         if kind not in SPENDING:
-            ctx.after_commit.append(lambda: self._add_earned(member_id, delta))
+            month = self.period(ctx.now).month
+            ctx.after_commit.append(lambda: self._add_earned(member_id, delta, month))
         return entry_id
 
     def entry(
@@ -371,23 +389,59 @@ class PointsEngine:
             str(ctx.actor) if ctx.actor else None,
         )
 
-    def _add_earned(self, member_id: int, delta: int) -> None:
+    def _add_earned(self, member_id: int, delta: int, month: str) -> None:
         self._earned[member_id] = self._earned.get(member_id, 0) + delta
+        if month == self._month:
+            self._month_earned[member_id] = self._month_earned.get(member_id, 0) + delta
+        self._dirty.add(member_id)  # the rank index catches up when a rank is asked for
 
-    def _crossings(self, changes: list[tuple[int, int, Kind]], commit: bool) -> list[tuple[int, Tier, Tier]]:
+    def set_listed(self, member_id: int, listed: bool) -> None:
+        """Whether the member appears on the boards (members who left do not)."""
+        if listed:
+            self._unlisted.discard(member_id)
+        else:
+            self._unlisted.add(member_id)
+        self._dirty.add(member_id)
+
+    async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
+        """(rank, points) on the all-time board, or this month's when `month` is the current one."""
+        if not self._warm:
+            await self.warm()
+        if month is not None and month != self._month:
+            await self._load_month(month)
+        for dirty in self._dirty:
+            listed = dirty not in self._unlisted
+            self._board.set(dirty, self._earned.get(dirty) if listed else None)
+            self._month_board.set(dirty, self._month_earned.get(dirty) if listed else None)
+        self._dirty.clear()
+        board = self._month_board if month is not None else self._board
+        place = board.rank(member_id)
+        return None if place is None else (place, board.points(member_id) or 0)
+
+    async def _load_month(self, month: str) -> None:
+        self._month = month
+        self._month_earned = await self.repo.month_totals(month)
+        self._month_board = RankIndex()
+        for member_id, points in self._month_earned.items():
+            if member_id not in self._unlisted:
+                self._month_board.set(member_id, points)
+
+    def _crossings(
+        self, changes: list[tuple[int, int, Kind, str]], commit: bool
+    ) -> list[tuple[int, Tier, Tier]]:
         """Members whose level the changes move, as (member, old level, new level); with `commit` the
-        changes are applied to the earned cache (the entries are durable)."""
+        changes are applied to the earned totals (the entries are durable)."""
         levels = self.config.levels
         totals: dict[int, int] = {}
-        for member_id, delta, kind in changes:
+        for member_id, delta, kind, month in changes:
             if kind not in SPENDING:
                 totals[member_id] = totals.get(member_id, 0) + delta
+                if commit:
+                    self._add_earned(member_id, delta, month)
         crossings = []
         for member_id, delta in totals.items():
-            before = self._earned.get(member_id, 0)
-            after = before + delta
-            if commit:
-                self._earned[member_id] = after
+            after = self._earned.get(member_id, 0) + (0 if commit else delta)
+            before = after - delta
             old, new = level_of(levels, before), level_of(levels, after)
             if old is not new:
                 crossings.append((member_id, old, new))

@@ -28,14 +28,21 @@ def install(core: Core) -> None:
         await engine.warm()
 
     async def joined(ctx: Context, member: Member) -> None:
-        await ctx.services.points.set_listed(member.id, True)
-        actor = ctx.actor
-        ctx.after_commit.append(lambda: engine.forget(actor, member) if actor else None)
+        await listed(ctx, member, True)
 
     async def left(ctx: Context, member: Member) -> None:
-        await ctx.services.points.set_listed(member.id, False)
+        await listed(ctx, member, False)
+
+    async def listed(ctx: Context, member: Member, on_boards: bool) -> None:
+        await ctx.services.points.set_listed(member.id, on_boards)
         actor = ctx.actor
-        ctx.after_commit.append(lambda: engine.forget(actor, member) if actor else None)
+
+        def after() -> None:
+            if actor is not None:
+                engine.forget(actor, member)
+            engine.set_listed(member.id, on_boards)
+
+        ctx.after_commit.append(after)
 
     async def reaction(ctx: Context, author: Identity, emoji: str) -> None:
         rules = ctx.config.points.reactions

@@ -54,6 +54,14 @@ class PointsRepository(Protocol):
         """Points earned per member, for members with any."""
         ...
 
+    async def unlisted(self) -> set[int]:
+        """Members kept off the boards (they left)."""
+        ...
+
+    async def month_totals(self, month: str) -> dict[int, int]:
+        """Points earned in `month` (YYYY-MM) per member, for members with any."""
+        ...
+
     async def set_listed(self, member_id: int, listed: bool) -> None:
         """Whether the member appears on leaderboards (members who left do not)."""
         ...

@@ -300,6 +300,20 @@ class SqlitePoints:
         )
         return {row[0]: row[1] for row in rows}
 
+    async def unlisted(self) -> set[int]:
+        rows = await self.db.fetch_all(
+            "SELECT member_id FROM balances WHERE community_id = ? AND listed = 0", (self.community_id,)
+        )
+        return {row[0] for row in rows}
+
+    async def month_totals(self, month: str) -> dict[int, int]:
+        rows = await self.db.fetch_all(
+            "SELECT member_id, earned FROM monthly_points"
+            " WHERE community_id = ? AND month = ? AND earned <> 0",
+            (self.community_id, month),
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def set_listed(self, member_id: int, listed: bool) -> None:
         await self.db.execute(
             "INSERT INTO balances (community_id, member_id, listed) VALUES (?, ?, ?)"
