@@ -22,11 +22,11 @@ from handlers.errors import Conflict
 from handlers.members import RESERVED_HANDLES
 from handlers.models import Identity, IncomingMessage, Member, MemberStatus, Outgoing, Reply, RoleUpdate
 from handlers.points import calendar
-from handlers.points.levels import level_of
+from handlers.points.boards import Boards
+from handlers.points.levels import level_messages, level_of
 from handlers.points.mentions import find_kudos
 from handlers.points.models import SPENDING, Kind, NewEntry
-from handlers.points.ranking import RankIndex
-from handlers.points.rules import Announce, Tier
+from handlers.points.rules import Tier
 
 if TYPE_CHECKING:
     from handlers.core import Core
@@ -55,18 +55,12 @@ class PointsEngine:
         self._handles: dict[int, str] = {}
         self._period = calendar.Period.empty()
         """The current local day and month; recomputed only when time leaves it (not per message)."""
-        self._earned: dict[int, int] = {}
+        self.boards = Boards(self.repo)
         self._counters: dict[int, Counters] = {}
         self._day: date | None = None
         self._warm = False
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._board = RankIndex()
-        self._month_board = RankIndex()
-        self._month = ""
-        self._month_earned: dict[int, int] = {}
-        self._unlisted: set[int] = set()
-        self._dirty: set[int] = set()
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -78,13 +72,7 @@ class PointsEngine:
             now = self.services.clock.now()
             for identity, member in await self.services.members.directory():
                 self._remember(identity, member)
-            self._earned = await self.repo.earned_all()
-            self._unlisted = await self.repo.unlisted()
-            self._board = RankIndex()
-            for member_id, points in self._earned.items():
-                if member_id not in self._unlisted:
-                    self._board.set(member_id, points)
-            await self._load_month(calendar.month_key(now, self.tz))
+            await self.boards.load(calendar.month_key(now, self.tz))
             self._day = calendar.local_day(now, self.tz)
             states = await self.repo.day_states(calendar.start_of_day(now, self.tz), None)
             self._counters = {
@@ -110,11 +98,7 @@ class PointsEngine:
 
     def merged(self, source_id: int, target_id: int) -> None:
         """LINK joined two members: the earned total and today's limits now belong to the target."""
-        self._earned[target_id] = self._earned.get(target_id, 0) + self._earned.pop(source_id, 0)
-        self._month_earned[target_id] = self._month_earned.get(target_id, 0) + self._month_earned.pop(
-            source_id, 0
-        )
-        self._dirty.update((source_id, target_id))
+        self.boards.merged(source_id, target_id)
         source = self._counters.pop(source_id, None)
         if source is not None:
             target = self._counters.setdefault(target_id, Counters())
@@ -362,7 +346,7 @@ class PointsEngine:
             ctx.outbox.extend(await self._level_messages(crossings))
         if kind not in SPENDING:
             month = self.period(ctx.now).month
-            ctx.after_commit.append(lambda: self._add_earned(member_id, delta, month))
+            ctx.after_commit.append(lambda: self.boards.add(member_id, delta, month))
         return entry_id
 
     def entry(
@@ -389,43 +373,6 @@ class PointsEngine:
             str(ctx.actor) if ctx.actor else None,
         )
 
-    def _add_earned(self, member_id: int, delta: int, month: str) -> None:
-        self._earned[member_id] = self._earned.get(member_id, 0) + delta
-        if month == self._month:
-            self._month_earned[member_id] = self._month_earned.get(member_id, 0) + delta
-        self._dirty.add(member_id)  # the rank index catches up when a rank is asked for
-
-    def set_listed(self, member_id: int, listed: bool) -> None:
-        """Whether the member appears on the boards (members who left do not)."""
-        if listed:
-            self._unlisted.discard(member_id)
-        else:
-            self._unlisted.add(member_id)
-        self._dirty.add(member_id)
-
-    async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
-        """(rank, points) on the all-time board, or this month's when `month` is the current one."""
-        if not self._warm:
-            await self.warm()
-        if month is not None and month != self._month:
-            await self._load_month(month)
-        for dirty in self._dirty:
-            listed = dirty not in self._unlisted
-            self._board.set(dirty, self._earned.get(dirty) if listed else None)
-            self._month_board.set(dirty, self._month_earned.get(dirty) if listed else None)
-        self._dirty.clear()
-        board = self._month_board if month is not None else self._board
-        place = board.rank(member_id)
-        return None if place is None else (place, board.points(member_id) or 0)
-
-    async def _load_month(self, month: str) -> None:
-        self._month = month
-        self._month_earned = await self.repo.month_totals(month)
-        self._month_board = RankIndex()
-        for member_id, points in self._month_earned.items():
-            if member_id not in self._unlisted:
-                self._month_board.set(member_id, points)
-
     def _crossings(
         self, changes: list[tuple[int, int, Kind, str]], commit: bool
     ) -> list[tuple[int, Tier, Tier]]:
@@ -437,10 +384,10 @@ class PointsEngine:
             if kind not in SPENDING:
                 totals[member_id] = totals.get(member_id, 0) + delta
                 if commit:
-                    self._add_earned(member_id, delta, month)
+                    self.boards.add(member_id, delta, month)
         crossings = []
         for member_id, delta in totals.items():
-            after = self._earned.get(member_id, 0) + (0 if commit else delta)
+            after = self.boards.earned(member_id) + (0 if commit else delta)
             before = after - delta
             old, new = level_of(levels, before), level_of(levels, after)
             if old is not new:
@@ -448,33 +395,16 @@ class PointsEngine:
         return crossings
 
     async def _level_messages(self, crossings: list[tuple[int, Tier, Tier]]) -> list[Outgoing | RoleUpdate]:
-        """Announcements (on the way up) and role updates (both ways) for level changes."""
-        levels = self.config.levels
-        out: list[Outgoing | RoleUpdate] = []
-        for member_id, old, new in crossings:
-            member = await self.services.members.by_id(member_id)
-            if member is None:
-                continue
-            identities = await self.services.members.identities(member_id)
-            for identity in identities:
-                if old.role and old.role != new.role:
-                    out.append(RoleUpdate(identity, old.role, False, f"level {new.name}"))
-                if new.role:
-                    out.append(RoleUpdate(identity, new.role, True, f"level {new.name}"))
-            if new.threshold > old.threshold and levels.announce is not Announce.OFF:
-                text = f"🎉 {member.mention()} reached level {new.name}!"
-                if levels.announce is Announce.CHANNEL:
-                    out.append(Outgoing(Reply(text), channel=levels.channel, kind="level_up"))
-                elif identities:
-                    out.append(
-                        Outgoing(
-                            Reply(f"🎉 You reached level {new.name}!"), to=identities[0], kind="level_up"
-                        )
-                    )
-        return out
+        return await level_messages(self.services.members, self.config.levels, crossings)
 
-    def earned(self, member_id: int) -> int:
-        return self._earned.get(member_id, 0)
+    async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
+        """(rank, points) on the all-time board, or this month's when `month` is the current one."""
+        if not self._warm:
+            await self.warm()
+        return await self.boards.rank(member_id, month)
+
+    def set_listed(self, member_id: int, listed: bool) -> None:
+        self.boards.set_listed(member_id, listed)
 
 
 def _release_activity(counters: Counters, points: int, previous: datetime | None) -> Callable[[], None]:

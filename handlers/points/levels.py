@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from handlers.points.rules import LevelsConfig, Tier
+from handlers.models import Outgoing, Reply, RoleUpdate
+from handlers.points.rules import Announce, LevelsConfig, Tier
+from handlers.ports import MemberRepository
 
 
 def level_of(levels: LevelsConfig, earned: int) -> Tier:
@@ -18,3 +20,28 @@ def next_level(levels: LevelsConfig, earned: int) -> Tier | None:
         if tier.threshold > earned:
             return tier
     return None
+
+
+async def level_messages(
+    members: MemberRepository, levels: LevelsConfig, crossings: list[tuple[int, Tier, Tier]]
+) -> list[Outgoing | RoleUpdate]:
+    """Announcements (on the way up) and role updates (both ways) for members whose level changed."""
+    out: list[Outgoing | RoleUpdate] = []
+    for member_id, old, new in crossings:
+        member = await members.by_id(member_id)
+        if member is None:
+            continue
+        identities = await members.identities(member_id)
+        for identity in identities:
+            if old.role and old.role != new.role:
+                out.append(RoleUpdate(identity, old.role, False, f"level {new.name}"))
+            if new.role:
+                out.append(RoleUpdate(identity, new.role, True, f"level {new.name}"))
+        if new.threshold > old.threshold and levels.announce is not Announce.OFF:
+            if levels.announce is Announce.CHANNEL:
+                text = f"🎉 {member.mention()} reached level {new.name}!"
+                out.append(Outgoing(Reply(text), channel=levels.channel, kind="level_up"))
+            elif identities:
+                text = f"🎉 You reached level {new.name}!"
+                out.append(Outgoing(Reply(text), to=identities[0], kind="level_up"))
+    return out
