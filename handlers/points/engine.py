@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+PENDING_KUDOS = "You haven't accepted the rules yet, so your kudos don't count: send AGREE first."
+
 
 @dataclass
 class Counters:
@@ -145,6 +147,8 @@ class PointsEngine:
             await self.warm()
         member = await self.member(message.identity)
         if member is None or member.status is not MemberStatus.MEMBER:
+            if member is not None and member.status is MemberStatus.PENDING and find_kudos(message.text):
+                return [Reply(PENDING_KUDOS, private=True)]
             return []
         rules = self.config.points
         mentions = find_kudos(message.text) if rules.kudos.enabled else []

@@ -110,6 +110,10 @@ async def test_pending_members_neither_earn_nor_receive(core: Core, store: Sqlit
             Identity.parse("console:pat"), "pat", "pat", MemberStatus.PENDING, store_now()
         )
     assert await chat(core, "console:pat", "hello everyone here") == []
+    told = await chat(core, "console:pat", "thanks @alice!")
+    assert [r.text for r in told] == [
+        "You haven't accepted the rules yet, so your kudos don't count: send AGREE first."
+    ]
     replies = await chat(core, "console:alice", "@pat++")
     assert replies[-1].text == "@pat hasn't finished joining yet, so no kudos were given."
 
