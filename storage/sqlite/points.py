@@ -104,8 +104,12 @@ class SqlitePoints:
         )  # fmt: skip
 
     async def append(self, entry: NewEntry) -> int | None:
+        return await self._insert_one(_INSERT, self._params(entry))
+
+    async def _insert_one(self, sql: str, params: tuple) -> int | None:
+        """Insert one entry (in the caller's transaction) and add it to the totals; None if not inserted."""
         async with self.db.transaction():
-            async with self.db.connection.execute(_INSERT, self._params(entry)) as cursor:
+            async with self.db.connection.execute(sql, params) as cursor:
                 if cursor.rowcount != 1:
                     return None
                 entry_id = cursor.lastrowid
@@ -170,14 +174,7 @@ class SqlitePoints:
             " WHERE coalesce((SELECT balance FROM balances WHERE community_id = ? AND member_id = ?), 0) >= ?"
         )
         params = (*self._params(entry), self.community_id, entry.member_id, -entry.delta)
-        async with self.db.transaction():
-            async with self.db.connection.execute(sql, params) as cursor:
-                if cursor.rowcount != 1:
-                    return None
-                entry_id = cursor.lastrowid
-            assert entry_id is not None
-            await self._apply_totals(entry_id)
-        return entry_id
+        return await self._insert_one(sql, params)
 
     async def standing(self, member_id: int) -> Standing:
         return (await self.standings([member_id]))[member_id]
