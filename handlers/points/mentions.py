@@ -23,6 +23,8 @@ class KudosMention:
 
 def find_kudos(text: str) -> list[KudosMention]:
     """Every member thanked in `text`, once each, in order, with the rest of the text as the reason."""
+    if "@" not in text:  # most chat names nobody: skip the patterns
+        return []
     found: list[KudosMention] = []
     seen: set[str] = set()
 
