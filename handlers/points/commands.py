@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 
 from handlers.context import Context
@@ -10,7 +9,7 @@ from handlers.errors import Conflict, NotFound, PermissionDenied, UsageError
 from handlers.models import Member, MemberStatus, Reply, Role
 from handlers.points import calendar
 from handlers.points.engine import PointsEngine
-from handlers.points.format import entry_line, signed
+from handlers.points.format import entry_line, record_number, signed
 from handlers.points.levels import level_of, next_level
 from handlers.points.models import Kind
 from handlers.registry import Arg, ArgKind, Registry
@@ -173,9 +172,10 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         permission=Role.MODERATOR,
     )
     async def revoke(ctx: Context, entry: str, reason: str) -> Reply:
-        if not re.fullmatch(r"#?[0-9]{1,12}", entry):
+        number = record_number(entry)
+        if number is None:
             raise UsageError(f"“{entry[:20]}” is not an entry number. Usage: REVOKE #123 <reason>")
-        original = await ctx.services.points.entry(int(entry.lstrip("#")))
+        original = await ctx.services.points.entry(number)
         if original is None:
             raise NotFound(f"There is no entry {entry}. HISTORY @name shows entry numbers.")
         if original.kind in NOT_REVOCABLE:

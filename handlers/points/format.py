@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from handlers.points.models import Kind, LedgerEntry
@@ -21,3 +22,8 @@ def entry_line(entry: LedgerEntry, tz: ZoneInfo) -> str:
     if entry.reverses:
         note += f" (corrects #{entry.reverses})"
     return f"#{entry.id} {signed(entry.delta)} {entry.kind.value}{by}: {entry.reason} · {when}{note}"
+
+
+def record_number(text: str) -> int | None:
+    """`#123` or `123` (a ledger entry or a redemption); None when it is not one."""
+    return int(text.lstrip("#")) if re.fullmatch(r"#?[0-9]{1,12}", text) else None

@@ -8,6 +8,7 @@ from handlers.context import Context
 from handlers.errors import Conflict, NotFound, UsageError
 from handlers.models import MemberStatus, Reply, Role
 from handlers.points.engine import PointsEngine
+from handlers.points.format import record_number
 from handlers.points.models import Kind, ShopItem
 from handlers.points.rules import KEY_PATTERN
 from handlers.registry import Arg, ArgKind, Registry
@@ -198,9 +199,9 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         permission=Role.MODERATOR,
     )
     async def shop_fulfil(ctx: Context, redemption: str) -> Reply:
-        if not re.fullmatch(r"#?[0-9]{1,12}", redemption):
+        number = record_number(redemption)
+        if number is None:
             raise UsageError("Usage: SHOP FULFIL <redemption number>, e.g. SHOP FULFIL 12")
-        number = int(redemption.lstrip("#"))
         found = await ctx.services.shop.redemption(number)
         if found is None:
             raise NotFound(f"There is no redemption #{number}. SHOP PENDING lists open ones.")
