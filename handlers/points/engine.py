@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from handlers.context import Context
@@ -63,6 +64,10 @@ class PointsEngine:
         self._warm = False
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._cooldown = timedelta(seconds=self.config.points.activity.cooldown_seconds)
+        self._batch: asyncio.Future[list[bool]] | None = None
+        self._written: list[ChatWrite] = []
+        """The chat writes in the open batch, settled together by one callback."""
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -145,49 +150,49 @@ class PointsEngine:
     async def on_chat(self, message: IncomingMessage) -> list[Reply]:
         if not self._warm:
             await self.warm()
-        member = await self.member(message.identity)
+        identity = message.identity
+        member = self._members.get(identity, _UNKNOWN)
+        if member is _UNKNOWN:
+            member = await self.member(identity)
         if member is None or member.status is not MemberStatus.MEMBER:
             if member is not None and member.status is MemberStatus.PENDING and find_kudos(message.text):
                 return [Reply(PENDING_KUDOS, private=True)]
             return []
         rules = self.config.points
-        mentions = find_kudos(message.text) if rules.kudos.enabled else []
-        targets = [(m, await self._by_token(m.token, message)) for m in mentions]
+        mentions = find_kudos(message.text) if rules.kudos.enabled else ()
+        targets = [(m, await self._by_token(m.token, message)) for m in mentions] if mentions else ()
         # From here to the write there is no await: the reservations below are atomic.
         now = self.services.clock.now()
-        counters = self.counters(member.id, now)
-        month = self.period(now).month
-        key = f"{message.identity.platform}:{message.message_id or uuid.uuid4().hex}"
+        period = self._period
+        if not period.start <= now < period.end:
+            period = self.period(now)
+        if period.day != self._day:  # local midnight passed: every budget and cap starts again
+            self._day = period.day
+            self._counters = {}
+        counters = self._counters.get(member.id)
+        if counters is None:
+            counters = self._counters[member.id] = Counters()
+        key = f"{identity.platform}:{message.message_id or uuid.uuid4().hex}"
         entries: list[NewEntry] = []
-        releases: list[Callable[[], None]] = []
         replies: list[Reply] = []
         activity = rules.activity
+        previous = counters.last_activity_at
         if (
             activity.enabled
+            and counters.activity_points < activity.daily_cap
+            and (previous is None or now - previous >= self._cooldown)
             and message.channel not in activity.excluded_channels
             and len(message.text.strip()) >= activity.min_length
-            and counters.activity_points < activity.daily_cap
-            and (
-                counters.last_activity_at is None
-                or now - counters.last_activity_at >= timedelta(seconds=activity.cooldown_seconds)
-            )
         ):
             points = min(activity.points, activity.daily_cap - counters.activity_points)
-            previous = counters.last_activity_at
             counters.activity_points += points
             counters.last_activity_at = now
             entries.append(
                 NewEntry(
-                    member.id,
-                    points,
-                    Kind.ACTIVITY,
-                    f"chat in #{message.channel}",
-                    f"activity:{key}",
-                    now,
-                    month,
+                    member.id, points, Kind.ACTIVITY, f"chat in #{message.channel}", f"activity:{key}", now,
+                    period.month,
                 )
-            )
-            releases.append(_release_activity(counters, points, previous))
+            )  # fmt: skip
         for mention, target in targets:
             problem = self.kudos_problem(member, target, mention.token)
             if problem:
@@ -202,84 +207,83 @@ class PointsEngine:
             counters.kudos_given += 1
             entries.append(
                 NewEntry(
-                    target.id,
-                    rules.kudos.points,
-                    Kind.KUDOS,
-                    mention.reason or "kudos",
-                    f"kudos:{key}:{target.id}",
-                    now,
-                    month,
-                    actor_id=member.id,
-                    actor_identity=str(message.identity),
+                    target.id, rules.kudos.points, Kind.KUDOS, mention.reason or "kudos",
+                    f"kudos:{key}:{target.id}", now, period.month, member.id, None, str(identity),
                 )
-            )
-            releases.append(_release_kudos(counters))
+            )  # fmt: skip
         if not entries:
             return replies
-        written = self.repo.submit(entries)
-        giver = message.identity
         # No chat handler waits for the commit: what acknowledges it (the kudos confirmation, level-ups)
-        # is sent once the entries are durable. Only a full queue makes the producer wait (backpressure).
-        written.add_done_callback(  # type: ignore[attr-defined]
-            lambda done: self._written(done, entries, releases, giver, counters)
-        )
+        # is sent once the entries are durable, by one callback for the whole batch. Only a full queue
+        # makes the producer wait (backpressure).
+        batch, start = self.repo.submit(entries)
+        if batch is not self._batch:
+            self._batch, self._written = batch, []
+            batch.add_done_callback(partial(self._settle_batch, self._written))
+        self._written.append(ChatWrite(start, entries, identity, counters, previous))
         if self.repo.backlogged:
-            await asyncio.wait([written])  # type: ignore[list-item]
+            await asyncio.wait([batch])
         return replies
 
-    def _written(
-        self,
-        done: Any,
-        entries: list[NewEntry],
-        releases: list[Callable[[], None]],
-        giver: Identity,
-        counters: Counters,
-    ) -> None:
-        """Settle a write: give back what was reserved for entries that were not written, count the rest
-        as earned, then confirm kudos and announce level changes (their messages need awaiting)."""
+    def _settle_batch(self, writes: list[ChatWrite], done: asyncio.Future[list[bool]]) -> None:
+        """A batch of chat entries was committed (or failed): give back what was reserved for entries that
+        were not written, count the rest as earned, then confirm kudos and announce level changes."""
         if done.cancelled() or done.exception() is not None:
-            for release in releases:
-                release()
             log.error(
                 "chat points were not recorded: %s", "cancelled" if done.cancelled() else done.exception()
             )
-            if any(e.kind is Kind.KUDOS for e in entries):
-                self._spawn(self._tell(giver, "Sorry, your kudos could not be recorded. Please try again."))
+            sorry: list[Outgoing | RoleUpdate] = []
+            for write in writes:
+                for entry in write.entries:
+                    write.release(entry)
+                if any(e.kind is Kind.KUDOS for e in write.entries):
+                    sorry.append(
+                        _private(write.giver, "Sorry, your kudos could not be recorded. Please try again.")
+                    )
+            if sorry:
+                self._spawn(self.core.deliver(sorry))
             return
         fresh = done.result()
-        for is_new, release in zip(fresh, releases, strict=True):
-            if not is_new:
-                release()
-        written = [e for e, is_new in zip(entries, fresh, strict=True) if is_new]
-        crossings = self._crossings([(e.member_id, e.delta, e.kind, e.month) for e in written], commit=True)
-        given = [e.member_id for e in written if e.kind is Kind.KUDOS]
-        if given or crossings:
-            self._spawn(self._follow_up(giver, given, counters.kudos_given, crossings))
+        changes: list[tuple[int, int, Kind, str]] = []
+        thanked: list[tuple[Identity, list[int], int]] = []
+        for write in writes:
+            given: list[int] = []
+            for position, entry in enumerate(write.entries, write.start):
+                if not fresh[position]:
+                    write.release(entry)
+                    continue
+                changes.append((entry.member_id, entry.delta, entry.kind, entry.month))
+                if entry.kind is Kind.KUDOS:
+                    given.append(entry.member_id)
+            if given:
+                thanked.append((write.giver, given, write.counters.kudos_given))
+        crossings = self._crossings(changes, commit=True)
+        if thanked or crossings:
+            self._spawn(self._follow_up(thanked, crossings))
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _tell(self, to: Identity, text: str) -> None:
-        await self.core.deliver([Outgoing(Reply(text, private=True), to=to, kind="kudos")])
-
     async def _follow_up(
-        self, giver: Identity, given: list[int], used: int, crossings: list[tuple[int, Tier, Tier]]
+        self, thanked: list[tuple[Identity, list[int], int]], crossings: list[tuple[int, Tier, Tier]]
     ) -> None:
-        """Messages that acknowledge durable entries: the kudos confirmation and level changes."""
+        """Messages that acknowledge durable entries: kudos confirmations and level changes."""
         try:
-            if given:
-                kudos = self.config.points.kudos
+            kudos = self.config.points.kudos
+            out: list[Outgoing | RoleUpdate] = []
+            for giver, given, used in thanked:
                 names = ", ".join([f"@{await self._handle_of(member_id)}" for member_id in given])
                 each = " each" if len(given) > 1 else ""
-                await self._tell(
-                    giver,
+                text = (
                     f"Kudos sent to {names} (+{kudos.points}{each}). "
-                    f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today.",
+                    f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today."
                 )
+                out.append(_private(giver, text))
             if crossings:
-                await self.core.deliver(await self._level_messages(crossings))
+                out.extend(await self._level_messages(crossings))
+            await self.core.deliver(out)
         except Exception:
             log.exception("points were recorded but the follow-up messages failed")
 
@@ -411,16 +415,35 @@ class PointsEngine:
         self.boards.set_listed(member_id, listed)
 
 
-def _release_activity(counters: Counters, points: int, previous: datetime | None) -> Callable[[], None]:
-    def release() -> None:
-        counters.activity_points -= points
-        counters.last_activity_at = previous
-
-    return release
-
-
 def _release_kudos(counters: Counters) -> Callable[[], None]:
     def release() -> None:
         counters.kudos_given -= 1
 
     return release
+
+
+def _private(to: Identity, text: str) -> Outgoing:
+    return Outgoing(Reply(text, private=True), to=to, kind="kudos")
+
+
+_UNKNOWN: Any = object()
+
+
+@dataclass(slots=True)
+class ChatWrite:
+    """One chat message's entries in a group commit, and what to give back if they are not written."""
+
+    start: int
+    """Where the entries start in the batch's result."""
+    entries: list[NewEntry]
+    giver: Identity
+    counters: Counters
+    previous: datetime | None
+    """The last activity before this message's (the cooldown goes back to it)."""
+
+    def release(self, entry: NewEntry) -> None:
+        if entry.kind is Kind.ACTIVITY:
+            self.counters.activity_points -= entry.delta
+            self.counters.last_activity_at = self.previous
+        elif entry.kind is Kind.KUDOS:
+            self.counters.kudos_given -= 1

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Sequence
+import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -15,16 +16,10 @@ class PointsRepository(Protocol):
         """Append one entry in the caller's transaction; its id, or None when the source was already used."""
         ...
 
-    async def append_durable(self, entries: Sequence[NewEntry]) -> list[bool]:
-        """Append entries through group commit; returns once they are durable, for each whether it was new.
-
-        Must not be awaited inside a transaction (it commits on its own).
-        """
-        ...
-
-    def submit(self, entries: Sequence[NewEntry]) -> Awaitable[list[bool]]:
-        """Queue entries for the next group commit without waiting; the awaitable gives, once they are
-        durable, for each whether it was new (a callback may be attached with add_done_callback)."""
+    def submit(self, entries: Sequence[NewEntry]) -> tuple[asyncio.Future[list[bool]], int]:
+        """Add entries to the next group commit without waiting: that commit's future, shared by every
+        caller in it, and where these entries start in its result. Once durable, the result says for each
+        entry whether it was new (a replayed source is not). Attach work with add_done_callback."""
         ...
 
     @property

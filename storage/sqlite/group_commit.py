@@ -1,9 +1,10 @@
-"""Group commit: many callers' rows written in one transaction, each caller told when they are durable.
+"""Group commit: many callers' rows written in one transaction, all told at once when they are durable.
 
 An await on aiosqlite costs tens of microseconds and a durable commit costs an fsync, so one
-transaction per chat message cannot keep up with a busy community. Callers queue rows and wait; one
-writer task drains the queue into a single transaction while the previous one is being committed,
-so batches grow with the load and latency stays about one commit.
+transaction per chat message cannot keep up with a busy community. Callers add rows to the open batch
+without waiting; one writer task commits a batch while the next one fills, so batches grow with the
+load and latency stays about one commit. A batch is one future, not one per caller: at tens of
+thousands of messages a second, a future and a callback per message cost more than SQLite does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ log = logging.getLogger(__name__)
 Row = TypeVar("Row")
 
 MAX_BATCH_ROWS = 5_000
+"""Rows waiting beyond this make producers wait for their batch (backpressure)."""
+FULL_BATCH_ROWS = 2_000
+"""A batch this big is written at once; a smaller one waits up to LINGER_SECONDS for more rows."""
+LINGER_SECONDS = 0.010
+"""How long a batch may wait for more rows: a commit rewrites every page it touched (an index page
+holds rows of many members), so rows that share a commit cost several times less each."""
 
 
 class GroupCommitWriter(Generic[Row]):
@@ -25,42 +32,54 @@ class GroupCommitWriter(Generic[Row]):
 
     def __init__(self, flush: Callable[[list[Row]], Awaitable[list[bool]]]) -> None:
         self._flush = flush
-        self._queue: list[tuple[Sequence[Row], asyncio.Future[list[bool]]]] = []
+        self._rows: list[Row] = []
+        self._batch: asyncio.Future[list[bool]] | None = None
+        """The open batch: it holds the rows added since the writer last took one."""
+        self._last: asyncio.Future[list[bool]] | None = None
         self._wakeup = asyncio.Event()
+        self._opened = 0.0
+        self._filled: asyncio.Future[None] | None = None
+        """Set while the writer lingers: resolved early when the batch fills or someone waits for it."""
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        self._pending = 0
-        self._last: asyncio.Future[list[bool]] | None = None
 
-    def submit(self, rows: Sequence[Row]) -> asyncio.Future[list[bool]]:
-        """Queue rows; the future says, once they are committed, for each whether it was new."""
+    def submit(self, rows: Sequence[Row]) -> tuple[asyncio.Future[list[bool]], int]:
+        """Add rows to the open batch: its future and where these rows start in its result.
+
+        Once the batch is committed the future gives, for each of its rows, whether it was new; every
+        caller that added to the same batch gets the same future.
+        """
         if self._closing:
             raise RuntimeError("the writer is closed")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[list[bool]] = loop.create_future()
-        if not rows:
-            future.set_result([])
-            return future
-        if self._task is None:
-            self._task = loop.create_task(self._run(), name="ledger-group-commit")
-        self._queue.append((rows, future))
-        self._pending += len(rows)
-        self._last = future
-        self._wakeup.set()
-        return future
+        batch = self._batch
+        if batch is None:
+            loop = asyncio.get_running_loop()
+            batch = self._batch = self._last = loop.create_future()
+            self._opened = loop.time()
+            if self._task is None:
+                self._task = loop.create_task(self._run(), name="ledger-group-commit")
+            self._wakeup.set()
+        start = len(self._rows)
+        self._rows.extend(rows)
+        if start + len(rows) >= FULL_BATCH_ROWS:
+            self._hurry()
+        return batch, start
 
     async def write(self, rows: Sequence[Row]) -> list[bool]:
-        return await self.submit(rows)
+        """Add rows and wait until they are durable; for each, whether it was new."""
+        batch, start = self.submit(rows)
+        return (await batch)[start : start + len(rows)]
 
     @property
     def backlogged(self) -> bool:
-        """More rows wait than one batch holds: producers should wait for their writes (backpressure)."""
-        return self._pending > MAX_BATCH_ROWS
+        """More rows wait than one batch should hold: producers should wait for their batch."""
+        return len(self._rows) > MAX_BATCH_ROWS
 
     async def settle(self) -> None:
-        """Wait until everything submitted so far is committed (or has failed)."""
+        """Wait until everything submitted so far is committed (or has failed); batches commit in order."""
         last = self._last
         if last is not None and not last.done():
+            self._hurry()
             await asyncio.wait([last])
 
     async def close(self) -> None:
@@ -68,6 +87,7 @@ class GroupCommitWriter(Generic[Row]):
         self._closing = True
         if self._task is None:
             return
+        self._hurry()
         self._wakeup.set()
         await self._task
         self._task = None
@@ -76,33 +96,37 @@ class GroupCommitWriter(Generic[Row]):
         while True:
             await self._wakeup.wait()
             self._wakeup.clear()
-            while self._queue:
-                batch = self._take_batch()
-                rows = [row for request, _ in batch for row in request]
-                self._pending -= len(rows)
+            while self._batch is not None:
+                await self._linger()
+                batch, rows = self._batch, self._rows
+                self._batch, self._rows = None, []
                 try:
                     new = await self._flush(rows)
-                except Exception as error:  # every waiter hears of it; nothing was committed
+                except Exception as error:  # every caller hears of it; nothing was committed
                     log.exception("group commit of %d rows failed", len(rows))
-                    for _, future in batch:
-                        if not future.done():
-                            future.set_exception(error)
+                    if not batch.done():
+                        batch.set_exception(error)
                     continue
-                position = 0
-                for request, future in batch:
-                    mine = new[position : position + len(request)]
-                    position += len(request)
-                    if not future.done():
-                        future.set_result(mine)
+                if not batch.done():
+                    batch.set_result(new)
             if self._closing:
                 return
 
-    def _take_batch(self) -> list[tuple[Sequence[Row], asyncio.Future[list[bool]]]]:
-        size = 0
-        for index, (rows, _) in enumerate(self._queue):
-            size += len(rows)
-            if size >= MAX_BATCH_ROWS:
-                batch, self._queue = self._queue[: index + 1], self._queue[index + 1 :]
-                return batch
-        batch, self._queue = self._queue, []
-        return batch
+    async def _linger(self) -> None:
+        """Give a small batch until LINGER_SECONDS after it opened to grow, unless it fills first."""
+        loop = asyncio.get_running_loop()
+        delay = self._opened + LINGER_SECONDS - loop.time()
+        if delay <= 0 or self._closing or len(self._rows) >= FULL_BATCH_ROWS:
+            return
+        filled = self._filled = loop.create_future()
+        timer = loop.call_later(delay, self._hurry)
+        try:
+            await filled
+        finally:
+            timer.cancel()
+            self._filled = None
+
+    def _hurry(self) -> None:
+        """Write the open batch as soon as the writer is free."""
+        if self._filled is not None and not self._filled.done():
+            self._filled.set_result(None)

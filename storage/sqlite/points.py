@@ -122,10 +122,7 @@ class SqlitePoints:
         await self.db.execute(_BALANCES_FROM, (first_id, self.community_id))
         await self.db.execute(_MONTHLY_FROM, (first_id, self.community_id))
 
-    async def append_durable(self, entries: Sequence[NewEntry]) -> list[bool]:
-        return await self.writer.write(entries)
-
-    def submit(self, entries: Sequence[NewEntry]) -> asyncio.Future[list[bool]]:
+    def submit(self, entries: Sequence[NewEntry]) -> tuple[asyncio.Future[list[bool]], int]:
         return self.writer.submit(entries)
 
     @property
@@ -140,9 +137,15 @@ class SqlitePoints:
         unique: dict[str, NewEntry] = {}
         for entry in entries:  # the same source twice in one batch counts once
             unique.setdefault(entry.source, entry)
-        rows = [self._params(e) for e in unique.values()]
-        balances, months = _totals(unique.values())
         community, count = self.community_id, len(unique)
+        rows = [
+            (
+                community, e.member_id, e.delta, e.kind.value, e.reason, e.actor_id, e.actor_identity,
+                e.source, to_db(e.created_at), e.month, e.reverses,
+            )
+            for e in unique.values()
+        ]  # fmt: skip
+        balances, months = _totals(unique.values())
 
         def write(connection: sqlite3.Connection) -> set[str] | None:
             top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
@@ -160,6 +163,8 @@ class SqlitePoints:
             return found
 
         found = await self.db.run_transaction(write)
+        if found is None and count == len(entries):
+            return [True] * count
         written = set(unique) if found is None else found
         return [entry.source in written and unique[entry.source] is entry for entry in entries]
 
