@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _TARGET = r"(?:<@!?\d{5,25}>|@[\w.\-]{1,64})"
 _PLUS_PLUS = re.compile(rf"(?<![\w@])({_TARGET})\s?\+\+")
@@ -12,11 +12,11 @@ _THANKS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _TARGETS = re.compile(_TARGET)
+_FOR = re.compile(r"^(?:for|4)\s+", re.IGNORECASE)
 MAX_REASON = 200
 
 
-@dataclass(frozen=True)
-class KudosMention:
+class KudosMention(NamedTuple):
     token: str
     reason: str
 
@@ -48,5 +48,5 @@ def find_kudos(text: str) -> list[KudosMention]:
 
 def _clean(reason: str) -> str:
     reason = " ".join(reason.split()).strip(" ,.:;-!")
-    reason = re.sub(r"^(?:for|4)\s+", "", reason, flags=re.IGNORECASE)
+    reason = _FOR.sub("", reason)
     return reason[:MAX_REASON]

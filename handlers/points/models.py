@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Kind(StrEnum):
@@ -26,9 +27,11 @@ SPENDING = frozenset({Kind.REDEEM, Kind.REFUND})
 """Kinds that move the balance but not what a member has earned (levels and boards rank by earned)."""
 
 
-@dataclass(frozen=True)
-class NewEntry:
-    """A ledger entry to append. `source` is unique: the same source never counts twice."""
+class NewEntry(NamedTuple):
+    """A ledger entry to append. `source` is unique: the same source never counts twice.
+
+    A named tuple rather than a dataclass: chat builds one per message, and this is several times cheaper.
+    """
 
     member_id: int
     delta: int

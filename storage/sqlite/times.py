@@ -12,8 +12,10 @@ def to_db(moment: datetime) -> str:
         raise ValueError("naive datetimes are not stored: give a UTC time")
     if moment.utcoffset():
         moment = moment.astimezone(UTC)
-    # isoformat is several times faster than strftime, and this is on the ledger's hot path.
-    return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    # Plain isoformat is several times faster than strftime (this is on the ledger's hot path); at a
+    # zero offset it ends in "+00:00" and leaves out a zero microsecond part.
+    text = moment.isoformat()
+    return f"{text[:19]}.000000Z" if len(text) == 25 else f"{text[:26]}Z"
 
 
 def from_db(text: str) -> datetime:
