@@ -26,11 +26,13 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.loop import new_event_loop
+from bot.clock import SimulatedClock
+from bot.loop import new_event_loop, tune_threads
 from handlers.core import Core
 from handlers.features import build_core
 from handlers.models import Identity, IncomingMessage, MemberStatus, Outgoing
@@ -60,13 +62,24 @@ WORDS = [
 
 
 class BenchClock:
-    """Moves forward a fixed step per message, so cooldowns and caps behave as in a real day."""
+    """Moves forward a fixed step per message (a day of chat compressed, so every message earns)."""
 
-    def __init__(self, start: datetime) -> None:
+    def __init__(self, start: datetime, step: float) -> None:
         self.current = start
+        self.step = timedelta(seconds=step)
 
     def now(self) -> datetime:
         return self.current
+
+    def tick(self) -> None:
+        self.current += self.step
+
+
+class BurstClock(SimulatedClock):
+    """Real time: a burst of chat moves the community's clock as fast as the messages arrive."""
+
+    def tick(self) -> None:
+        pass
 
 
 class NullMessenger:
@@ -112,10 +125,10 @@ async def make_members(store: SqliteStore, count: int, now: datetime) -> None:
             )
 
 
-async def chat_throughput(folder: Path, count: int, members: int, workers: int, step: float) -> dict:
+async def chat_throughput(folder: Path, count: int, members: int, workers: int, step: float | None) -> dict:
     store = await SqliteStore.open(folder / "chat.db", "bench")  # the store creates the folder
     await make_members(store, members, START)
-    clock = BenchClock(START)
+    clock = BurstClock(START) if step is None else BenchClock(START, step)
     messenger = NullMessenger()
     core = build_core(store.services(community(), clock), messenger)
     await core.start()
@@ -124,22 +137,30 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
     awarded_latencies: list[float] = []
     original = store.points.submit
 
+    open_batch: list = [None, []]  # the batch being filled, and when each of its submissions was made
+
+    def durable(submitted: list[float], _: object) -> None:
+        now = time.perf_counter()
+        awarded_latencies.extend([now - began for began in submitted])
+
     def timed_submit(entries):
         began = time.perf_counter()
-        future = original(entries)
-        future.add_done_callback(lambda _: awarded_latencies.append(time.perf_counter() - began))
-        return future
+        batch, start = original(entries)
+        if batch is not open_batch[0]:
+            open_batch[:] = [batch, []]
+            batch.add_done_callback(partial(durable, open_batch[1]))
+        open_batch[1].append(began)
+        return batch, start
 
     store.points.submit = timed_submit  # type: ignore[method-assign]
     position = 0
-    step_delta = timedelta(seconds=step)
 
     async def worker() -> None:
         nonlocal position
         while position < count:
             author, text = mix[position]
             position += 1
-            clock.current += step_delta
+            clock.tick()
             message = IncomingMessage(
                 Identity("console", f"m{author}"), text, channel="general", message_id=f"msg{position}"
             )
@@ -280,7 +301,7 @@ def bulk_community(path: Path, members: int, entries: int) -> None:
 
 async def time_queries(path: Path, members: int, samples: int) -> dict:
     store = await SqliteStore.open(path, "bench")
-    clock = BenchClock(START)
+    clock = BenchClock(START, 0)
     core: Core = build_core(store.services(community(), clock), NullMessenger())
     await core.start()
     rng = random.Random(11)
@@ -305,6 +326,30 @@ def run(coroutine):
     return asyncio.Runner(loop_factory=new_event_loop).run(coroutine)
 
 
+SCENARIOS = {
+    "burst": "the clock runs in real time, so cooldowns hold as in a real burst",
+    "day": "a day compressed: the clock moves --step per message, so nearly every message earns",
+}
+
+
+def report(scenario: str, workers: int, members: int, chat: dict) -> None:
+    print(f"chat, {scenario} ({SCENARIOS[scenario]}), {workers} events in flight:")
+    print(
+        f"  {chat['messages']:,} messages from {members:,} members -> {chat['entries']:,} ledger entries"
+        f" in {chat['seconds']:.2f} s"
+    )
+    print(f"  throughput: {chat['per_second']:,.0f} messages/s (until the last entry was durable)")
+    print(
+        f"  award to durable commit: p50 {chat['award_p50_ms']:.2f} ms, p99 {chat['award_p99_ms']:.2f} ms, "
+        f"max {chat['award_max_ms']:.2f} ms"
+    )
+    print(f"  handler latency (call to return): p50 {chat['p50_ms']:.2f} ms, p99 {chat['p99_ms']:.2f} ms")
+    print(
+        f"  balances equal ledger sums: {chat['consistent']}; "
+        f"messages sent (kudos confirmations, level-ups): {chat['announcements']:,}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -312,13 +357,15 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200_000)
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--workers", default="50,500", help="chat events in flight at once (a list sweeps)")
-    parser.add_argument("--step", type=float, default=0.35, help="simulated seconds between messages")
+    parser.add_argument("--scenarios", default="burst,day", help="burst, day or both (see below)")
+    parser.add_argument("--step", type=float, default=0.35, help="day: simulated seconds between messages")
     parser.add_argument("--query-members", type=int, default=100_000)
     parser.add_argument("--query-ledger", type=int, default=5_000_000)
     parser.add_argument("--query-samples", type=int, default=2_000)
     parser.add_argument("--only", choices=("chat", "queries"), help="run one part only")
     parser.add_argument("--dir", type=Path, help="where the database files go (default: a temporary folder)")
     args = parser.parse_args()
+    tune_threads()  # as `communitybot run` does
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
         loop = type(new_event_loop()).__module__.split(".")[0]
@@ -326,31 +373,21 @@ def main() -> None:
             f"files in {folder} (SQLite {sqlite3.sqlite_version}, WAL, synchronous=FULL; {loop} event loop)"
         )
         sweep = [] if args.only == "queries" else [int(w) for w in str(args.workers).split(",")]
-        for workers in sweep:
-            chat = run(
-                chat_throughput(folder / f"w{workers}", args.messages, args.members, workers, args.step)
-            )
-            print(
-                f"chat, {workers} events in flight: {chat['messages']:,} messages from {args.members:,} members "
-                f"-> {chat['entries']:,} ledger entries in {chat['seconds']:.2f} s"
-            )
-            print(f"  throughput: {chat['per_second']:,.0f} messages/s (until the last entry was durable)")
-            print(
-                f"  award to durable commit: p50 {chat['award_p50_ms']:.2f} ms, p99 {chat['award_p99_ms']:.2f} ms, "
-                f"max {chat['award_max_ms']:.2f} ms"
-            )
-            print(
-                f"  handler latency (call to return): p50 {chat['p50_ms']:.2f} ms, p99 {chat['p99_ms']:.2f} ms"
-            )
-            print(
-                f"  balances equal ledger sums: {chat['consistent']}; messages sent (kudos confirmations, level-ups): {chat['announcements']:,}"
-            )
-            seconds = raw_ceiling(folder / f"w{workers}", chat["entries"], args.members)
-            ceiling = chat["messages"] / seconds
-            print(
-                f"  raw sqlite3 ceiling: the same {chat['entries']:,} rows + totals in one transaction in "
-                f"{seconds:.2f} s = {ceiling:,.0f} messages/s; ratio {chat['per_second'] / ceiling:.2f}"
-            )
+        for scenario in [] if args.only == "queries" else args.scenarios.split(","):
+            step = None if scenario == "burst" else args.step
+            for workers in sweep:
+                chat = run(
+                    chat_throughput(
+                        folder / f"{scenario}{workers}", args.messages, args.members, workers, step
+                    )
+                )
+                report(scenario, workers, args.members, chat)
+                seconds = raw_ceiling(folder / f"{scenario}{workers}", chat["entries"], args.members)
+                ceiling = chat["messages"] / seconds
+                print(
+                    f"  raw sqlite3 ceiling: the same {chat['entries']:,} rows + totals in one transaction in "
+                    f"{seconds:.2f} s = {ceiling:,.0f} messages/s; ratio {chat['per_second'] / ceiling:.2f}"
+                )
         if args.only == "chat":
             return
         big = folder / "big.db"
