@@ -1,0 +1,80 @@
+"""The group-commit writer: callers share a batch, hear of its outcome together, and never wait long."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from storage.sqlite import group_commit
+from storage.sqlite.group_commit import GroupCommitWriter
+
+
+class Recorder:
+    def __init__(self, fail: bool = False) -> None:
+        self.batches: list[list[str]] = []
+        self.fail = fail
+
+    async def flush(self, rows: list[str]) -> list[bool]:
+        self.batches.append(list(rows))
+        if self.fail:
+            raise OSError("disk full")
+        return [not row.startswith("old") for row in rows]
+
+
+async def test_callers_in_one_batch_share_one_commit_and_read_their_own_rows() -> None:
+    recorder = Recorder()
+    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    first, start_a = writer.submit(["a1", "old-a2"])
+    second, start_b = writer.submit(["b1"])
+    assert first is second and (start_a, start_b) == (0, 2)
+    assert await writer.write(["old-c1", "c2"]) == [False, True]
+    assert recorder.batches == [["a1", "old-a2", "b1", "old-c1", "c2"]]
+    assert (await first)[start_a : start_a + 2] == [True, False]
+    await writer.close()
+
+
+async def test_a_failed_commit_reaches_every_caller_and_the_writer_goes_on() -> None:
+    recorder = Recorder(fail=True)
+    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    batch, _ = writer.submit(["a"])
+    with pytest.raises(OSError, match="disk full"):
+        await writer.write(["b"])
+    assert isinstance(batch.exception(), OSError)
+    recorder.fail = False
+    assert await writer.write(["c"]) == [True]
+    await writer.close()
+
+
+async def test_a_small_batch_lingers_but_settle_and_close_write_it_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(group_commit, "LINGER_SECONDS", 5.0)
+    recorder = Recorder()
+    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer.submit(["a"])
+    await asyncio.sleep(0.05)
+    assert recorder.batches == []  # still lingering for company
+    began = time.monotonic()
+    await writer.settle()
+    assert recorder.batches == [["a"]] and time.monotonic() - began < 1
+    writer.submit(["b"])
+    await writer.close()
+    assert recorder.batches == [["a"], ["b"]]
+
+
+async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(group_commit, "LINGER_SECONDS", 5.0)
+    monkeypatch.setattr(group_commit, "FULL_BATCH_ROWS", 3)
+    recorder = Recorder()
+    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    assert await asyncio.wait_for(writer.write(["a", "b", "c"]), 1) == [True, True, True]
+    await writer.close()
+
+
+async def test_a_closed_writer_refuses_rows() -> None:
+    writer: GroupCommitWriter[str] = GroupCommitWriter(Recorder().flush)
+    await writer.close()
+    with pytest.raises(RuntimeError):
+        writer.submit(["late"])
