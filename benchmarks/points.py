@@ -31,8 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.clock import SimulatedClock
-from bot.loop import new_event_loop, tune_threads
+from bot.clock import SystemClock
+from bot.loop import new_event_loop
 from handlers.core import Core
 from handlers.features import build_core
 from handlers.models import Identity, IncomingMessage, MemberStatus, Outgoing
@@ -75,8 +75,8 @@ class BenchClock:
         self.current += self.step
 
 
-class BurstClock(SimulatedClock):
-    """Real time: a burst of chat moves the community's clock as fast as the messages arrive."""
+class BurstClock(SystemClock):
+    """The bot's own clock: a burst of chat moves the community's time as fast as messages arrive."""
 
     def tick(self) -> None:
         pass
@@ -128,7 +128,7 @@ async def make_members(store: SqliteStore, count: int, now: datetime) -> None:
 async def chat_throughput(folder: Path, count: int, members: int, workers: int, step: float | None) -> dict:
     store = await SqliteStore.open(folder / "chat.db", "bench")  # the store creates the folder
     await make_members(store, members, START)
-    clock = BurstClock(START) if step is None else BenchClock(START, step)
+    clock = BurstClock() if step is None else BenchClock(START, step)
     messenger = NullMessenger()
     core = build_core(store.services(community(), clock), messenger)
     await core.start()
@@ -365,7 +365,6 @@ def main() -> None:
     parser.add_argument("--only", choices=("chat", "queries"), help="run one part only")
     parser.add_argument("--dir", type=Path, help="where the database files go (default: a temporary folder)")
     args = parser.parse_args()
-    tune_threads()  # as `communitybot run` does
     with tempfile.TemporaryDirectory(dir=args.dir) as name:
         folder = Path(name)
         loop = type(new_event_loop()).__module__.split(".")[0]

@@ -80,15 +80,12 @@ class Database:
                 _in_transaction.reset(token)
 
     async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` in one transaction through a second connection to the same file: its statements
-        on this thread, the commit on a worker thread.
+        """Run `work` in one transaction on this thread, through a second connection to the same file.
 
-        For bulk writes on a busy event loop (the ledger's group commit). Handing each statement to
-        aiosqlite's thread costs a GIL hand-over per row, and a CPU-bound loop thread makes each one wait
-        for milliseconds; SQLite doing the rows here takes less time than those waits. The commit is
-        the other way round: one call that waits for the disk (an fsync) without holding the GIL, so the
-        loop goes on with other work meanwhile. The lock keeps it apart from every other transaction, so
-        it never waits for SQLite's own lock.
+        For bulk writes on a busy event loop (the ledger's group commit). Handing a batch to
+        aiosqlite's thread costs a GIL hand-over at every statement, and a CPU-bound loop thread makes
+        each one wait for milliseconds; SQLite doing the batch here takes less time than those waits.
+        The lock keeps it apart from every other transaction, so it never waits for SQLite's own lock.
         """
         if _in_transaction.get():
             raise RuntimeError("run_transaction cannot join an open transaction")
@@ -104,19 +101,7 @@ class Database:
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
-            commit = asyncio.get_running_loop().run_in_executor(None, connection.execute, "COMMIT")
-            try:
-                await asyncio.shield(commit)
-            except asyncio.CancelledError:
-                await asyncio.wait([commit])  # the commit ends either way; the connection is its until then
-                if commit.exception() is None:
-                    raise
-            except BaseException:
-                pass
-            if commit.exception() is not None:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise commit.exception()  # type: ignore[misc]
+            connection.execute("COMMIT")
             return result
 
     async def fetch_one(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
