@@ -57,6 +57,15 @@ class Boards:
 
     async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
         """(rank, points) on the all-time board, or on `month`'s (the current month)."""
+        board = await self._current(month)
+        place = board.rank(member_id)
+        return None if place is None else (place, board.points(member_id) or 0)
+
+    async def top(self, limit: int, month: str | None = None) -> list[tuple[int, int]]:
+        """The leaders as (member, points), all-time or `month`'s (the current month)."""
+        return (await self._current(month)).top(limit)
+
+    async def _current(self, month: str | None) -> RankIndex:
         if month is not None and month != self._month:
             await self._load_month(month)
         for dirty in self._dirty:
@@ -64,9 +73,7 @@ class Boards:
             self._board.set(dirty, self._earned.get(dirty) if listed else None)
             self._month_board.set(dirty, self._month_earned.get(dirty) if listed else None)
         self._dirty.clear()
-        board = self._month_board if month is not None else self._board
-        place = board.rank(member_id)
-        return None if place is None else (place, board.points(member_id) or 0)
+        return self._month_board if month is not None else self._board
 
     async def _load_month(self, month: str) -> None:
         self._month = month

@@ -70,7 +70,7 @@ def install(registry: Registry, engine: PointsEngine) -> None:
         title = (
             f"Top {BOARD_SIZE} — {calendar.month_title(month)}" if month else f"Top {BOARD_SIZE} — all time"
         )
-        rows = await ctx.services.points.top(month, BOARD_SIZE)
+        rows = await engine.top(BOARD_SIZE, month)
         if not rows:
             return Reply(f"{title}\nNobody has earned {currency} yet" + (" this month." if month else "."))
         lines = [f"{title} ({currency} earned)"]

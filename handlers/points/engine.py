@@ -1,32 +1,29 @@
-"""The points engine: the one way points are written, and the hot chat path.
+"""The points engine: the one way points are written, and what points need kept in memory.
 
-Chat is where a community is busiest, so the engine keeps in memory what each message needs to be
-judged (members, today's counters, points earned) and writes the resulting ledger entries through the
-repository's group commit. Limits (cooldown, daily cap, kudos budget) are reserved synchronously, before
-any await, so concurrent messages can never overspend them; a reservation is released when its entry
-turns out not to be new (a replayed message) or the write fails.
+Chat is where a community is busiest (handlers/points/chat.py), so the engine keeps in memory what each
+message needs to be judged: members, today's counters, points earned and the boards they rank on.
+Limits (cooldown, daily cap, kudos budget) are reserved synchronously, before any await, so concurrent
+messages and commands can never overspend them; a reservation is released when its entry turns out not
+to be new (a replayed message) or the write fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import partial
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from handlers.context import Context
 from handlers.errors import Conflict
 from handlers.members import RESERVED_HANDLES
-from handlers.models import Identity, IncomingMessage, Member, MemberStatus, Outgoing, Reply, RoleUpdate
+from handlers.models import Identity, IncomingMessage, Member, MemberStatus, Outgoing, RoleUpdate
 from handlers.points import calendar
 from handlers.points.boards import Boards
 from handlers.points.levels import level_messages, level_of
-from handlers.points.mentions import find_kudos
-from handlers.points.models import SPENDING, Kind, NewEntry
+from handlers.points.models import SPENDING, BoardRow, Kind, NewEntry
 from handlers.points.rules import Tier
 
 if TYPE_CHECKING:
@@ -64,10 +61,6 @@ class PointsEngine:
         self._warm = False
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._cooldown = timedelta(seconds=self.config.points.activity.cooldown_seconds)
-        self._batch: asyncio.Future[list[bool]] | None = None
-        self._written: list[ChatWrite] = []
-        """The chat writes in the open batch, settled together by one callback."""
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -120,7 +113,15 @@ class PointsEngine:
             self._remember(identity, await self.services.members.by_identity(identity))
         return self._members[identity]
 
-    async def _by_token(self, token: str, message: IncomingMessage) -> Member | None:
+    def cached_member(self, identity: Identity) -> Member | Any | None:
+        """The member if known (None: known not to be one), or UNKNOWN: then await `member`."""
+        return self._members.get(identity, UNKNOWN)
+
+    @property
+    def is_warm(self) -> bool:
+        return self._warm
+
+    async def by_token(self, token: str, message: IncomingMessage) -> Member | None:
         if token in message.mentions:
             return await self.member(message.mentions[token])
         if token.startswith("<@"):
@@ -147,145 +148,10 @@ class PointsEngine:
 
     # -- chat -----------------------------------------------------------------------------------
 
-    async def on_chat(self, message: IncomingMessage) -> list[Reply]:
-        if not self._warm:
-            await self.warm()
-        identity = message.identity
-        member = self._members.get(identity, _UNKNOWN)
-        if member is _UNKNOWN:
-            member = await self.member(identity)
-        if member is None or member.status is not MemberStatus.MEMBER:
-            if member is not None and member.status is MemberStatus.PENDING and find_kudos(message.text):
-                return [Reply(PENDING_KUDOS, private=True)]
-            return []
-        rules = self.config.points
-        mentions = find_kudos(message.text) if rules.kudos.enabled else ()
-        targets = [(m, await self._by_token(m.token, message)) for m in mentions] if mentions else ()
-        # From here to the write there is no await: the reservations below are atomic.
-        now = self.services.clock.now()
-        period = self._period
-        if not period.start <= now < period.end:
-            period = self.period(now)
-        if period.day != self._day:  # local midnight passed: every budget and cap starts again
-            self._day = period.day
-            self._counters = {}
-        counters = self._counters.get(member.id)
-        if counters is None:
-            counters = self._counters[member.id] = Counters()
-        key = f"{identity.platform}:{message.message_id or uuid.uuid4().hex}"
-        entries: list[NewEntry] = []
-        replies: list[Reply] = []
-        activity = rules.activity
-        previous = counters.last_activity_at
-        if (
-            activity.enabled
-            and counters.activity_points < activity.daily_cap
-            and (previous is None or now - previous >= self._cooldown)
-            and message.channel not in activity.excluded_channels
-            and len(message.text.strip()) >= activity.min_length
-        ):
-            points = min(activity.points, activity.daily_cap - counters.activity_points)
-            counters.activity_points += points
-            counters.last_activity_at = now
-            entries.append(
-                NewEntry(
-                    member.id, points, Kind.ACTIVITY, f"chat in #{message.channel}", f"activity:{key}", now,
-                    period.month,
-                )
-            )  # fmt: skip
-        for mention, target in targets:
-            problem = self.kudos_problem(member, target, mention.token)
-            if problem:
-                replies.append(Reply(problem, private=True))
-                continue
-            assert target is not None
-            if counters.kudos_given >= rules.kudos.daily_budget:
-                replies.append(
-                    Reply(self.budget_spent(now, f"{target.mention()} got none this time"), private=True)
-                )
-                break
-            counters.kudos_given += 1
-            entries.append(
-                NewEntry(
-                    target.id, rules.kudos.points, Kind.KUDOS, mention.reason or "kudos",
-                    f"kudos:{key}:{target.id}", now, period.month, member.id, None, str(identity),
-                )
-            )  # fmt: skip
-        if not entries:
-            return replies
-        # No chat handler waits for the commit: what acknowledges it (the kudos confirmation, level-ups)
-        # is sent once the entries are durable, by one callback for the whole batch. Only a full queue
-        # makes the producer wait (backpressure).
-        batch, start = self.repo.submit(entries)
-        if batch is not self._batch:
-            self._batch, self._written = batch, []
-            batch.add_done_callback(partial(self._settle_batch, self._written))
-        self._written.append(ChatWrite(start, entries, identity, counters, previous))
-        if self.repo.backlogged:
-            await asyncio.wait([batch])
-        return replies
-
-    def _settle_batch(self, writes: list[ChatWrite], done: asyncio.Future[list[bool]]) -> None:
-        """A batch of chat entries was committed (or failed): give back what was reserved for entries that
-        were not written, count the rest as earned, then confirm kudos and announce level changes."""
-        if done.cancelled() or done.exception() is not None:
-            log.error(
-                "chat points were not recorded: %s", "cancelled" if done.cancelled() else done.exception()
-            )
-            sorry: list[Outgoing | RoleUpdate] = []
-            for write in writes:
-                for entry in write.entries:
-                    write.release(entry)
-                if any(e.kind is Kind.KUDOS for e in write.entries):
-                    sorry.append(
-                        _private(write.giver, "Sorry, your kudos could not be recorded. Please try again.")
-                    )
-            if sorry:
-                self._spawn(self.core.deliver(sorry))
-            return
-        fresh = done.result()
-        changes: list[tuple[int, int, Kind, str]] = []
-        thanked: list[tuple[Identity, list[int], int]] = []
-        for write in writes:
-            given: list[int] = []
-            for position, entry in enumerate(write.entries, write.start):
-                if not fresh[position]:
-                    write.release(entry)
-                    continue
-                changes.append((entry.member_id, entry.delta, entry.kind, entry.month))
-                if entry.kind is Kind.KUDOS:
-                    given.append(entry.member_id)
-            if given:
-                thanked.append((write.giver, given, write.counters.kudos_given))
-        crossings = self._crossings(changes, commit=True)
-        if thanked or crossings:
-            self._spawn(self._follow_up(thanked, crossings))
-
-    def _spawn(self, work: Any) -> None:
+    def spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-
-    async def _follow_up(
-        self, thanked: list[tuple[Identity, list[int], int]], crossings: list[tuple[int, Tier, Tier]]
-    ) -> None:
-        """Messages that acknowledge durable entries: kudos confirmations and level changes."""
-        try:
-            kudos = self.config.points.kudos
-            out: list[Outgoing | RoleUpdate] = []
-            for giver, given, used in thanked:
-                names = ", ".join([f"@{await self._handle_of(member_id)}" for member_id in given])
-                each = " each" if len(given) > 1 else ""
-                text = (
-                    f"Kudos sent to {names} (+{kudos.points}{each}). "
-                    f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today."
-                )
-                out.append(_private(giver, text))
-            if crossings:
-                out.extend(await self._level_messages(crossings))
-            await self.core.deliver(out)
-        except Exception:
-            log.exception("points were recorded but the follow-up messages failed")
 
     async def settle(self) -> None:
         """Wait for chat points still being written and their follow-up messages, so that what comes
@@ -294,7 +160,7 @@ class PointsEngine:
         while self._tasks:
             await asyncio.wait(list(self._tasks))
 
-    async def _handle_of(self, member_id: int) -> str:
+    async def handle_of(self, member_id: int) -> str:
         handle = self._handles.get(member_id)
         if handle is None:
             found = await self.services.members.by_id(member_id)
@@ -349,9 +215,9 @@ class PointsEngine:
         )
         if entry_id is None:
             return None
-        crossings = self._crossings([(member_id, delta, kind, self.period(ctx.now).month)], commit=False)
+        crossings = self.crossings([(member_id, delta, kind, self.period(ctx.now).month)], commit=False)
         if crossings:
-            ctx.outbox.extend(await self._level_messages(crossings))
+            ctx.outbox.extend(await self.level_messages_for(crossings))
         if kind not in SPENDING:
             month = self.period(ctx.now).month
             ctx.after_commit.append(lambda: self.boards.add(member_id, delta, month))
@@ -381,7 +247,7 @@ class PointsEngine:
             str(ctx.actor) if ctx.actor else None,
         )
 
-    def _crossings(
+    def crossings(
         self, changes: list[tuple[int, int, Kind, str]], commit: bool
     ) -> list[tuple[int, Tier, Tier]]:
         """Members whose level the changes move, as (member, old level, new level); with `commit` the
@@ -402,7 +268,9 @@ class PointsEngine:
                 crossings.append((member_id, old, new))
         return crossings
 
-    async def _level_messages(self, crossings: list[tuple[int, Tier, Tier]]) -> list[Outgoing | RoleUpdate]:
+    async def level_messages_for(
+        self, crossings: list[tuple[int, Tier, Tier]]
+    ) -> list[Outgoing | RoleUpdate]:
         return await level_messages(self.services.members, self.config.levels, crossings)
 
     async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
@@ -410,6 +278,16 @@ class PointsEngine:
         if not self._warm:
             await self.warm()
         return await self.boards.rank(member_id, month)
+
+    async def top(self, limit: int, month: str | None = None) -> list[BoardRow]:
+        """The leaderboard, all-time or this month's, from the in-memory totals (no index to maintain)."""
+        if not self._warm:
+            await self.warm()
+        leaders = await self.boards.top(limit, month)
+        return [
+            BoardRow(place, member_id, await self.handle_of(member_id), points)
+            for place, (member_id, points) in enumerate(leaders, 1)
+        ]
 
     def set_listed(self, member_id: int, listed: bool) -> None:
         self.boards.set_listed(member_id, listed)
@@ -422,28 +300,4 @@ def _release_kudos(counters: Counters) -> Callable[[], None]:
     return release
 
 
-def _private(to: Identity, text: str) -> Outgoing:
-    return Outgoing(Reply(text, private=True), to=to, kind="kudos")
-
-
-_UNKNOWN: Any = object()
-
-
-@dataclass(slots=True)
-class ChatWrite:
-    """One chat message's entries in a group commit, and what to give back if they are not written."""
-
-    start: int
-    """Where the entries start in the batch's result."""
-    entries: list[NewEntry]
-    giver: Identity
-    counters: Counters
-    previous: datetime | None
-    """The last activity before this message's (the cooldown goes back to it)."""
-
-    def release(self, entry: NewEntry) -> None:
-        if entry.kind is Kind.ACTIVITY:
-            self.counters.activity_points -= entry.delta
-            self.counters.last_activity_at = self.previous
-        elif entry.kind is Kind.KUDOS:
-            self.counters.kudos_given -= 1
+UNKNOWN: Any = object()

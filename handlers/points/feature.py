@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from handlers.context import Context
 from handlers.models import Identity, Member, Role
 from handlers.points import commands, shop
+from handlers.points.chat import ChatPoints
 from handlers.points.engine import PointsEngine
 from handlers.points.models import Kind
 
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 def install(core: Core) -> None:
     engine = PointsEngine(core)
     core.features["points"] = engine
-    core.hooks.chat.append(engine.on_chat)
+    core.hooks.chat.append(ChatPoints(engine).on_chat)
     commands.install(core.registry, engine)
     shop.install(core.registry, engine)
 

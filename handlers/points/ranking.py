@@ -44,6 +44,28 @@ class RankIndex:
     def points(self, member_id: int) -> int | None:
         return self._points.get(member_id)
 
+    def top(self, limit: int) -> list[tuple[int, int]]:
+        """The first `limit` (member, points) on the board: most points first, ties by member id."""
+        leaders: list[tuple[int, int]] = []
+        below = len(self._points)  # members at or under the next total to list
+        while below > 0 and len(leaders) < limit:
+            points = self._smallest_with_count(below)
+            ties = self._ties[points]
+            leaders += [(member_id, points) for member_id in ties[: limit - len(leaders)]]
+            below -= len(ties)
+        return leaders
+
+    def _smallest_with_count(self, count: int) -> int:
+        """The smallest total with at least `count` members at or under it (Fenwick binary lifting)."""
+        position, step = 0, _SIZE >> 1
+        while step:
+            ahead = position + step
+            inside = self._tree.get(ahead, 0)
+            if ahead < _SIZE and inside < count:
+                position, count = ahead, count - inside
+            step >>= 1
+        return position + 1
+
     def _add(self, points: int, delta: int) -> None:
         index = points
         while index < _SIZE:

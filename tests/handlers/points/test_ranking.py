@@ -22,6 +22,10 @@ def test_ranks_match_the_board_order_through_random_changes() -> None:
         truth[member] = value or 0
         probe = rng.randrange(1, 200)
         assert index.rank(probe) == brute_rank(truth, probe)
+        if rng.random() < 0.1:
+            board = sorted((m for m, p in truth.items() if p > 0), key=lambda m: (-truth[m], m))
+            limit = rng.choice([1, 10, 500])
+            assert index.top(limit) == [(m, truth[m]) for m in board[:limit]]
     assert len(index) == sum(1 for p in truth.values() if p > 0)
 
 
@@ -30,8 +34,10 @@ def test_ties_are_broken_by_member_id() -> None:
     for member, points in [(5, 10), (3, 10), (9, 20), (4, 1)]:
         index.set(member, points)
     assert [index.rank(m) for m in (9, 3, 5, 4)] == [1, 2, 3, 4]
+    assert index.top(3) == [(9, 20), (3, 10), (5, 10)]
     index.set(9, None)
     assert index.rank(9) is None and index.rank(3) == 1
+    assert RankIndex().top(10) == []
 
 
 async def test_engine_ranks_agree_with_the_database_after_awards_revocations_and_departures(
@@ -64,3 +70,5 @@ async def test_engine_ranks_agree_with_the_database_after_awards_revocations_and
             expected = await store.points.rank(member.id, period)
             got = await engine.rank(member.id, period)
             assert got == (None if expected is None else (expected.rank, expected.points)), (name, period)
+    for period in (None, month):
+        assert await engine.top(10, period) == await store.points.top(period, 10)
