@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import sqlite3
 import sys
@@ -132,6 +133,7 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
     messenger = NullMessenger()
     core = build_core(store.services(community(), clock), messenger)
     await core.start()
+    gc.freeze()  # as `communitybot run` does after start-up
     mix = chat_mix(count, members)
     latencies: list[float] = []
     awarded_latencies: list[float] = []

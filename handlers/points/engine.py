@@ -135,18 +135,20 @@ class PointsEngine:
         return self._by_handle.get(handle)
 
     def period(self, now: datetime) -> calendar.Period:
-        if not self._period.contains(now):
-            self._period = calendar.Period.around(now, self.tz)
-        return self._period
+        period = self._period
+        if not period.start <= now < period.end:
+            period = self._period = calendar.Period.around(now, self.tz)
+        return period
 
     def counters(self, member_id: int, now: datetime) -> Counters:
         today = self.period(now).day
         if today != self._day:  # local midnight passed: every budget and cap starts again
             self._day = today
             self._counters = {}
-        return self._counters.setdefault(member_id, Counters())
-
-    # -- chat -----------------------------------------------------------------------------------
+        counters = self._counters.get(member_id)
+        if counters is None:
+            counters = self._counters[member_id] = Counters()
+        return counters
 
     def spawn(self, work: Any) -> None:
         task = asyncio.get_running_loop().create_task(work)
@@ -180,7 +182,7 @@ class PointsEngine:
 
     def budget_spent(self, now: datetime, what: str) -> str:
         budget = self.config.points.kudos.daily_budget
-        resets = calendar.until(now, calendar.next_midnight(now, self.tz))
+        resets = calendar.until(now, self.period(now).end)  # the next local midnight
         return f"You have 0 of {budget} kudos left today (resets in {resets}), so {what}."
 
     # -- commands and jobs ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ _THANKS = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _TARGETS = re.compile(_TARGET)
+_MAYBE_THANKS = re.compile(r"thank|thx|ty|cheers|kudos", re.IGNORECASE)
+"""A cheap first look: the full pattern is slow on messages that contain none of its words."""
 _FOR = re.compile(r"^(?:for|4)\s+", re.IGNORECASE)
 MAX_REASON = 200
 
@@ -27,22 +29,22 @@ def find_kudos(text: str) -> list[KudosMention]:
         return []
     found: list[KudosMention] = []
     seen: set[str] = set()
-
-    def add(token: str, reason: str) -> None:
-        key = token.lower()
-        if key not in seen:
-            seen.add(key)
-            found.append(KudosMention(token.rstrip(".,!?:;"), _clean(reason)))
-
     plus = _PLUS_PLUS.findall(text)
     if plus:
-        reason = _PLUS_PLUS.sub(" ", text)
+        reason = _clean(_PLUS_PLUS.sub(" ", text))
         for token in plus:
-            add(token, reason)
-    thanks = _THANKS.search(text)
+            key = token.lower()
+            if key not in seen:
+                seen.add(key)
+                found.append(KudosMention(token.rstrip(".,!?:;"), reason))
+    thanks = _THANKS.search(text) if _MAYBE_THANKS.search(text) else None
     if thanks:
+        reason = _clean(thanks.group(2))
         for token in _TARGETS.findall(thanks.group(1)):
-            add(token, thanks.group(2))
+            key = token.lower()
+            if key not in seen:
+                seen.add(key)
+                found.append(KudosMention(token.rstrip(".,!?:;"), reason))
     return found
 
 

@@ -22,7 +22,7 @@ MAX_BATCH_ROWS = 5_000
 """Rows waiting beyond this make producers wait for their batch (backpressure)."""
 FULL_BATCH_ROWS = 2_000
 """A batch this big is written at once; a smaller one waits up to LINGER_SECONDS for more rows."""
-LINGER_SECONDS = 0.010
+LINGER_SECONDS = 0.012
 """How long a batch may wait for more rows: a commit rewrites every page it touched (an index page
 holds rows of many members), so rows that share a commit cost several times less each."""
 
