@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,7 @@ from handlers.members import RESERVED_HANDLES
 from handlers.models import Identity, IncomingMessage, Member, MemberStatus, Outgoing, RoleUpdate
 from handlers.points import calendar
 from handlers.points.boards import Boards
-from handlers.points.levels import level_messages, level_of
+from handlers.points.levels import level_messages
 from handlers.points.models import SPENDING, BoardRow, Kind, NewEntry
 from handlers.points.rules import Tier
 
@@ -61,6 +62,7 @@ class PointsEngine:
         self._warm = False
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._thresholds = [tier.threshold for tier in self.config.levels.tiers]
 
     # -- caches ---------------------------------------------------------------------------------
 
@@ -262,12 +264,14 @@ class PointsEngine:
                 if commit:
                     self.boards.add(member_id, delta, month)
         crossings = []
+        thresholds = self._thresholds
         for member_id, delta in totals.items():
             after = self.boards.earned(member_id) + (0 if commit else delta)
-            before = after - delta
-            old, new = level_of(levels, before), level_of(levels, after)
-            if old is not new:
-                crossings.append((member_id, old, new))
+            # The level is the last tier whose threshold is reached (the first one, 0, below that).
+            old = max(bisect_right(thresholds, after - delta) - 1, 0)
+            new = max(bisect_right(thresholds, after) - 1, 0)
+            if old != new:
+                crossings.append((member_id, levels.tiers[old], levels.tiers[new]))
         return crossings
 
     async def level_messages_for(
