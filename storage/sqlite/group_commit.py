@@ -51,6 +51,10 @@ class GroupCommitWriter(Generic[Row]):
         """
         if self._closing:
             raise RuntimeError("the writer is closed")
+        if not rows:  # nothing to write: nothing to wait for
+            done: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
+            done.set_result([])
+            return done, 0
         batch = self._batch
         if batch is None:
             loop = asyncio.get_running_loop()

@@ -73,6 +73,14 @@ async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> 
     await writer.close()
 
 
+async def test_no_rows_need_no_commit() -> None:
+    recorder = Recorder()
+    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    assert await writer.write([]) == []
+    await writer.close()
+    assert recorder.batches == []
+
+
 async def test_a_closed_writer_refuses_rows() -> None:
     writer: GroupCommitWriter[str] = GroupCommitWriter(Recorder().flush)
     await writer.close()
