@@ -18,7 +18,15 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # FULL: an acknowledged change survives a power cut, not only a crash of this process.
-PRAGMAS = ("journal_mode = WAL", "foreign_keys = ON", "synchronous = FULL", "busy_timeout = 5000")
+# cache_size: 64 MiB per connection (SQLite's default is 2 MiB). The ledger's indexes outgrow 2 MiB after
+# a few hundred thousand entries, and every batch of chat entries then re-read index pages from the OS.
+PRAGMAS = (
+    "journal_mode = WAL",
+    "foreign_keys = ON",
+    "synchronous = FULL",
+    "busy_timeout = 5000",
+    "cache_size = -65536",
+)
 
 _in_transaction: ContextVar[bool] = ContextVar("_in_transaction", default=False)
 
@@ -42,13 +50,7 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         connection = await aiosqlite.connect(path, isolation_level=None)
         connection.row_factory = aiosqlite.Row
-        # FULL: an acknowledged change survives a power cut, not only a crash of this process.
-        for pragma in (
-            "journal_mode = WAL",
-            "foreign_keys = ON",
-            "synchronous = FULL",
-            "busy_timeout = 5000",
-        ):
+        for pragma in PRAGMAS:
             await connection.execute(f"PRAGMA {pragma}")
         log.info("database open at %s", path)
         return cls(connection, path)
