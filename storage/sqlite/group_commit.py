@@ -38,6 +38,8 @@ class GroupCommitWriter(Generic[Row]):
         self._last: asyncio.Future[list[bool]] | None = None
         self._wakeup = asyncio.Event()
         self._opened = 0.0
+        self._lateness = 0.0
+        """How late the writer woke from recent lingers (a moving average, in seconds)."""
         self._filled: asyncio.Future[None] | None = None
         """Set while the writer lingers: resolved early when the batch fills or someone waits for it."""
         self._task: asyncio.Task[None] | None = None
@@ -117,9 +119,14 @@ class GroupCommitWriter(Generic[Row]):
                 return
 
     async def _linger(self) -> None:
-        """Give a small batch until LINGER_SECONDS after it opened to grow, unless it fills first."""
+        """Give a small batch until LINGER_SECONDS after it opened to grow, unless it fills first.
+
+        A busy loop wakes the writer late (each loop pass runs every ready event first), and that delay
+        adds to every row's wait: the linger is shortened by how late recent wake-ups were.
+        """
         loop = asyncio.get_running_loop()
-        delay = self._opened + LINGER_SECONDS - loop.time()
+        deadline = self._opened + LINGER_SECONDS - self._lateness
+        delay = deadline - loop.time()
         if delay <= 0 or self._closing or len(self._rows) >= FULL_BATCH_ROWS:
             return
         filled = self._filled = loop.create_future()
@@ -129,6 +136,8 @@ class GroupCommitWriter(Generic[Row]):
         finally:
             timer.cancel()
             self._filled = None
+        late = min(max(loop.time() - deadline, 0.0), LINGER_SECONDS)
+        self._lateness = 0.8 * self._lateness + 0.2 * late
 
     def _hurry(self) -> None:
         """Write the open batch as soon as the writer is free."""
