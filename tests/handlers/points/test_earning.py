@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from handlers.core import Core
+from handlers.models import Identity
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
 from tests.fakes import FakeClock
@@ -135,4 +136,24 @@ async def test_counters_survive_a_restart(store: SqliteStore, clock: FakeClock, 
     await second.start()
     assert await chat(second, "console:alice", "cooling down still") == []
     reply = await say(second, "console:alice", "POINTS")
+    assert "Kudos left to give today: 2 of 3" in reply.text
+
+
+async def test_a_failed_write_gives_back_the_limits_and_says_sorry(
+    core: Core, store: SqliteStore, messenger
+) -> None:
+    await members(core, "alice", "bob")
+    await store.db.execute(
+        "CREATE TRIGGER disk_trouble BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    await chat(core, "console:alice", "thanks @bob for the launch notes")
+    alice = Identity.parse("console:alice")
+    told = [m.reply.text for m in messenger.sent if m.to == alice]
+    assert told[-1] == "Sorry, your kudos could not be recorded. Please try again."
+    await store.db.execute("DROP TRIGGER disk_trouble")
+    assert await balance(store, core, "bob") == 0
+    # Nothing was spent: the budget and the activity cooldown are whole again.
+    await chat(core, "console:alice", "thanks @bob for the launch notes")
+    assert await balance(store, core, "bob") == 5 and await balance(store, core, "alice") == 2
+    reply = await say(core, "console:alice", "POINTS")
     assert "Kudos left to give today: 2 of 3" in reply.text
