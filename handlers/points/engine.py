@@ -137,10 +137,9 @@ class PointsEngine:
         return self._by_handle.get(handle)
 
     def period(self, now: datetime) -> calendar.Period:
-        period = self._period
-        if not period.start <= now < period.end:
-            period = self._period = calendar.Period.around(now, self.tz)
-        return period
+        if not self._period.contains(now):
+            self._period = calendar.Period.around(now, self.tz)
+        return self._period
 
     def counters(self, member_id: int, now: datetime) -> Counters:
         today = self.period(now).day
@@ -219,11 +218,11 @@ class PointsEngine:
         )
         if entry_id is None:
             return None
-        crossings = self.crossings([(member_id, delta, kind, self.period(ctx.now).month)], commit=False)
+        month = self.period(ctx.now).month
+        crossings = self.crossings([(member_id, delta, kind, month)], commit=False)
         if crossings:
             ctx.outbox.extend(await self.level_messages_for(crossings))
         if kind not in SPENDING:
-            month = self.period(ctx.now).month
             ctx.after_commit.append(lambda: self.boards.add(member_id, delta, month))
         return entry_id
 

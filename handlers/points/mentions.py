@@ -27,25 +27,21 @@ def find_kudos(text: str) -> list[KudosMention]:
     """Every member thanked in `text`, once each, in order, with the rest of the text as the reason."""
     if "@" not in text:  # most chat names nobody: skip the patterns
         return []
-    found: list[KudosMention] = []
-    seen: set[str] = set()
+    found: dict[str, KudosMention] = {}  # by lower-cased token: the first mention of each counts
     plus = _PLUS_PLUS.findall(text)
     if plus:
-        reason = _clean(_PLUS_PLUS.sub(" ", text))
-        for token in plus:
-            key = token.lower()
-            if key not in seen:
-                seen.add(key)
-                found.append(KudosMention(token.rstrip(".,!?:;"), reason))
+        _add(found, plus, _clean(_PLUS_PLUS.sub(" ", text)))
     thanks = _THANKS.search(text) if _MAYBE_THANKS.search(text) else None
     if thanks:
-        reason = _clean(thanks.group(2))
-        for token in _TARGETS.findall(thanks.group(1)):
-            key = token.lower()
-            if key not in seen:
-                seen.add(key)
-                found.append(KudosMention(token.rstrip(".,!?:;"), reason))
-    return found
+        _add(found, _TARGETS.findall(thanks.group(1)), _clean(thanks.group(2)))
+    return list(found.values())
+
+
+def _add(found: dict[str, KudosMention], tokens: list[str], reason: str) -> None:
+    for token in tokens:
+        key = token.lower()
+        if key not in found:
+            found[key] = KudosMention(token.rstrip(".,!?:;"), reason)
 
 
 def _clean(reason: str) -> str:

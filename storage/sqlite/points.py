@@ -212,6 +212,8 @@ class SqlitePoints:
         return [_entry(row) for row in rows]
 
     async def top(self, month: str | None, limit: int) -> list[BoardRow]:
+        """The board as SQL sees it. The bot answers TOP from the engine's in-memory totals (no board
+        index is kept for this query); this is the reference they are checked against."""
         if month is None:
             sql = (
                 "SELECT b.member_id, m.handle, b.earned FROM balances b JOIN members m ON m.id = b.member_id"
