@@ -3,7 +3,6 @@ starts them in one event loop, stopping them in reverse order."""
 
 from __future__ import annotations
 
-import gc
 import logging
 from datetime import UTC, datetime
 
@@ -11,6 +10,7 @@ from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.discord.adapter import DiscordAdapter
+from bot.heap import settle_after_start_up
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from bot.whatsapp.adapter import WhatsAppAdapter
@@ -79,9 +79,7 @@ class Application:
         )
         self.core = core = build_core(services, self.router)
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
-        # What start-up built (members, totals, ranks) lives as long as the process: keep it out of the
-        # cyclic collector, whose full passes over it paused the chat path for up to 50 ms.
-        gc.freeze()
+        settle_after_start_up()
         self.scheduler = SchedulerService(core)
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)
