@@ -98,8 +98,9 @@ class ChatPoints:
         if not entries:
             return replies
         # No chat handler waits for the commit: what acknowledges it (the kudos confirmation, level-ups)
-        # is sent once the entries are durable, by one callback for the whole batch. Only a full queue
-        # makes the producer wait (backpressure).
+        # is sent once the entries are durable, by one callback for the whole batch. Only a full batch
+        # makes the producer wait for it (backpressure: at most one message per event in flight joins a
+        # full batch, so its commit stays short).
         batch, start = self.repo.submit(entries)
         if batch is not self._batch:
             self._batch, self._written = batch, []

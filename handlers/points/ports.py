@@ -24,7 +24,7 @@ class PointsRepository(Protocol):
 
     @property
     def backlogged(self) -> bool:
-        """Too much is queued: callers should wait for their writes."""
+        """The next group commit is full: callers should wait for theirs before they add more."""
         ...
 
     async def settle(self) -> None:

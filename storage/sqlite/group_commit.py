@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -18,10 +19,14 @@ log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
 
-MAX_BATCH_ROWS = 5_000
-"""Rows waiting beyond this make producers wait for their batch (backpressure)."""
-FULL_BATCH_ROWS = 2_000
-"""A batch this big is written at once; a smaller one waits up to LINGER_SECONDS for more rows."""
+FLUSH_BUDGET_SECONDS = 0.02
+"""A batch is full when writing it is expected to take this long (at the measured cost per row): a full
+batch is written at once and its producers wait for it (backpressure). A row then waits for about
+one write in progress and its own, which keeps every row durable well within 50 ms."""
+MIN_FULL_ROWS = 200
+MAX_FULL_ROWS = 5_000
+INITIAL_ROW_SECONDS = 12e-6
+"""The cost per row assumed until batches have been measured (about a chat ledger row's on a 2-core VM)."""
 LINGER_SECONDS = 0.012
 """How long a batch may wait for more rows: a commit rewrites every page it touched (an index page
 holds rows of many members), so rows that share a commit cost several times less each."""
@@ -42,6 +47,10 @@ class GroupCommitWriter(Generic[Row]):
         """How late the writer woke from recent lingers (a moving average, in seconds)."""
         self._filled: asyncio.Future[None] | None = None
         """Set while the writer lingers: resolved early when the batch fills or someone waits for it."""
+        self._row_seconds = INITIAL_ROW_SECONDS
+        """What writing one row of a big batch recently cost (a moving average)."""
+        self.full_rows = int(FLUSH_BUDGET_SECONDS / INITIAL_ROW_SECONDS)
+        """How many rows make a batch full: FLUSH_BUDGET_SECONDS at the measured cost per row."""
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
@@ -67,7 +76,7 @@ class GroupCommitWriter(Generic[Row]):
             self._wakeup.set()
         start = len(self._rows)
         self._rows.extend(rows)
-        if start + len(rows) >= FULL_BATCH_ROWS:
+        if start + len(rows) >= self.full_rows:
             self._hurry()
         return batch, start
 
@@ -78,8 +87,8 @@ class GroupCommitWriter(Generic[Row]):
 
     @property
     def backlogged(self) -> bool:
-        """More rows wait than one batch should hold: producers should wait for their batch."""
-        return len(self._rows) > MAX_BATCH_ROWS
+        """The open batch is full: producers should wait for it before they add more rows."""
+        return len(self._rows) >= self.full_rows
 
     async def settle(self) -> None:
         """Wait until everything submitted so far is committed (or has failed); batches commit in order."""
@@ -106,6 +115,7 @@ class GroupCommitWriter(Generic[Row]):
                 await self._linger()
                 batch, rows = self._batch, self._rows
                 self._batch, self._rows = None, []
+                began = time.perf_counter()
                 try:
                     new = await self._flush(rows)
                 except Exception as error:  # every caller hears of it; nothing was committed
@@ -115,6 +125,7 @@ class GroupCommitWriter(Generic[Row]):
                     continue
                 if not batch.done():
                     batch.set_result(new)
+                self._measure(len(rows), time.perf_counter() - began)
             if self._closing:
                 return
 
@@ -127,7 +138,7 @@ class GroupCommitWriter(Generic[Row]):
         loop = asyncio.get_running_loop()
         deadline = self._opened + LINGER_SECONDS - self._lateness
         delay = deadline - loop.time()
-        if delay <= 0 or self._closing or len(self._rows) >= FULL_BATCH_ROWS:
+        if delay <= 0 or self._closing or self.backlogged:
             return
         filled = self._filled = loop.create_future()
         timer = loop.call_later(delay, self._hurry)
@@ -143,3 +154,10 @@ class GroupCommitWriter(Generic[Row]):
         """Write the open batch as soon as the writer is free."""
         if self._filled is not None and not self._filled.done():
             self._filled.set_result(None)
+
+    def _measure(self, rows: int, seconds: float) -> None:
+        """Learn the cost per row from batches big enough for it to dominate the commit's fixed cost."""
+        if rows < MIN_FULL_ROWS:
+            return
+        self._row_seconds = 0.8 * self._row_seconds + 0.2 * (seconds / rows)
+        self.full_rows = max(MIN_FULL_ROWS, min(MAX_FULL_ROWS, int(FLUSH_BUDGET_SECONDS / self._row_seconds)))

@@ -66,10 +66,35 @@ async def test_a_small_batch_lingers_but_settle_and_close_write_it_at_once(
 
 async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(group_commit, "LINGER_SECONDS", 5.0)
-    monkeypatch.setattr(group_commit, "FULL_BATCH_ROWS", 3)
     recorder = Recorder()
     writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer.full_rows = 3
     assert await asyncio.wait_for(writer.write(["a", "b", "c"]), 1) == [True, True, True]
+    await writer.close()
+
+
+async def test_a_batch_is_full_at_what_the_flush_budget_writes_at_the_measured_cost() -> None:
+    per_row = 50e-6  # a slow disk: 400 rows take 20 ms
+
+    async def slow_flush(rows: list[str]) -> list[bool]:
+        done = time.perf_counter() + len(rows) * per_row  # SQLite's work blocks the loop, as here
+        while time.perf_counter() < done:
+            pass
+        return [True] * len(rows)
+
+    writer: GroupCommitWriter[str] = GroupCommitWriter(slow_flush)
+    first = writer.full_rows
+    for batch in range(12):
+        await writer.write([f"{batch}-{n}" for n in range(400)])
+    expected = group_commit.FLUSH_BUDGET_SECONDS / per_row
+    assert first > writer.full_rows and 0.8 * expected <= writer.full_rows <= 1.2 * expected
+    assert not writer.backlogged
+    writer.submit(["x"] * writer.full_rows)
+    assert writer.backlogged  # producers now wait for this batch before they add more
+    await writer.settle()
+    learned = writer.full_rows
+    await writer.write(["tiny"])  # a batch too small to show the cost per row teaches nothing
+    assert writer.full_rows == learned
     await writer.close()
 
 
