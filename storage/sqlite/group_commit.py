@@ -49,6 +49,9 @@ class GroupCommitWriter(Generic[Row]):
         """Set while the writer lingers: resolved early when the batch fills or someone waits for it."""
         self._row_seconds = INITIAL_ROW_SECONDS
         """What writing one row of a big batch recently cost (a moving average)."""
+        self._overshoot = 0.0
+        """How many rows full batches recently got beyond full_rows before the writer took them (a moving
+        average): every event in flight may add its message's rows before it sees the batch is full."""
         self.full_rows = int(FLUSH_BUDGET_SECONDS / INITIAL_ROW_SECONDS)
         """How many rows make a batch full: FLUSH_BUDGET_SECONDS at the measured cost per row."""
         self._task: asyncio.Task[None] | None = None
@@ -159,5 +162,8 @@ class GroupCommitWriter(Generic[Row]):
         """Learn the cost per row from batches big enough for it to dominate the commit's fixed cost."""
         if rows < MIN_FULL_ROWS:
             return
+        if rows >= self.full_rows:
+            self._overshoot = 0.8 * self._overshoot + 0.2 * (rows - self.full_rows)
         self._row_seconds = 0.8 * self._row_seconds + 0.2 * (seconds / rows)
-        self.full_rows = max(MIN_FULL_ROWS, min(MAX_FULL_ROWS, int(FLUSH_BUDGET_SECONDS / self._row_seconds)))
+        budget_rows = FLUSH_BUDGET_SECONDS / self._row_seconds - self._overshoot
+        self.full_rows = max(MIN_FULL_ROWS, min(MAX_FULL_ROWS, int(budget_rows)))

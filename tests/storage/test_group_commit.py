@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 
 import pytest
 
@@ -21,6 +22,14 @@ class Recorder:
         if self.fail:
             raise OSError("disk full")
         return [not row.startswith("old") for row in rows]
+
+
+async def busy_flush(per_row: float, rows: list[str]) -> list[bool]:
+    """A flush that keeps the loop busy for `per_row` seconds a row, as SQLite's work does."""
+    done = time.perf_counter() + len(rows) * per_row
+    while time.perf_counter() < done:
+        pass
+    return [True] * len(rows)
 
 
 async def test_callers_in_one_batch_share_one_commit_and_read_their_own_rows() -> None:
@@ -75,14 +84,7 @@ async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> 
 
 async def test_a_batch_is_full_at_what_the_flush_budget_writes_at_the_measured_cost() -> None:
     per_row = 50e-6  # a slow disk: 400 rows take 20 ms
-
-    async def slow_flush(rows: list[str]) -> list[bool]:
-        done = time.perf_counter() + len(rows) * per_row  # SQLite's work blocks the loop, as here
-        while time.perf_counter() < done:
-            pass
-        return [True] * len(rows)
-
-    writer: GroupCommitWriter[str] = GroupCommitWriter(slow_flush)
+    writer: GroupCommitWriter[str] = GroupCommitWriter(partial(busy_flush, per_row))
     first = writer.full_rows
     for batch in range(12):
         await writer.write([f"{batch}-{n}" for n in range(400)])
@@ -95,6 +97,20 @@ async def test_a_batch_is_full_at_what_the_flush_budget_writes_at_the_measured_c
     learned = writer.full_rows
     await writer.write(["tiny"])  # a batch too small to show the cost per row teaches nothing
     assert writer.full_rows == learned
+    await writer.close()
+
+
+async def test_rows_added_after_a_batch_filled_are_counted_against_the_next_ones() -> None:
+    per_row = 50e-6
+    writer: GroupCommitWriter[str] = GroupCommitWriter(partial(busy_flush, per_row))
+    for batch in range(20):  # 100 events in flight each add a row before they see the batch is full
+        full = writer.full_rows
+        writer.submit([f"{batch}-{n}" for n in range(full)])
+        for event in range(100):
+            writer.submit([f"{batch}-late-{event}"])
+        await writer.settle()
+    budget_rows = group_commit.FLUSH_BUDGET_SECONDS / per_row
+    assert budget_rows - 100 * 1.3 <= writer.full_rows <= budget_rows - 100 * 0.7
     await writer.close()
 
 
