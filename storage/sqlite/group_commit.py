@@ -3,8 +3,9 @@
 An await on aiosqlite costs tens of microseconds and a durable commit costs an fsync, so one
 transaction per chat message cannot keep up with a busy community. Callers add rows to the open batch
 without waiting; one writer task commits a batch while the next one fills, so batches grow with the
-load and latency stays about one commit. A batch is one future, not one per caller: at tens of
-thousands of messages a second, a future and a callback per message cost more than SQLite does.
+load. A batch stops growing at what FLUSH_BUDGET_SECONDS of writing holds, so that latency stays
+bounded when the load exceeds what one core can write. A batch is one future, not one per caller: at
+tens of thousands of messages a second, a future and a callback per message cost more than SQLite does.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ one write in progress and its own, which keeps every row durable well within 50 
 MIN_FULL_ROWS = 200
 MAX_FULL_ROWS = 5_000
 INITIAL_ROW_SECONDS = 12e-6
-"""The cost per row assumed until batches have been measured (about a chat ledger row's on a 2-core VM)."""
+"""The cost per row assumed until batches have been measured (about a chat ledger row's here)."""
 LINGER_SECONDS = 0.012
 """How long a batch may wait for more rows: a commit rewrites every page it touched (an index page
 holds rows of many members), so rows that share a commit cost several times less each."""
@@ -53,7 +54,8 @@ class GroupCommitWriter(Generic[Row]):
         """How many rows full batches recently got beyond full_rows before the writer took them (a moving
         average): every event in flight may add its message's rows before it sees the batch is full."""
         self.full_rows = int(FLUSH_BUDGET_SECONDS / INITIAL_ROW_SECONDS)
-        """How many rows make a batch full: FLUSH_BUDGET_SECONDS at the measured cost per row."""
+        """How many rows make a batch full: FLUSH_BUDGET_SECONDS at the measured cost per row, less the
+        recent overshoot."""
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
