@@ -3,18 +3,18 @@
     .venv/bin/python benchmarks/points.py                      # the full run (several minutes)
     .venv/bin/python benchmarks/points.py --messages 20000 --query-members 10000 --query-ledger 200000
 
-The whole run is pinned to one CPU (the issue's bar is for one core); --all-cores lifts that.
+The whole run is pinned to one CPU (the bar is for one core); --all-cores lifts that.
 
 Part 1 feeds chat messages (plain chat, `@x++`, `thanks @x ...`) from many members through
 `Core.handle_chat`, the call every adapter makes, with durable SQLite writes (WAL, synchronous=FULL), as
 concurrent tasks the way platform events arrive, in two scenarios: "burst" runs on the bot's real
 clock, so cooldowns and kudos budgets hold as in a real burst of chat; "day" moves the clock --step per
 message (a day compressed), so nearly every message earns an entry, the worst case for writes. Each
-message's latency runs from the call to its return (no chat handler waits for the commit, only for
-room in a full one); the ledger entries each message earned are timed from that call (the message's
-arrival) to their durable commit. The run ends when the last
-entry is durable. Then, on the same file system, it writes the same number of ledger rows with plain
-`sqlite3.executemany` in one transaction into the same schema (the raw ceiling) and prints the ratio.
+message's latency runs from the call to its return (no chat handler waits for the commit unless its
+batch is full); the ledger entries each message earned are timed from that call (the message's
+arrival) to their durable commit. The run ends when the last entry is durable. Then, on the same
+file system, it writes the same number of ledger rows with plain `sqlite3.executemany` in one
+transaction into the same schema (the raw ceiling) and prints the ratio.
 
 Part 2 builds a community of --query-members members with --query-ledger ledger entries and times
 `POINTS` and `TOP` through `Core.handle_direct` (p50/p99).
