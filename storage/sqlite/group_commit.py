@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
 
-FLUSH_BUDGET_SECONDS = 0.02
+FLUSH_BUDGET_SECONDS = 0.016
 """A batch is full when writing it is expected to take this long (at the measured cost per row): a full
 batch is written at once and its producers wait for it (backpressure). A row then waits for about
 one write in progress and its own, which keeps every row durable well within 50 ms."""
