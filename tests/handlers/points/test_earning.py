@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from handlers.core import Core
-from handlers.models import Identity
+from handlers.models import Identity, IncomingMessage
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
 from tests.fakes import FakeClock
@@ -157,3 +157,23 @@ async def test_a_failed_write_gives_back_the_limits_and_says_sorry(
     assert await balance(store, core, "bob") == 5 and await balance(store, core, "alice") == 2
     reply = await say(core, "console:alice", "POINTS")
     assert "Kudos left to give today: 2 of 3" in reply.text
+
+
+async def test_a_full_batch_makes_its_writers_wait_until_it_is_durable(
+    core: Core, store: SqliteStore
+) -> None:
+    await members(core, "alice", "bob")
+    written = "SELECT count(*) FROM ledger WHERE kind = 'activity'"
+
+    async def post(who: str, message_id: str) -> None:
+        text = "hello everyone, the launch went well"
+        await core.handle_chat(
+            IncomingMessage(Identity.parse(who), text, channel="general", message_id=message_id)
+        )
+
+    await post("console:alice", "m1")
+    assert (await store.db.fetch_one(written))[0] == 0  # an open batch: the handler did not wait for it
+    await core.settle()
+    store.points.writer.full_rows = 1  # the next message's entry fills its batch
+    await post("console:bob", "m2")
+    assert (await store.db.fetch_one(written))[0] == 2  # it waited until its batch was durable
