@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,3 +29,11 @@ def communitybot(
         env=bot_env(workdir, **env),
         timeout=timeout,
     )
+
+
+def run_demo(workdir: Path, docs: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """Run docs/<name>.txt through `communitybot console` with docs/<name>.toml as the community file."""
+    shutil.copy(docs / f"{name}.toml", workdir / "community.toml")
+    result = communitybot(workdir, "console", "--script", str(docs / f"{name}.txt"))
+    assert result.returncode == 0, result.stderr
+    return result

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from tests.bot.cli_helpers import communitybot
+from tests.bot.cli_helpers import run_demo
 from tests.conftest import ROOT
 
 
 def test_the_onboarding_demo_script(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "docs" / "onboarding-demo.toml", tmp_path / "community.toml")
-    result = communitybot(tmp_path, "console", "--script", str(ROOT / "docs" / "onboarding-demo.txt"))
-    assert result.returncode == 0, result.stderr
+    result = run_demo(tmp_path, ROOT / "docs", "onboarding-demo")
     out = result.stdout
     # bob joins with alice's code, is pending, accepts, answers and introduces himself
     assert "  You joined through @alice's invitation: welcome, and thank them!" in out

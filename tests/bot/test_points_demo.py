@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
-from tests.bot.cli_helpers import communitybot
+from tests.bot.cli_helpers import communitybot, run_demo
 from tests.conftest import ROOT
 
 
 def test_the_points_demo_script(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "docs" / "points-demo.toml", tmp_path / "community.toml")
-    result = communitybot(tmp_path, "console", "--script", str(ROOT / "docs" / "points-demo.txt"))
-    assert result.returncode == 0, result.stderr
+    result = run_demo(tmp_path, ROOT / "docs", "points-demo")
     out = result.stdout
     # chat: cooldown and the daily cap of 3 (three activity entries for alice, not five)
     assert out.count("activity: chat in #general") == 3 * 2  # listed by both HISTORY commands
