@@ -42,9 +42,13 @@ from bot.clock import SystemClock
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
 from handlers.core import Core
-from handlers.features import build_core
-from handlers.models import Identity, IncomingMessage, MemberStatus, Outgoing
+from handlers.events import ChatMessage, DirectMessage
+from handlers.features import FEATURES, community_config
+from handlers.install import build_core
+from handlers.models import Identity, MemberStatus, Outgoing
+from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
+from storage.sqlite.points import SqlitePoints
 from storage.sqlite.store import SqliteStore
 from storage.sqlite.times import to_db
 
@@ -106,7 +110,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def community() -> CommunityConfig:
-    return CommunityConfig.model_validate({"community": {"name": "Bench", "timezone": "Europe/Paris"}})
+    return community_config({"community": {"name": "Bench", "timezone": "Europe/Paris"}})
 
 
 def chat_mix(count: int, members: int, seed: int = 7) -> list[tuple[int, str]]:
@@ -140,24 +144,26 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
     await make_members(store, members, START)
     clock = BurstClock() if step is None else BenchClock(START, step)
     messenger = NullMessenger()
-    core = build_core(store.services(community(), clock), messenger)
+    core = build_core(store.services(community(), clock), messenger, FEATURES)
     mix = chat_mix(count, members)  # the input, as if it came off the network: not the bot's heap
     await core.start()
     settle_after_start_up()  # as `communitybot run` does after start-up
     latencies: list[float] = []
     awarded_latencies: list[float] = []
-    original = store.points.submit
+    points = store.repository(POINTS)
+    assert isinstance(points, SqlitePoints)
+    original = points.submit
 
     open_batch: list = [None, []]  # the batch being filled, and when each of its submissions was made
     committed: deque[float] = deque()  # when each batch's commit returned, in order
-    flush = store.points.writer._flush
+    flush = points.writer._flush
 
     async def timed_flush(rows):
         new = await flush(rows)
         committed.append(time.perf_counter())
         return new
 
-    store.points.writer._flush = timed_flush  # type: ignore[method-assign]
+    points.writer._flush = timed_flush  # type: ignore[method-assign]
 
     def durable(submitted: list[float], batch: asyncio.Future) -> None:
         # Batches commit in order and their callbacks run in order, each a loop pass or more later:
@@ -175,7 +181,7 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
         open_batch[1].append(began)
         return batch, start
 
-    store.points.submit = timed_submit  # type: ignore[method-assign]
+    points.submit = timed_submit  # type: ignore[method-assign]
     position = 0
 
     async def worker() -> None:
@@ -184,8 +190,8 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
             author, text = mix[position]
             position += 1
             clock.tick()
-            message = IncomingMessage(
-                Identity("console", f"m{author}"), text, channel="general", message_id=f"msg{position}"
+            message = ChatMessage(
+                Identity("console", f"m{author}"), text, "general", event_id=f"msg{position}"
             )
             began = time.perf_counter()
             arrived.set(began)
@@ -195,7 +201,7 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(workers)))
-    await store.points.settle()  # the clock stops when the last award is durable
+    await points.settle()  # the clock stops when the last award is durable
     elapsed = time.perf_counter() - began
     await core.settle()  # then let the confirmations and level-up messages finish
     entries = (await store.db.fetch_one("SELECT count(*) FROM ledger"))[0]  # type: ignore[index]
@@ -326,14 +332,14 @@ def bulk_community(path: Path, members: int, entries: int) -> None:
 async def time_queries(path: Path, members: int, samples: int) -> dict:
     store = await SqliteStore.open(path, "bench")
     clock = BenchClock(START, 0)
-    core: Core = build_core(store.services(community(), clock), NullMessenger())
+    core: Core = build_core(store.services(community(), clock), NullMessenger(), FEATURES)
     await core.start()
     rng = random.Random(11)
     timings: dict[str, list[float]] = {"POINTS": [], "TOP": [], "TOP month": []}
     for round_ in range(samples):
         for command in timings:
             asker = Identity("console", f"m{rng.randint(1, members)}")
-            message = IncomingMessage(asker, command)
+            message = DirectMessage(asker, command)
             began = time.perf_counter()
             replies = await core.handle_direct(message)
             timings[command].append(time.perf_counter() - began)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
@@ -14,15 +15,21 @@ from bot.heap import settle_after_start_up
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from bot.whatsapp.adapter import WhatsAppAdapter
-from config.community import CommunityFile
+from config.discord import DiscordCommunity
 from config.settings import Settings
 from config.whatsapp import WhatsAppCommunity
 from handlers.core import Core
-from handlers.features import build_core
+from handlers.features import FEATURES
+from handlers.install import build_core
+from handlers.platforms import Platforms
+from handlers.section import Section
+from handlers.settings import CommunityConfig
 from scheduler.service import SchedulerService
 from storage.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=Section)
 
 
 class Application:
@@ -31,7 +38,7 @@ class Application:
     def __init__(
         self,
         settings: Settings,
-        community: CommunityFile,
+        community: CommunityConfig,
         *,
         console: bool = False,
         web: bool = True,
@@ -50,8 +57,8 @@ class Application:
         self.console: ConsoleAdapter | None = None
         self.discord: DiscordAdapter | None = None
         self.whatsapp: WhatsAppAdapter | None = None
-        # The core's tests hand a bare CommunityConfig: then the [whatsapp] defaults apply.
-        self.whatsapp_section = getattr(community, "whatsapp", None) or WhatsAppCommunity()
+        self.whatsapp_section = _section(community, WhatsAppCommunity)
+        self.discord_section = _section(community, DiscordCommunity)
 
     async def start(self) -> None:
         try:
@@ -71,13 +78,14 @@ class Application:
             clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
         else:
             clock = SystemClock()
-        services = store.services(
-            self.community,
-            clock,
-            self.whatsapp_section.consent_wording,
+        discord_on = not self.console_mode and self.settings.discord.token is not None
+        platforms = Platforms(
+            roles=self.router if discord_on else None,
+            invites=self.router if discord_on else None,
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
+            consent_wording=self.whatsapp_section.consent_wording,
         )
-        self.core = core = build_core(services, self.router)
+        self.core = core = build_core(store.services(self.community, clock), self.router, FEATURES, platforms)
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         settle_after_start_up()
         self.scheduler = SchedulerService(core)
@@ -85,9 +93,10 @@ class Application:
             assert isinstance(clock, SimulatedClock)
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
             self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
-        elif self.settings.discord.token is not None:
-            self.discord = DiscordAdapter(core, self.community.discord, self.settings.discord)
-            self.router.add("discord", self.discord.messenger, posts_to_channels=True)
+        elif discord_on:
+            self.discord = DiscordAdapter(core, self.discord_section, self.settings.discord)
+            messenger = self.discord.messenger
+            self.router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
             await self.discord.start()
         if not self.console_mode and self.settings.twilio.configured:
             if not self.web_enabled:
@@ -135,3 +144,9 @@ class Application:
         if self.store is not None:
             await self.store.close()
             self.store = None
+
+
+def _section(community: CommunityConfig, model: type[S]) -> S:
+    """An adapter's section of the community file; its defaults when the file model has none (the core's
+    tests hand the core's own model)."""
+    return community.section(model) if model in type(community).sections else model()

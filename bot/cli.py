@@ -17,13 +17,15 @@ from bot import logs
 from bot.app import Application
 from bot.console.source import script_lines, stdin_lines
 from bot.loop import run as run_loop
-from config.community import CommunityFile, load_community
+from config.community import load_community
 from config.problems import ConfigError
 from config.settings import Settings, load_settings
+from handlers.settings import CommunityConfig
 from storage.sqlite.database import Database
 from storage.sqlite.export import EXPORTS, export_table
 from storage.sqlite.migrations import applied_versions, migrate
 from storage.sqlite.state import ensure_community
+from storage.sqlite.store import claimed_migrations
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +94,8 @@ def check_config() -> int:
         problems.append(error)
         from_file = True
     if problems:
-        for error in problems:
-            _print_problems(error)
+        for problem in problems:
+            _print_problems(problem)
         return 1
     source = str(path) if from_file else f"built-in defaults ({path} not found)"
     print(f"configuration is valid: environment and {source}")
@@ -107,7 +109,9 @@ def _print_problems(error: ConfigError) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-async def serve(args: argparse.Namespace, settings: Settings, community: CommunityFile, console: bool) -> int:
+async def serve(
+    args: argparse.Namespace, settings: Settings, community: CommunityConfig, console: bool
+) -> int:
     app = Application(settings, community, console=console, web=args.command == "run")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -115,7 +119,7 @@ async def serve(args: argparse.Namespace, settings: Settings, community: Communi
         loop.add_signal_handler(sig, stop.set)
     await app.start()
     try:
-        waiters = [asyncio.create_task(stop.wait())]
+        waiters: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
         if app.console is not None:
             waiters.append(asyncio.create_task(app.console.run(_console_source(args))))
         done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -137,10 +141,10 @@ def _console_source(args: argparse.Namespace) -> AsyncIterator[str]:
     return stdin_lines(sys.stdin)
 
 
-async def run_migrate(settings: Settings, community: CommunityFile) -> int:
+async def run_migrate(settings: Settings, community: CommunityConfig) -> int:
     db = await Database.open(settings.database_path)
     try:
-        applied = await migrate(db)
+        applied = await migrate(db, claimed_migrations())
         await ensure_community(db, community.community.slug, _utcnow())
         version = max(await applied_versions(db), default=0)
     finally:
@@ -151,10 +155,10 @@ async def run_migrate(settings: Settings, community: CommunityFile) -> int:
     return 0
 
 
-async def run_export(settings: Settings, community: CommunityFile, table: str, fmt: str) -> int:
+async def run_export(settings: Settings, community: CommunityConfig, table: str, fmt: str) -> int:
     db = await Database.open(settings.database_path)
     try:
-        await migrate(db)
+        await migrate(db, claimed_migrations())
         community_id = await ensure_community(db, community.community.slug, _utcnow())
         columns, rows = await export_table(db, community_id, table)
     finally:

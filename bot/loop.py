@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
-try:
-    import uvloop
-except ImportError:  # Windows, or a minimal install
-    uvloop = None
+T = TypeVar("T")
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
-    return uvloop.new_event_loop() if uvloop is not None else asyncio.new_event_loop()
+    try:
+        import uvloop
+    except ImportError:  # Windows, or a minimal install
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
-def run(coroutine):
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
     with asyncio.Runner(loop_factory=new_event_loop) as runner:
         return runner.run(coroutine)

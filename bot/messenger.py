@@ -1,26 +1,50 @@
-"""Routes the core's outgoing messages to the adapter of each platform."""
+"""Routes the core's outgoing messages, role changes and invites to the adapter of each platform."""
 
 from __future__ import annotations
 
 import logging
+from typing import Protocol
 
 from handlers.models import Outgoing, RoleUpdate
-from handlers.ports import Messenger
+from handlers.ports import Messenger, RoleManager
 
 log = logging.getLogger(__name__)
 
 
+class PlatformInvites(Protocol):
+    """An adapter that makes invite links on its own platform."""
+
+    async def create_invite(self, reason: str) -> str | None: ...
+
+
 class MessengerRouter:
-    """Direct messages go to the recipient's platform; channel posts go to every adapter with channels."""
+    """Direct messages go to the recipient's platform; channel posts go to every adapter with channels.
+
+    It is also the core's RoleManager and InviteMaker: each platform that has roles or invites registers
+    them explicitly, and what no running platform has is skipped.
+    """
 
     def __init__(self) -> None:
         self._direct: dict[str, Messenger] = {}
         self._channels: list[Messenger] = []
+        self._roles: dict[str, RoleManager] = {}
+        self._invites: dict[str, PlatformInvites] = {}
 
-    def add(self, platform: str, messenger: Messenger, posts_to_channels: bool) -> None:
+    def add(
+        self,
+        platform: str,
+        messenger: Messenger,
+        posts_to_channels: bool,
+        roles: RoleManager | None = None,
+        invites: PlatformInvites | None = None,
+    ) -> None:
         self._direct[platform] = messenger
         if posts_to_channels:
             self._channels.append(messenger)
+        if roles is not None:
+            self._roles[platform] = roles
+        if invites is not None:
+            self._invites[platform] = invites
 
     async def deliver(self, message: Outgoing) -> None:
         if message.to is not None:
@@ -34,12 +58,12 @@ class MessengerRouter:
             await messenger.deliver(message)
 
     async def create_invite(self, platform: str, reason: str) -> str | None:
-        """A personal invite code on `platform` (the core's InviteMaker port); None without that adapter."""
-        create_invite = getattr(self._direct.get(platform), "create_invite", None)
-        return None if create_invite is None else await create_invite(reason)
+        """A personal invite code on `platform`; None when that platform is not running."""
+        invites = self._invites.get(platform)
+        return None if invites is None else await invites.create_invite(reason)
 
     async def update_role(self, update: RoleUpdate) -> None:
-        """Roles exist only on some platforms (Discord): an adapter without `update_role` ignores them."""
-        update_role = getattr(self._direct.get(update.to.platform), "update_role", None)
-        if update_role is not None:
-            await update_role(update)
+        """Roles exist only on some platforms (Discord): an update for another platform is skipped."""
+        roles = self._roles.get(update.to.platform)
+        if roles is not None:
+            await roles.update_role(update)

@@ -6,27 +6,27 @@ import logging
 import tomllib
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from config.discord import DiscordCommunity
 from config.problems import ConfigError, describe
 from config.whatsapp import WhatsAppCommunity
-from handlers.settings import CommunityConfig
+from handlers.features import Community
+from handlers.settings import CommunityConfig, ConfigSection, assemble
 
 log = logging.getLogger(__name__)
 
+CommunityFile = assemble(
+    "CommunityFile",
+    Community,
+    [ConfigSection("discord", DiscordCommunity), ConfigSection("whatsapp", WhatsAppCommunity)],
+)
+"""The core's configuration plus the platform adapters' own sections of the same file: the core is
+handed it as its CommunityConfig and never reads the platform sections (adapters read theirs with
+`section(DiscordCommunity)`)."""
 
-class CommunityFile(CommunityConfig):
-    """The core's configuration plus the platform adapters' own sections of the same file.
 
-    The core is handed this object as its CommunityConfig and never sees the platform sections.
-    """
-
-    discord: DiscordCommunity = Field(default_factory=DiscordCommunity)
-    whatsapp: WhatsAppCommunity = Field(default_factory=WhatsAppCommunity)
-
-
-def load_community(path: Path) -> tuple[CommunityFile, bool]:
+def load_community(path: Path) -> tuple[CommunityConfig, bool]:
     """The community configuration and whether it came from the file (False: built-in defaults)."""
     if not path.exists():
         return CommunityFile(), False

@@ -6,11 +6,11 @@ section only maps the community's own vocabulary (moderators, channel keys) onto
 
 from __future__ import annotations
 
-import re
+from pydantic import Field, field_validator
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from handlers.keys import ChannelKey, is_channel_key
+from handlers.section import Section
 
-_CHANNEL_KEY = re.compile(r"^[a-z0-9_-]{1,40}$")
 # Discord ids are 64-bit snowflakes: 17 to 20 digits for anything created since 2015.
 SNOWFLAKE_MIN = 10**15
 SNOWFLAKE_MAX = 2**63 - 1
@@ -24,16 +24,14 @@ def _check_snowflake(value: int) -> int:
     return value
 
 
-class DiscordCommunity(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class DiscordCommunity(Section):
     admin_roles: list[int] = Field(default_factory=list)
     """Holders of any of these guild roles are admins of the bot (checked on every command)."""
     moderator_roles: list[int] = Field(default_factory=list)
     """Holders of any of these guild roles are moderators of the bot."""
     channels: dict[str, int] = Field(default_factory=dict)
     """Channel key (as the core and `[channels]` name them) -> Discord channel id."""
-    dm_fallback_channel: str = Field(default="welcome", pattern=r"^[a-z0-9_-]{1,40}$")
+    dm_fallback_channel: ChannelKey = "welcome"
     """Channel key used to reach a member whose direct messages are closed."""
 
     @field_validator("admin_roles", "moderator_roles")
@@ -47,7 +45,7 @@ class DiscordCommunity(BaseModel):
     @classmethod
     def _channel_ids(cls, values: dict[str, int]) -> dict[str, int]:
         for key, value in values.items():
-            if not _CHANNEL_KEY.match(key):
+            if not is_channel_key(key):
                 raise ValueError(f"channel key {key!r} must be lowercase letters, digits, - or _")
             _check_snowflake(value)
         return values

@@ -81,7 +81,11 @@ class Settings(BaseSettings):
 def _unknown_variables() -> list[str]:
     """`COMMUNITYBOT_*` variables no setting reads: most likely typos."""
     top = {name.upper() for name in Settings.model_fields}
-    nested = {"DISCORD": DiscordSettings, "TWILIO": TwilioSettings, "WEB": WebSettings}
+    nested: dict[str, type[BaseModel]] = {
+        "DISCORD": DiscordSettings,
+        "TWILIO": TwilioSettings,
+        "WEB": WebSettings,
+    }
     problems = []
     for name in sorted(os.environ):
         if not name.startswith(PREFIX):

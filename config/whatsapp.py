@@ -8,27 +8,26 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from handlers.consent import DEFAULT_WORDING
+from handlers.section import Section
 
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 
 
-class WhatsAppCommunity(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    consent_wording: str = Field(default=DEFAULT_WORDING, min_length=20, max_length=1000)
-    """Shown when a member opts in (JOIN, LINK, START) and recorded with the opt-in."""
+class WhatsAppCommunity(Section):
+    consent_wording: str | None = Field(default=None, min_length=20, max_length=1000)
+    """Shown when a member opts in (JOIN, LINK, START) and recorded with the opt-in; unset: the consent
+    feature's own wording."""
     templates: dict[str, str] = Field(default_factory=dict)
     """Message kind (newsletter, reminder, notice, welcome, announcement...) -> approved ContentSid, used
     outside the 24-hour window; a kind without a template is not sent there (recorded as skipped)."""
 
     @field_validator("consent_wording")
     @classmethod
-    def _mentions_stop(cls, value: str) -> str:
-        if "STOP" not in value:
+    def _mentions_stop(cls, value: str | None) -> str | None:
+        if value is not None and "STOP" not in value:
             raise ValueError("must tell members how to opt out: include the word STOP")
         return value
 

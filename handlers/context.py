@@ -1,67 +1,97 @@
-"""What a command handler, listener or job sees: who asked, when, and the services."""
+"""What a command handler, listener or job sees: who asked, when, the members, and what to send."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from handlers.errors import NotFound, PermissionDenied
-from handlers.models import (
-    Identity,
-    IncomingMessage,
-    Member,
-    MemberStatus,
-    Outgoing,
-    Reply,
-    Role,
-    RoleUpdate,
-)
+from handlers.book import MemberBook, MemberChanges
+from handlers.errors import NotAMember, UnknownMember
+from handlers.models import Identity, Member, MemberStatus, Outgoing, Reply, Role, RoleUpdate
 from handlers.registry import MemberRef
 from handlers.services import Services
 from handlers.settings import CommunityConfig
 
+log = logging.getLogger(__name__)
+
+Callback = Callable[..., None]
+
 
 @dataclass
 class Context:
+    """One unit of work: a command, an event or a job, in one transaction."""
+
     services: Services
     now: datetime
     actor: Identity | None = None
     member: Member | None = None
     role: Role = Role.EVERYONE
-    message: IncomingMessage | None = None
-    outbox: list[Outgoing | RoleUpdate] = field(default_factory=list)
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
-    """Run once the transaction has committed (e.g. to update in-memory caches)."""
-    on_rollback: list[Callable[[], None]] = field(default_factory=list)
-    """Run when the transaction is rolled back (e.g. to release an in-memory reservation)."""
+    event_id: str | None = None
+    """The platform's id for what is being handled: source keys made from it count once."""
+    display_name: str | None = None
+    mentions: Mapping[str, Identity] = field(default_factory=dict)
+    """`@name` tokens the adapter resolved to the person meant."""
+    direct: bool = False
+    """A person wrote to the bot directly: the choices answered to them can be answered by number."""
+    outbox: list[Outgoing] = field(default_factory=list)
+    """Messages sent once the transaction has committed."""
+    role_updates: list[RoleUpdate] = field(default_factory=list)
+    changes: MemberChanges = field(default_factory=MemberChanges)
+    _after_commit: list[tuple[Callback, tuple[Any, ...]]] = field(default_factory=list)
+    _after_rollback: list[tuple[Callback, tuple[Any, ...]]] = field(default_factory=list)
+    members: MemberBook = field(init=False)
+    """Every member read and write of this unit of work goes through it."""
+
+    def __post_init__(self) -> None:
+        self.members = MemberBook(self.services.members, self.now, self.changes)
 
     @property
     def config(self) -> CommunityConfig:
         return self.services.config
 
+    # -- after the transaction ------------------------------------------------------------------
+
+    def on_commit(self, callback: Callback, *args: Any) -> None:
+        """Run `callback(*args)` once the transaction has committed (in-memory state follows the database)."""
+        self._after_commit.append((callback, args))
+
+    def on_rollback(self, callback: Callback, *args: Any) -> None:
+        """Run `callback(*args)` if the transaction is rolled back (a reservation in memory is given back)."""
+        self._after_rollback.append((callback, args))
+
+    def committed(self) -> None:
+        _run_all(self._after_commit)
+
+    def rolled_back(self) -> None:
+        _run_all(self._after_rollback)
+
+    # -- who ------------------------------------------------------------------------------------
+
     def require_member(self) -> Member:
         """The asker as an active member, or a clear refusal."""
         if self.member is None or self.member.status is MemberStatus.LEFT:
-            raise PermissionDenied("You are not a member yet: send JOIN to join.")
+            raise NotAMember()
         return self.member
 
     async def resolve(self, ref: MemberRef) -> Member:
-        """Look up `@handle`, `+E164`, a Discord mention or a platform identity."""
-        raw = ref.raw
-        member: Member | None = None
-        if raw.startswith("<@") and raw.endswith(">"):
-            raw = "discord:" + raw.strip("<@!>")
-        if self.message is not None and raw in self.message.mentions:
-            member = await self.services.members.by_identity(self.message.mentions[raw])
-        elif raw.startswith("@"):
-            member = await self.services.members.by_handle(raw[1:].lower())
-        elif raw.startswith("+"):
-            member = await self._by_identity_text("whatsapp:" + raw)
+        """The member named `@handle`, `+E164`, by a platform identity, or picked on a platform."""
+        member: Member | None
+        if ref.identity is not None:
+            member = await self.members.by_identity(ref.identity)
+        elif ref.raw in self.mentions:
+            member = await self.members.by_identity(self.mentions[ref.raw])
+        elif ref.raw.startswith("@"):
+            member = await self.members.by_handle(ref.raw[1:])
+        elif ref.raw.startswith("+"):
+            member = await self._by_identity_text("whatsapp:" + ref.raw)
         else:
-            member = await self._by_identity_text(raw)
+            member = await self._by_identity_text(ref.raw)
         if member is None or member.status is MemberStatus.LEFT:
-            raise NotFound(f"I don't know {ref.raw} here: they need to JOIN first.")
+            raise UnknownMember(ref.raw)
         return member
 
     async def _by_identity_text(self, text: str) -> Member | None:
@@ -69,11 +99,20 @@ class Context:
             identity = Identity.parse(text)
         except ValueError:
             return None
-        return await self.services.members.by_identity(identity)
+        return await self.members.by_identity(identity)
+
+    def source(self, what: str) -> str:
+        """A unique ledger source for `what`: from the platform's event id when there is one (a replay
+        counts once), otherwise a fresh id."""
+        if self.event_id and self.actor is not None:
+            return f"{what}:{self.actor.platform}:{self.event_id}"
+        return f"{what}:{uuid.uuid4().hex}"
+
+    # -- what to send ---------------------------------------------------------------------------
 
     async def send_to_member(self, member: Member, reply: Reply, kind: str = "notice") -> None:
         """Queue a direct message to a member on their most recently used platform."""
-        identities = await self.services.members.identities(member.id)
+        identities = await self.members.identities(member.id)
         if identities:
             self.outbox.append(Outgoing(reply, to=identities[0], kind=kind))
 
@@ -85,5 +124,13 @@ class Context:
 
     async def update_role(self, member: Member, role: str, grant: bool, reason: str) -> None:
         """Queue a platform role change on each of the member's identities (where roles exist)."""
-        for identity in await self.services.members.identities(member.id):
-            self.outbox.append(RoleUpdate(identity, role, grant, reason))
+        for identity in await self.members.identities(member.id):
+            self.role_updates.append(RoleUpdate(identity, role, grant, reason))
+
+
+def _run_all(callbacks: list[tuple[Callback, tuple[Any, ...]]]) -> None:
+    for callback, args in callbacks:
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("a commit/rollback callback failed")

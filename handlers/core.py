@@ -1,30 +1,34 @@
-"""The core's single entry point for every adapter: messages, chat, joins, leaves and due jobs."""
+"""The core's single entry point for every adapter: direct messages, chat, joins, leaves, reactions and
+due jobs. Each runs in one transaction; what it sends goes out once that transaction has committed."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from handlers import members
+from handlers.book import MemberChanges
 from handlers.context import Context
-from handlers.errors import DomainError, PermissionDenied, UsageError
-from handlers.members import MemberListener
-from handlers.models import (
-    Choice,
-    Identity,
-    IncomingMessage,
-    MemberStatus,
-    Outgoing,
-    Reply,
-    Role,
-    RoleUpdate,
+from handlers.errors import (
+    ChoiceOutOfRange,
+    DomainError,
+    EmptyMessage,
+    MembersOnly,
+    MessageTooLong,
+    NothingToChoose,
+    StaffOnly,
+    UnknownCommand,
 )
+from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft, ReactionAdded
+from handlers.key import Key
+from handlers.membership import Joining, Membership
+from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing, Reply, Role, RoleUpdate
+from handlers.platforms import Platforms
 from handlers.ports import Job, Messenger
-from handlers.registry import ArgKind, Command, MemberRef, Registry, convert_values
+from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
 
 log = logging.getLogger(__name__)
@@ -34,118 +38,116 @@ CHOICES_VALID_FOR = timedelta(hours=24)
 JOB_BATCH = 100
 JOB_RETRY_AFTER = timedelta(minutes=5)
 JOB_MAX_ATTEMPTS = 5
+T = TypeVar("T")
 SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
-
-ChatListener = Callable[[IncomingMessage], Awaitable[list[Reply]]]
-"""Chat is the hot path: a listener gets no transaction and makes its own writes durable."""
-StartupHook = Callable[[], Awaitable[None]]
-ReactionListener = Callable[[Context, Identity, str], Awaitable[None]]
-JobHandler = Callable[[Context, dict[str, Any]], Awaitable[None]]
-Gate = Callable[[Context, Command], Awaitable[None]]
-"""Runs before a command's permission check; raises a DomainError to refuse (e.g. rules not accepted)."""
-UnmatchedListener = Callable[[Context, str], Awaitable[Reply | None]]
-"""Offered a direct message that is no command (e.g. the answer to a prompt); None passes it on."""
 
 
 @dataclass
-class Hooks:
-    """What features plug in besides commands."""
+class Listeners:
+    """The installed features' hooks, bound to their states, in install order."""
 
-    chat: list[ChatListener] = field(default_factory=list)
-    reactions: list[ReactionListener] = field(default_factory=list)
-    """Called with the reactor's context, the reacted message's author and the emoji."""
-    joined: list[MemberListener] = field(default_factory=list)
-    left: list[MemberListener] = field(default_factory=list)
-    jobs: dict[str, JobHandler] = field(default_factory=dict)
-    startup: list[StartupHook] = field(default_factory=list)
-    gates: list[Gate] = field(default_factory=list)
-    unmatched: list[UnmatchedListener] = field(default_factory=list)
-    settle: list[StartupHook] = field(default_factory=list)
-    """Awaited before every command, event and job: writes still in flight (chat points) land first,
-    so a command reads everything that happened before it."""
+    chat: list[Callable[[ChatMessage], Awaitable[list[Reply]]]] = field(default_factory=list)
+    reactions: list[Callable[[Context, ReactionAdded], Awaitable[None]]] = field(default_factory=list)
+    joined: list[Callable[[Context, Member, Joining], Awaitable[Reply | None]]] = field(default_factory=list)
+    left: list[Callable[[Context, Member], Awaitable[None]]] = field(default_factory=list)
+    gates: list[Callable[[Context, Command], Awaitable[None]]] = field(default_factory=list)
+    unmatched: list[Callable[[Context, str], Awaitable[Reply | None]]] = field(default_factory=list)
+    start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    settle: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    members_changed: list[Callable[[MemberChanges], None]] = field(default_factory=list)
+    jobs: dict[str, Callable[[Context, dict[str, Any]], Awaitable[None]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Asker:
+    """Who a unit of work is for, as the event that started it says."""
+
+    identity: Identity
+    event_id: str | None = None
+    display_name: str | None = None
+    mentions: Mapping[str, Identity] = field(default_factory=dict)
+    platform_role: Role = Role.EVERYONE
+    direct: bool = False
 
 
 class Core:
-    def __init__(self, services: Services, messenger: Messenger) -> None:
+    def __init__(self, services: Services, messenger: Messenger, platforms: Platforms | None = None) -> None:
         self.services = services
         self.messenger = messenger
+        self.platforms = platforms or Platforms()
         self.registry = Registry()
-        self.hooks = Hooks()
-        self.features: dict[str, Any] = {}
-        """Feature state other features may use (e.g. "points": the PointsEngine)."""
+        self.listeners = Listeners()
+        self.membership: Membership | None = None
+        """Joins and leaves from the platforms go to the members feature (set when it is installed)."""
+        self.ports: dict[str, object] = {}
+        """What the installed features provide, by key name (`port` reads them typed)."""
+
+    def port(self, key: Key[T]) -> T:
+        """A port an installed feature provides (the composition root hands some to adapters)."""
+        if key.name not in self.ports:
+            raise LookupError(f"no installed feature provides {key}")
+        return cast(T, self.ports[key.name])
 
     # -- entry points -------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Run the features' start-up work (warm caches, sync configured items)."""
-        for hook in self.hooks.startup:
+        for hook in self.listeners.start:
             await hook()
 
-    async def handle_direct(self, message: IncomingMessage) -> list[Reply]:
+    async def handle_direct(self, message: DirectMessage) -> list[Reply]:
         """A person wrote to the bot: run the command and return the replies for them."""
         text = " ".join(message.text.split())
         if not text:
-            return [Reply("Send HELP to see what I can do.", private=True)]
+            return [Reply(EmptyMessage().text(), private=True)]
         if len(message.text) > MAX_MESSAGE_LENGTH:
-            return [
-                Reply(f"That message is too long (at most {MAX_MESSAGE_LENGTH:,} characters).", private=True)
-            ]
-        return await self._guarded(message, self._direct, message, text)
+            return [Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(), private=True)]
+        return await self._guarded(_asker(message), self._direct, text)
 
     async def invoke(
-        self, message: IncomingMessage, command_name: str, values: dict[str, Any]
+        self, message: DirectMessage, command_name: str, values: Mapping[str, OptionValue]
     ) -> list[Reply]:
         """Run a command whose arguments a platform already typed (a Discord slash command).
 
-        Values are checked as if they had been typed (same conversions and limits); member arguments may be
-        given as identities. Permission is checked on every call, exactly as for text.
+        Values are checked as if they had been typed (same conversions and limits); a member argument
+        may be the Identity a person picked. Permission is checked on every call, exactly as for text.
         """
         command = self.registry.get(command_name)
         if command is None:
-            return [Reply(f"Unknown command {command_name}. Send HELP for the list.", private=True)]
-        return await self._guarded(message, self._invoke, command, values)
+            return [Reply(UnknownCommand(command_name).text(), private=True)]
+        return await self._guarded(_asker(message), self._invoke, command, values)
 
-    async def handle_chat(self, message: IncomingMessage) -> list[Reply]:
+    async def handle_chat(self, message: ChatMessage) -> list[Reply]:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
-        if not message.text.strip() or not self.hooks.chat:
+        if not message.text.strip() or not self.listeners.chat:
             return []
         replies: list[Reply] = []
         try:
-            for listener in self.hooks.chat:
+            for listener in self.listeners.chat:
                 replies += await listener(message)
         except DomainError as error:
-            replies.append(Reply(error.user_message, private=True))
+            replies.append(Reply(error.text(), private=True))
         except Exception:
             log.exception("failed to handle chat from %s", message.identity)
             replies.append(Reply(SORRY, private=True))
         return replies
 
-    async def reaction_added(self, reaction: IncomingMessage, author: Identity, emoji: str) -> list[Reply]:
-        """`reaction.identity` reacted with `emoji` to a message by `author`.
-
-        `reaction.message_id` must identify the reaction (message id, reactor, emoji) so that a replayed
-        event has no second effect.
-        """
-        if not self.hooks.reactions or author == reaction.identity:
+    async def reaction_added(self, reaction: ReactionAdded) -> list[Reply]:
+        if not self.listeners.reactions or reaction.author == reaction.identity:
             return []
-        return await self._guarded(reaction, self._reaction, author, emoji)
-
-    async def member_joined(
-        self,
-        identity: Identity,
-        display_name: str | None = None,
-        message_id: str | None = None,
-        invite_code: str | None = None,
-    ) -> list[Reply]:
-        """The platform says someone joined (Discord member join, console `/join`)."""
-        event = IncomingMessage(
-            identity, "", message_id=message_id, display_name=display_name, invite_code=invite_code
+        asker = _Asker(
+            reaction.identity, reaction.event_id, reaction.display_name, {}, reaction.platform_role
         )
-        return await self._guarded(event, self._joined, event)
+        return await self._guarded(asker, self._reaction, reaction)
 
-    async def member_left(self, identity: Identity, message_id: str | None = None) -> list[Reply]:
-        event = IncomingMessage(identity, "", message_id=message_id)
-        return await self._guarded(event, self._left, event)
+    async def member_joined(self, event: MemberJoined) -> list[Reply]:
+        """The platform says someone joined (Discord member join, console `/join`)."""
+        return await self._guarded(
+            _Asker(event.identity, event.event_id, event.display_name), self._joined, event
+        )
+
+    async def member_left(self, event: MemberLeft) -> list[Reply]:
+        return await self._guarded(_Asker(event.identity, event.event_id), self._left)
 
     async def run_due_jobs(self) -> int:
         """Run every job due now, oldest first; returns how many ran."""
@@ -159,87 +161,114 @@ class Core:
                 await self._run_job(job)
                 done += 1
 
-    # -- internals ------------------------------------------------------------------------------
-
     async def settle(self) -> None:
-        for hook in self.hooks.settle:
+        """Wait for work still in flight (chat points being written) so what follows reads all of it."""
+        for hook in self.listeners.settle:
             await hook()
 
+    # -- MemberEvents: what the members feature tells every feature ------------------------------
+
+    async def joined(self, ctx: Context, member: Member, joining: Joining) -> list[Reply]:
+        added = []
+        for listener in self.listeners.joined:
+            reply = await listener(ctx, member, joining)
+            if reply is not None:
+                added.append(reply)
+        return added
+
+    async def left(self, ctx: Context, member: Member) -> None:
+        for listener in self.listeners.left:
+            await listener(ctx, member)
+
+    # -- internals ------------------------------------------------------------------------------
+
     async def _guarded(
-        self, message: IncomingMessage, step: Callable[..., Awaitable[list[Reply]]], *args: Any
+        self, asker: _Asker, step: Callable[..., Awaitable[list[Reply]]], *args: Any
     ) -> list[Reply]:
         await self.settle()
-        ctx = self._context(message)
+        ctx = self._context(asker)
         try:
             async with self.services.transactions.transaction():
-                if message.message_id and not await self.services.inbox.first_time(
-                    message.identity, message.message_id, ctx.now
+                if asker.event_id and not await self.services.inbox.first_time(
+                    asker.identity, asker.event_id, ctx.now
                 ):
-                    log.info("ignoring replayed message %s", message.message_id)
+                    log.info("ignoring replayed event %s", asker.event_id)
                     return []
-                await self._load_asker(ctx)
+                await self._load_asker(ctx, asker)
                 replies = await step(ctx, *args)
                 await self._remember_choices(ctx, replies)
         except DomainError as error:
-            _run_all(ctx.on_rollback)
-            return [Reply(error.user_message, private=True)]
+            ctx.rolled_back()
+            return [Reply(error.text(), private=True)]
         except Exception:
-            _run_all(ctx.on_rollback)
-            log.exception("failed to handle a message from %s", message.identity)
+            ctx.rolled_back()
+            log.exception("failed to handle an event from %s", asker.identity)
             return [Reply(SORRY, private=True)]
-        _run_all(ctx.after_commit)
-        await self.deliver(ctx.outbox)
+        self._committed(ctx)
+        await self.deliver(ctx.outbox, ctx.role_updates)
         return replies
 
-    def _context(self, message: IncomingMessage | None) -> Context:
+    def _context(self, asker: _Asker | None) -> Context:
+        now = self.services.clock.now()
+        if asker is None:
+            return Context(self.services, now)
         return Context(
             self.services,
-            self.services.clock.now(),
-            actor=message.identity if message else None,
-            message=message,
+            now,
+            actor=asker.identity,
+            event_id=asker.event_id,
+            display_name=asker.display_name,
+            mentions=asker.mentions,
+            direct=asker.direct,
         )
 
-    async def _load_asker(self, ctx: Context) -> None:
-        assert ctx.actor is not None
-        member = await self.services.members.by_identity(ctx.actor)
-        configured = self.services.config.roles.role_of(ctx.actor)
+    def _committed(self, ctx: Context) -> None:
+        ctx.committed()
+        if ctx.changes:
+            for hook in self.listeners.members_changed:
+                try:
+                    hook(ctx.changes)
+                except Exception:
+                    log.exception("a feature failed to follow a member change")
+
+    async def _load_asker(self, ctx: Context, asker: _Asker) -> None:
+        member = await ctx.members.by_identity(asker.identity)
+        configured = self.services.config.roles.role_of(asker.identity)
         active = member is not None and member.status is not MemberStatus.LEFT
         ctx.member = member
-        granted = max(configured, ctx.message.platform_role if ctx.message else Role.EVERYONE)
+        granted = max(configured, asker.platform_role)
         ctx.role = granted if granted > Role.MEMBER else (Role.MEMBER if active else Role.EVERYONE)
 
-    async def _direct(self, ctx: Context, message: IncomingMessage, text: str) -> list[Reply]:
+    async def _direct(self, ctx: Context, text: str) -> list[Reply]:
+        assert ctx.actor is not None
         if ctx.member is not None:
-            await self.services.members.touch(message.identity, ctx.now)
+            await self.services.members.touch(ctx.actor, ctx.now)
         text = await self._answer_to_choice(ctx, text)
         parsed = self.registry.parse(text)
         if parsed is None:
-            for listener in self.hooks.unmatched:
+            for listener in self.listeners.unmatched:
                 answer = await listener(ctx, text)
                 if answer is not None:
                     return [answer]
             return [self._unknown(text, ctx.role)]
         return await self._run(ctx, parsed.command, parsed.values)
 
-    async def _invoke(self, ctx: Context, command: Command, given: dict[str, Any]) -> list[Reply]:
+    async def _invoke(self, ctx: Context, command: Command, given: Mapping[str, OptionValue]) -> list[Reply]:
+        assert ctx.actor is not None
         if ctx.member is not None:
-            await self.services.members.touch(ctx.actor, ctx.now)  # type: ignore[arg-type]
-        tokens = {}
-        for arg in command.args:
-            value = given.get(arg.name)
-            if value is None or value == "":
-                continue
-            tokens[arg.name] = str(value)
-        return await self._run(ctx, command, convert_values(command, tokens))
+            await self.services.members.touch(ctx.actor, ctx.now)
+        present = {name: value for name, value in given.items() if value is not None and value != ""}
+        return await self._run(ctx, command, convert_values(command, present))
 
     async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
-        for gate in self.hooks.gates:
+        for gate in self.listeners.gates:
             await gate(ctx, command)
         self._check_permission(command, ctx.role)
         values = dict(values)
         for arg in command.args:
-            if arg.kind is ArgKind.MEMBER and isinstance(values.get(arg.name), MemberRef):
-                values[arg.name] = await ctx.resolve(values[arg.name])
+            ref = values.get(arg.name)
+            if arg.kind is ArgKind.MEMBER and isinstance(ref, MemberRef):
+                values[arg.name] = await ctx.resolve(ref)
         reply = await command.handler(ctx, **values)
         if command.private and not reply.private:
             reply = Reply(reply.text, reply.choices, private=True)
@@ -253,12 +282,12 @@ class Core:
         offered = await self.services.choices.pending(ctx.actor, ctx.now - CHOICES_VALID_FOR)
         if not offered:
             if text.isdigit():
-                raise UsageError("There is nothing to choose right now. Send HELP to see what I can do.")
+                raise NothingToChoose()
             return text
         if text.isdigit():
             index = int(text)
             if not 1 <= index <= len(offered):
-                raise UsageError(f"Answer with a number from 1 to {len(offered)}.")
+                raise ChoiceOutOfRange(len(offered))
             return offered[index - 1].command
         for choice in offered:
             if text.lower() == choice.label.lower():
@@ -269,24 +298,16 @@ class Core:
         if command.permission <= role:
             return
         if command.permission is Role.MEMBER:
-            raise PermissionDenied(f"{command.name} is for members: send JOIN to join first.")
-        raise PermissionDenied(f"{command.name} is for {command.permission.label}s only.")
+            raise MembersOnly(command.name)
+        raise StaffOnly(command.name, command.permission)
 
     def _unknown(self, text: str, role: Role) -> Reply:
-        word = text.split()[0]
-        shown = word if len(word) <= 30 else word[:29] + "…"
         close = self.registry.suggest(text, role)
-        if not close:
-            return Reply(f"I don't know “{shown}”. Send HELP to see what you can do.", private=True)
-        choices = tuple(Choice(c.name, c.name) for c in close)
-        return Reply(
-            f"I don't know “{shown}”. Did you mean {' or '.join(c.name for c in close)}?",
-            choices=choices,
-            private=True,
-        )
+        unknown = UnknownCommand(text.split()[0], [c.name for c in close])
+        return Reply(unknown.text(), choices=tuple(Choice(c.name, c.name) for c in close), private=True)
 
     async def _remember_choices(self, ctx: Context, replies: list[Reply]) -> None:
-        if ctx.actor is None or ctx.message is None or ctx.message.channel is not None:
+        if ctx.actor is None or not ctx.direct:
             return
         offered = [c for r in replies for c in r.choices]
         if offered:
@@ -294,21 +315,26 @@ class Core:
         else:
             await self.services.choices.clear(ctx.actor)
 
-    async def _reaction(self, ctx: Context, author: Identity, emoji: str) -> list[Reply]:
-        for listener in self.hooks.reactions:
-            await listener(ctx, author, emoji)
+    async def _reaction(self, ctx: Context, reaction: ReactionAdded) -> list[Reply]:
+        for listener in self.listeners.reactions:
+            await listener(ctx, reaction)
         return []
 
-    async def _joined(self, ctx: Context, event: IncomingMessage) -> list[Reply]:
-        await members.join(ctx, self.hooks.joined, platform_event=True)
+    async def _joined(self, ctx: Context, event: MemberJoined) -> list[Reply]:
+        await self._members().join(ctx, Joining(event.invite_code, typed=False))
         return []
 
-    async def _left(self, ctx: Context, event: IncomingMessage) -> list[Reply]:
-        await members.leave(ctx, self.hooks.left)
+    async def _left(self, ctx: Context) -> list[Reply]:
+        await self._members().leave(ctx)
         return []
+
+    def _members(self) -> Membership:
+        if self.membership is None:
+            raise RuntimeError("no feature provides membership: install the members feature")
+        return self.membership
 
     async def _run_job(self, job: Job) -> None:
-        handler = self.hooks.jobs.get(job.kind)
+        handler = self.listeners.jobs.get(job.kind)
         await self.settle()
         ctx = self._context(None)
         try:
@@ -318,7 +344,7 @@ class Core:
                 await handler(ctx, job.payload)
                 await self.services.jobs.finish(job.id, ctx.now)
         except Exception as error:
-            _run_all(ctx.on_rollback)
+            ctx.rolled_back()
             log.exception("job %s (%s) failed", job.id, job.kind)
             retry = job.attempts + 1 < JOB_MAX_ATTEMPTS and handler is not None
             async with self.services.transactions.transaction():
@@ -329,26 +355,33 @@ class Core:
                     ctx.now,
                 )
             return
-        _run_all(ctx.after_commit)
-        await self.deliver(ctx.outbox)
+        self._committed(ctx)
+        await self.deliver(ctx.outbox, ctx.role_updates)
 
-    async def deliver(self, outbox: list[Outgoing | RoleUpdate]) -> None:
+    async def deliver(self, messages: Sequence[Outgoing], role_updates: Sequence[RoleUpdate] = ()) -> None:
         """Send what a committed change queued; a failed send is logged, never raised."""
-        for item in outbox:
+        for message in messages:
             try:
-                if isinstance(item, RoleUpdate):
-                    update_role = getattr(self.messenger, "update_role", None)
-                    if update_role is not None:
-                        await update_role(item)
-                else:
-                    await self.messenger.deliver(item)
+                await self.messenger.deliver(message)
             except Exception:
-                log.exception("could not deliver %s", type(item).__name__)
+                log.exception("could not deliver a %s message", message.kind)
+        roles = self.platforms.roles
+        for update in role_updates:
+            if roles is None:
+                log.debug("no running platform has roles: %s not applied", update.role)
+                continue
+            try:
+                await roles.update_role(update)
+            except Exception:
+                log.exception("could not update a role")
 
 
-def _run_all(callbacks: list[Callable[[], None]]) -> None:
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:
-            log.exception("a commit/rollback callback failed")
+def _asker(message: DirectMessage) -> _Asker:
+    return _Asker(
+        message.identity,
+        message.event_id,
+        message.display_name,
+        message.mentions,
+        message.platform_role,
+        direct=True,
+    )

@@ -1,19 +1,32 @@
-"""The features the core is made of, installed in order into one Core."""
+"""The features this bot is made of, in install order (a feature comes after those it requires), and
+the community file's model assembled from their sections.
+
+Adding a feature: its package under `handlers/` (the declaration in `__init__.py`), its storage module
+`storage/sqlite/<name>.py` with its migration, and one line here.
+"""
 
 from __future__ import annotations
 
-from handlers import consent, help, linking, members
-from handlers.core import Core
-from handlers.onboarding import feature as onboarding
-from handlers.points import feature as points
-from handlers.ports import Messenger
-from handlers.services import Services
+from typing import Any
 
-FEATURES = (members, help, points, consent, linking, onboarding)
+from handlers import consent, help, linking, members, onboarding, points, shop
+from handlers.feature import Feature
+from handlers.settings import CommunityConfig, assemble
+
+FEATURES: tuple[Feature[Any], ...] = (
+    members.FEATURE,
+    help.FEATURE,
+    points.FEATURE,
+    shop.FEATURE,
+    consent.FEATURE,
+    linking.FEATURE,
+    onboarding.FEATURE,
+)
+
+Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])
+"""The core's part of `community.toml`: the kernel's sections and every feature's."""
 
 
-def build_core(services: Services, messenger: Messenger) -> Core:
-    core = Core(services, messenger)
-    for feature in FEATURES:
-        feature.install(core)
-    return core
+def community_config(data: dict[str, Any] | None = None) -> CommunityConfig:
+    """The community configuration from the file's tables (defaults for everything left out)."""
+    return Community.model_validate(data or {})

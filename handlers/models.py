@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import NamedTuple
@@ -98,31 +98,6 @@ class Reply:
 class Attachment:
     url: str
     content_type: str
-
-
-@dataclass(slots=True)
-class IncomingMessage:
-    """Something a person wrote, as every adapter hands it to the core (and nothing changes after).
-
-    Not frozen: a frozen dataclass sets each field through object.__setattr__, which made building one
-    cost three times as much, once per chat message.
-
-    `channel` is None for a direct message to the bot and the channel key for chat in a channel.
-    `message_id` is the platform's id: the core uses it so that a replayed delivery has no second effect.
-    """
-
-    identity: Identity
-    text: str
-    channel: str | None = None
-    message_id: str | None = None
-    display_name: str | None = None
-    mentions: dict[str, Identity] = field(default_factory=dict)
-    """Platform mentions the adapter resolved, keyed by the token that stands in `text`."""
-    attachments: tuple[Attachment, ...] = ()
-    platform_role: Role = Role.EVERYONE
-    """What the platform itself grants (e.g. a configured Discord moderator role), checked per call."""
-    invite_code: str | None = None
-    """On a join event: the invite or referral code the platform saw used (Discord invite diffing)."""
 
 
 @dataclass(frozen=True)

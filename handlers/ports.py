@@ -1,4 +1,9 @@
-"""What the core needs from the outside world, as Protocols the other layers implement."""
+"""What the core needs from the outside world, as Protocols the other layers implement.
+
+The repositories here are the kernel's (members, choices, jobs, the inbox); each feature declares its own
+beside it (`handlers/<feature>/_ports.py`). Platform capabilities that only some platforms have (roles,
+invites) are ports too, handed to the features explicitly and None where no running platform has them.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +29,17 @@ class Messenger(Protocol):
 
 
 class RoleManager(Protocol):
-    """Implemented by adapters whose platform has roles (Discord)."""
+    """Grants and removes platform roles (Discord's); platforms without roles have none."""
 
     async def update_role(self, update: RoleUpdate) -> None: ...
+
+
+class InviteMaker(Protocol):
+    """Makes personal invite links (Discord's)."""
+
+    async def create_invite(self, platform: str, reason: str) -> str | None:
+        """A new invite code on `platform`; None when that platform is not running or refuses."""
+        ...
 
 
 class Transactions(Protocol):
@@ -39,11 +52,30 @@ class MemberRepository(Protocol):
     async def by_identity(self, identity: Identity) -> Member | None: ...
     async def by_handle(self, handle: str) -> Member | None: ...
     async def by_id(self, member_id: int) -> Member | None: ...
-    async def identities(self, member_id: int) -> list[Identity]: ...
+    async def identities(self, member_id: int) -> list[Identity]:
+        """Most recently used first."""
+        ...
+
     async def create(
-        self, identity: Identity, display_name: str, status: MemberStatus, now: datetime
-    ) -> Member: ...
+        self, identity: Identity, display_name: str, handle: str, status: MemberStatus, now: datetime
+    ) -> Member:
+        """A new member with the first free handle among `handle`, `handle2`, `handle3`..."""
+        ...
+
     async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> Member: ...
+    async def touch(self, identity: Identity, now: datetime) -> None:
+        """The identity was just used (its member's messages go to the most recently used one)."""
+        ...
+
+    async def attach(self, identity: Identity, member_id: int, now: datetime) -> None:
+        """Give an identity that belongs to no member to `member_id`."""
+        ...
+
+    async def merge(self, source_id: int, target_id: int, now: datetime) -> None:
+        """Move everything of member `source_id` to `target_id` (every feature's merge steps); the source
+        is left, merged."""
+        ...
+
     async def count_by_status(self) -> dict[MemberStatus, int]: ...
     async def directory(self) -> list[tuple[Identity, Member]]:
         """Every identity with its member (caches are warmed from it)."""
@@ -84,57 +116,6 @@ class JobRepository(Protocol):
 
 
 class InboxRepository(Protocol):
-    """Platform message ids already handled: a replayed delivery has no second effect."""
+    """Platform event ids already handled: a replayed delivery has no second effect."""
 
-    async def first_time(self, identity: Identity, message_id: str, now: datetime) -> bool: ...
-
-
-@dataclass(frozen=True)
-class ConsentRecord:
-    opted_in: bool
-    source: str
-    wording: str | None
-    at: datetime
-
-
-class ConsentRepository(Protocol):
-    """Consent to proactive messages, per identity; append-only, the latest record counts."""
-
-    async def record(
-        self, identity: Identity, opted_in: bool, source: str, wording: str | None, now: datetime
-    ) -> None: ...
-    async def latest(self, identity: Identity) -> ConsentRecord | None: ...
-
-
-@dataclass(frozen=True)
-class LinkCode:
-    code: str
-    member_id: int
-    created_by: Identity
-    expires_at: datetime
-    used_at: datetime | None
-
-
-class LinkRepository(Protocol):
-    """One-time codes that join two identities into one member."""
-
-    async def create(
-        self, code: str, member_id: int, by: Identity, now: datetime, expires_at: datetime
-    ) -> None:
-        """Store a new code; the member's earlier unused codes stop working."""
-        ...
-
-    async def find(self, code: str) -> LinkCode | None: ...
-    async def use(self, code: str, by: Identity, now: datetime) -> bool:
-        """Mark the code used; False when it was already used (a race)."""
-        ...
-
-    async def record_failure(self, identity: Identity, now: datetime) -> None: ...
-    async def failures_since(self, identity: Identity, since: datetime) -> int: ...
-    async def attach(self, identity: Identity, member_id: int, now: datetime) -> None:
-        """Give an identity that belongs to no member to `member_id`."""
-        ...
-
-    async def merge(self, source_id: int, target_id: int, now: datetime) -> None:
-        """Move everything of member `source_id` to `target_id`; the source is left, merged."""
-        ...
+    async def first_time(self, identity: Identity, event_id: str, now: datetime) -> bool: ...

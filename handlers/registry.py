@@ -1,16 +1,25 @@
-"""One declaration per command; the text parser, HELP and (later) Discord's slash commands come from it."""
+"""One declaration per command; the text parser, HELP and Discord's slash commands come from it.
+
+Features declare their commands with `handlers.feature.Commands`; the core adds them here at install."""
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from handlers.errors import UsageError
-from handlers.models import Reply, Role
+from handlers.errors import (
+    MissingArgument,
+    NotAMemberName,
+    NotAWholeNumber,
+    NotOneOf,
+    NumberOutOfRange,
+    UnexpectedWords,
+)
+from handlers.models import Identity, Reply, Role
 
 Handler = Callable[..., Awaitable[Reply]]
 
@@ -24,7 +33,7 @@ class ArgKind(Enum):
     """The rest of the line; only as the last argument."""
     INTEGER = "integer"
     MEMBER = "member"
-    """`@handle`, `+E164` or a platform identity; resolved to a Member before the handler runs."""
+    """`@handle`, `+E164`, a platform identity or one a person picked; a Member when the handler runs."""
     CHOICE = "choice"
     """One of `choices`, case-insensitive."""
 
@@ -53,9 +62,10 @@ class Arg:
 
 @dataclass(frozen=True)
 class MemberRef:
-    """A member named in text, not yet looked up."""
+    """A member named in text (`raw`) or picked on a platform (`identity`), not yet looked up."""
 
     raw: str
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,7 @@ class Parsed:
 
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9]*( [A-Z][A-Z0-9]*)*$")
-_MEMBER_TOKEN = re.compile(r"^(@[^\s@]{1,64}|\+[0-9]{7,15}|<@!?[0-9]{5,25}>|[a-z]+:[^\s]{1,64})$")
+_MEMBER_TOKEN = re.compile(r"^(@[^\s@]{1,64}|\+[0-9]{7,15}|[a-z]+:[^\s]{1,64})$")
 
 
 @dataclass
@@ -109,23 +119,6 @@ class Registry:
                 raise ValueError(f"{command.name}: required argument after an optional one")
             seen_optional = seen_optional or not arg.required
         return command
-
-    def command(
-        self,
-        name: str,
-        help: str,
-        *args: Arg,
-        permission: Role = Role.MEMBER,
-        private: bool = False,
-        aliases: Iterable[str] = (),
-    ) -> Callable[[Handler], Handler]:
-        """Decorator form of `add`."""
-
-        def wrap(handler: Handler) -> Handler:
-            self.add(Command(name, help, handler, tuple(args), permission, private, tuple(aliases)))
-            return handler
-
-        return wrap
 
     def all(self) -> list[Command]:
         unique = {id(c): c for c in self._commands.values()}
@@ -168,7 +161,7 @@ def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
     for arg in command.args:
         if position >= len(tokens):
             if arg.required:
-                raise _usage(command, f"{arg.placeholder()} is missing")
+                raise MissingArgument(command.usage(), arg.placeholder())
             values[arg.name] = None
             continue
         if arg.kind is ArgKind.TEXT:
@@ -178,19 +171,26 @@ def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
         values[arg.name] = _convert(command, arg, tokens[position])
         position += 1
     if position < len(tokens):
-        extra = " ".join(tokens[position:])
-        raise _usage(command, f"unexpected “{_shorten(extra)}”")
+        raise UnexpectedWords(command.usage(), " ".join(tokens[position:]))
     return values
 
 
-def convert_values(command: Command, given: dict[str, str]) -> dict[str, Any]:
+OptionValue = str | int | Identity
+"""A value a platform typed already (a slash-command option): a picked user arrives as an Identity."""
+
+
+def convert_values(command: Command, given: Mapping[str, OptionValue]) -> dict[str, Any]:
     """Check values that arrived already split by argument (slash-command options) like typed text."""
     values: dict[str, Any] = {}
     for arg in command.args:
-        token = given.get(arg.name)
+        value = given.get(arg.name)
+        if isinstance(value, Identity) and arg.kind is ArgKind.MEMBER:
+            values[arg.name] = MemberRef(str(value), value)
+            continue
+        token = None if value is None else str(value)
         if token is None or not token.strip():
             if arg.required:
-                raise _usage(command, f"{arg.placeholder()} is missing")
+                raise MissingArgument(command.usage(), arg.placeholder())
             values[arg.name] = None
         elif arg.kind is ArgKind.TEXT:
             values[arg.name] = " ".join(token.split())
@@ -204,28 +204,20 @@ def _convert(command: Command, arg: Arg, token: str) -> Any:
         return token
     if arg.kind is ArgKind.INTEGER:
         if not re.fullmatch(r"[+-]?[0-9]{1,9}", token):
-            raise _usage(command, f"{arg.name} must be a whole number, not “{_shorten(token)}”")
+            raise NotAWholeNumber(command.usage(), arg.name, token)
         number = int(token)
         low = arg.min if arg.min is not None else -MAX_INTEGER
         high = arg.max if arg.max is not None else MAX_INTEGER
         if not low <= number <= high:
-            raise _usage(command, f"{arg.name} must be between {low} and {high}")
+            raise NumberOutOfRange(command.usage(), arg.name, low, high)
         return number
     if arg.kind is ArgKind.CHOICE:
         for choice in arg.choices:
             if token.lower() == choice.lower():
                 return choice
-        raise _usage(command, f"{arg.name} must be one of {', '.join(arg.choices)}")
+        raise NotOneOf(command.usage(), arg.name, arg.choices)
     if arg.kind is ArgKind.MEMBER:
         if not _MEMBER_TOKEN.match(token):
-            raise _usage(command, f"name a member as @name, not “{_shorten(token)}”")
+            raise NotAMemberName(command.usage(), token)
         return MemberRef(token)
     raise AssertionError(arg.kind)
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _usage(command: Command, problem: str) -> UsageError:
-    return UsageError(f"{problem}. Usage: {command.usage()}")

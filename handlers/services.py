@@ -1,22 +1,39 @@
-"""Everything the core is given at start: configuration, clock and repositories."""
+"""Everything the core is given at start: configuration, clock, transactions and repositories."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
-from handlers.onboarding.ports import OnboardingRepository
-from handlers.points.ports import PointsRepository, ShopRepository
+from handlers.key import Key
 from handlers.ports import (
     ChoiceRepository,
     Clock,
-    ConsentRepository,
     InboxRepository,
     JobRepository,
-    LinkRepository,
     MemberRepository,
     Transactions,
 )
 from handlers.settings import CommunityConfig
+
+T = TypeVar("T")
+
+
+class Repositories:
+    """The features' repositories by key, as storage built them for the features it was given."""
+
+    def __init__(self, found: Mapping[str, object] | None = None) -> None:
+        self._found = dict(found or {})
+
+    def get(self, key: Key[T]) -> T:
+        try:
+            return cast(T, self._found[key.name])
+        except KeyError:
+            raise LookupError(f"storage has no {key.name!r} repository: is its feature installed?") from None
+
+    def names(self) -> set[str]:
+        return set(self._found)
 
 
 @dataclass(frozen=True)
@@ -28,12 +45,7 @@ class Services:
     choices: ChoiceRepository
     jobs: JobRepository
     inbox: InboxRepository
-    points: PointsRepository
-    shop: ShopRepository
-    consent: ConsentRepository
-    links: LinkRepository
-    onboarding: OnboardingRepository
-    consent_wording: str
-    """What members agree to when they opt in (the community file's [whatsapp] consent_wording)."""
-    whatsapp_number: str | None = None
-    """The WhatsApp sender (`whatsapp:+E164`) when WhatsApp is set up: referral links point at it."""
+    repositories: Repositories
+
+    def repository(self, key: Key[T]) -> T:
+        return self.repositories.get(key)

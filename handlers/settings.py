@@ -1,19 +1,24 @@
 """The community rules the core reads, as pydantic models.
 
 They live in the core because they are domain policy; `config/` only loads and validates the TOML
-file that fills them.
+file that fills them. The kernel's sections are here; each feature declares its own (`_settings.py` in
+its package) and `assemble` adds them to one model, so the file is validated as a whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, create_model, field_validator
 
+from handlers.keys import ChannelKey
 from handlers.models import Identity, Role
-from handlers.onboarding.settings import OnboardingConfig
-from handlers.points.rules import LevelsConfig, PointsRules, ShopConfig
 from handlers.section import Section
+
+M = TypeVar("M", bound=Section)
 
 
 class CommunityInfo(Section):
@@ -66,21 +71,54 @@ class RolesConfig(Section):
 class ChannelsConfig(Section):
     """Channel keys the core posts to; each adapter maps a key to one of its channels."""
 
-    announcements: str = Field(default="announcements", pattern=r"^[a-z0-9_-]{1,40}$")
-    welcome: str = Field(default="welcome", pattern=r"^[a-z0-9_-]{1,40}$")
-    moderators: str = Field(default="moderators", pattern=r"^[a-z0-9_-]{1,40}$")
+    announcements: ChannelKey = "announcements"
+    welcome: ChannelKey = "welcome"
+    moderators: ChannelKey = "moderators"
     """Where moderators are told about work for them (shop redemptions to fulfil...)."""
-    introductions: str = Field(default="introductions", pattern=r"^[a-z0-9_-]{1,40}$")
+    introductions: ChannelKey = "introductions"
     """Where members' introductions (their own and of newcomers) are posted."""
 
 
 class CommunityConfig(Section):
-    """The whole `community.toml`; each feature adds its section here."""
+    """The kernel's part of `community.toml`. The model the file is validated with is `assemble`d from
+    this and every feature's sections; a feature reads its own with `section(Model)`."""
 
     community: CommunityInfo = Field(default_factory=CommunityInfo)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
-    points: PointsRules = Field(default_factory=PointsRules)
-    levels: LevelsConfig = Field(default_factory=LevelsConfig)
-    shop: ShopConfig = Field(default_factory=ShopConfig)
-    onboarding: OnboardingConfig = Field(default_factory=OnboardingConfig)
+
+    sections: ClassVar[dict[type[Section], str]] = {}
+    """Which key of the file each added section model is read from."""
+
+    def section(self, model: type[M]) -> M:
+        key = type(self).sections.get(model)
+        if key is None:
+            raise LookupError(f"{model.__name__} is no section of {type(self).__name__}: declare it")
+        return cast(M, dict(self)[key])
+
+
+@dataclass(frozen=True)
+class ConfigSection:
+    """A table of the community file (`[points]`) and the model that validates it."""
+
+    key: str
+    model: type[Section]
+
+
+def assemble(
+    name: str, base: type[CommunityConfig], sections: Sequence[ConfigSection]
+) -> type[CommunityConfig]:
+    """`base` with `sections` added, each defaulting to its model's defaults; a key or model used twice,
+    or one that shadows the base, is an error."""
+    known = dict(base.sections)
+    fields: dict[str, Any] = {}
+    for section in sections:
+        if section.key in base.model_fields or section.key in fields:
+            raise ValueError(f"two sections of the community file are called [{section.key}]")
+        if section.model in known:
+            raise ValueError(f"{section.model.__name__} is declared as two sections")
+        fields[section.key] = (section.model, Field(default_factory=section.model))
+        known[section.model] = section.key
+    model = cast(type[CommunityConfig], create_model(name, __base__=base, **fields))
+    model.sections = known
+    return model

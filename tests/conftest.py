@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 
 from handlers.core import Core
-from handlers.features import build_core
-from handlers.models import Identity, IncomingMessage, Reply
+from handlers.events import ChatMessage, DirectMessage
+from handlers.features import FEATURES, community_config
+from handlers.install import build_core
+from handlers.models import Identity, Reply
+from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock, RecordingMessenger
@@ -34,7 +37,7 @@ def messenger() -> RecordingMessenger:
 
 @pytest.fixture
 def community() -> CommunityConfig:
-    return CommunityConfig.model_validate(
+    return community_config(
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
             "roles": {"admins": ["console:root"], "moderators": ["console:mod"]},
@@ -43,9 +46,13 @@ def community() -> CommunityConfig:
 
 
 def make_core(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+    store: SqliteStore,
+    clock: FakeClock,
+    messenger: RecordingMessenger,
+    community: CommunityConfig,
+    platforms: Platforms | None = None,
 ) -> Core:
-    return build_core(store.services(community, clock), messenger)
+    return build_core(store.services(community, clock), messenger, FEATURES, platforms)
 
 
 @pytest.fixture
@@ -64,11 +71,11 @@ async def chat(
     import uuid
 
     identity = Identity.parse(who)
-    message = IncomingMessage(
+    message = ChatMessage(
         identity,
         text,
-        channel=channel,
-        message_id=message_id or uuid.uuid4().hex,
+        channel,
+        event_id=message_id or uuid.uuid4().hex,
         display_name=identity.user_id,
         **extra,
     )  # type: ignore[arg-type]
@@ -81,7 +88,7 @@ async def say(core: Core, who: str, text: str, message_id: str | None = None) ->
     """`who` (an identity like console:alice) writes `text` to the bot; the single reply."""
     identity = Identity.parse(who)
     replies = await core.handle_direct(
-        IncomingMessage(identity, text, message_id=message_id, display_name=identity.user_id)
+        DirectMessage(identity, text, event_id=message_id, display_name=identity.user_id)
     )
     assert len(replies) == 1, replies
     return replies[0]

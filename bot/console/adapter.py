@@ -12,7 +12,8 @@ from typing import TextIO
 from bot.clock import SimulatedClock
 from bot.console import lines
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage, Outgoing, Reply
+from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
+from handlers.models import Identity, Outgoing, Reply
 from scheduler.service import SchedulerService
 from storage.sqlite.state import SqliteClockState
 
@@ -81,25 +82,23 @@ class ConsoleAdapter:
             case lines.Invalid(problem):
                 self.printer.write("console", problem)
             case lines.Direct(name, text):
-                identity = Identity(PLATFORM, name)
-                message = IncomingMessage(identity, text, display_name=name)
-                for reply in await self.core.handle_direct(message):
+                direct = DirectMessage(Identity(PLATFORM, name), text, display_name=name)
+                for reply in await self.core.handle_direct(direct):
                     self.printer.write(f"to {name}", render(reply))
             case lines.Chat(channel, name, text):
-                identity = Identity(PLATFORM, name)
-                message = IncomingMessage(
-                    identity, text, channel=channel, display_name=name, message_id=uuid.uuid4().hex
+                chat = ChatMessage(
+                    Identity(PLATFORM, name), text, channel, event_id=uuid.uuid4().hex, display_name=name
                 )
-                for reply in await self.core.handle_chat(message):
+                for reply in await self.core.handle_chat(chat):
                     # Private answers to chat (kudos left, refusals) go to the writer only.
                     self.printer.write(f"to {name}" if reply.private else f"#{channel}", render(reply))
                 # A script reads best in order: let this line's points land (and be confirmed) first.
                 await self.core.settle()
             case lines.Join(name):
-                for reply in await self.core.member_joined(Identity(PLATFORM, name), display_name=name):
+                for reply in await self.core.member_joined(MemberJoined(Identity(PLATFORM, name), name)):
                     self.printer.write(f"to {name}", render(reply))
             case lines.Leave(name):
-                for reply in await self.core.member_left(Identity(PLATFORM, name)):
+                for reply in await self.core.member_left(MemberLeft(Identity(PLATFORM, name))):
                     self.printer.write(f"to {name}", render(reply))
             case lines.Advance(by):
                 ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from handlers.durations import parse_duration
+
 NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}"
 MAX_ADVANCE = timedelta(days=3660)
 FORMS = (
@@ -15,9 +17,6 @@ FORMS = (
 
 _DIRECT = re.compile(rf"^({NAME}):(.*)$", re.DOTALL)
 _CHAT = re.compile(rf"^#([a-z0-9_-]{{1,40}})\s+({NAME}):(.*)$", re.DOTALL)
-_DURATION = re.compile(r"^(?:(\d{1,6})([smhdw]))+$")
-_PART = re.compile(r"(\d{1,6})([smhdw])")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,6 @@ class Invalid:
 
 
 Line = Direct | Chat | Join | Leave | Advance | Now | Blank | Invalid
-
-
-def parse_duration(text: str) -> timedelta | None:
-    if not _DURATION.match(text):
-        return None
-    total = timedelta()
-    for amount, unit in _PART.findall(text):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
-    return total
 
 
 def parse_line(raw: str) -> Line:

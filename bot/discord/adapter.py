@@ -83,9 +83,9 @@ class DiscordAdapter:
         )
         ready.cancel()
         if self._task in done:
-            error = self._task.exception() or RuntimeError("the gateway closed the connection")
+            failure = self._task.exception() or RuntimeError("the gateway closed the connection")
             await self.bot.close()
-            raise DiscordStartError(explain(error))
+            raise DiscordStartError(explain(failure))
         if not done:
             log.warning(
                 "Discord is not ready after %.0f s: still connecting in the background", READY_TIMEOUT

@@ -16,7 +16,8 @@ from bot.discord.render import NO_PINGS
 from bot.discord.views import DYNAMIC_ITEMS
 from config.discord import DiscordCommunity
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage
+from handlers.events import ChatMessage, DirectMessage
+from handlers.models import Identity, Role
 from handlers.registry import Command
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class CommunityBot(commands.Bot):
         self.config = config
         self.guild_id = guild_id
         self.invites = InviteTracker()
-        self.tree.on_error = self._on_tree_error
+        self.tree.error(self._on_tree_error)
 
     async def setup_hook(self) -> None:
         """After login, before the gateway: listeners, components and the guild's slash commands."""
@@ -97,24 +98,35 @@ class CommunityBot(commands.Bot):
         guild = self.community_guild
         return guild.get_member(user.id) if guild is not None else None
 
-    def incoming(
-        self,
-        user: discord.abc.User,
-        text: str,
-        message_id: str,
-        channel: str | None = None,
-        mentions: dict[str, Identity] | None = None,
-    ) -> IncomingMessage:
+    def direct(
+        self, user: discord.abc.User, text: str, event_id: str, mentions: dict[str, Identity] | None = None
+    ) -> DirectMessage:
+        """What a person sent the bot (a DM, a slash command, a click), with their guild roles."""
         member = self.guild_member(user)
-        return IncomingMessage(
+        return DirectMessage(
             identity_of(user),
             text,
-            channel=channel,
-            message_id=message_id,
+            event_id=event_id,
             display_name=(member or user).display_name,
             mentions=mentions or {},
             platform_role=platform_role(member, self.config),
         )
+
+    def chat(
+        self, user: discord.abc.User, text: str, event_id: str, channel: str, mentions: dict[str, Identity]
+    ) -> ChatMessage:
+        return ChatMessage(
+            identity_of(user),
+            text,
+            channel,
+            event_id=event_id,
+            display_name=user.display_name,
+            mentions=mentions,
+        )
+
+    def role_of(self, user: discord.abc.User) -> Role:
+        """What the user's guild roles grant them, per the [discord] role ids."""
+        return platform_role(self.guild_member(user), self.config)
 
     def channel_for(self, key: str) -> discord.abc.Messageable | None:
         """The channel for a core key: mapped in `[discord.channels]`, else the text channel of that name."""

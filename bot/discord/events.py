@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.discord.messenger import send
 from bot.discord.people import identity_of, resolve_mentions
+from handlers.events import MemberJoined, MemberLeft, ReactionAdded
 from handlers.models import Role
 
 if TYPE_CHECKING:
@@ -51,14 +52,18 @@ class CommunityEvents(commands.Cog):
             await self._chat(message)
 
     async def _direct(self, message: discord.Message) -> None:
-        incoming = self.bot.incoming(message.author, message.content, str(message.id))
+        text, mentions = resolve_mentions(message.content, message.mentions)
+        incoming = self.bot.direct(message.author, text, str(message.id), mentions)
         for reply in await self.bot.core.handle_direct(incoming):
             await send(message.channel, reply)
 
     async def _chat(self, message: discord.Message) -> None:
         text, mentions = resolve_mentions(message.content, message.mentions)
-        key = self.bot.channel_key(message.channel)  # type: ignore[arg-type]
-        incoming = self.bot.incoming(message.author, text, str(message.id), channel=key, mentions=mentions)
+        assert not isinstance(
+            message.channel, discord.DMChannel | discord.GroupChannel | discord.PartialMessageable
+        )
+        key = self.bot.channel_key(message.channel)
+        incoming = self.bot.chat(message.author, text, str(message.id), key, mentions)
         for reply in await self.bot.core.handle_chat(incoming):
             await send(message.channel, reply)
 
@@ -69,17 +74,19 @@ class CommunityEvents(commands.Cog):
         code = await self.bot.invites.used_on_join(member.guild)
         joined = member.joined_at.timestamp() if member.joined_at else 0
         await self.bot.core.member_joined(
-            identity_of(member),
-            display_name=member.display_name,
-            message_id=f"join:{member.id}:{joined:.0f}",  # a replayed join is a no-op, a rejoin is not
-            invite_code=code,
+            MemberJoined(
+                identity_of(member),
+                display_name=member.display_name,
+                event_id=f"join:{member.id}:{joined:.0f}",  # a replayed join is a no-op, a rejoin is not
+                invite_code=code,
+            )
         )
 
     @commands.Cog.listener()
     async def on_member_remove(self, member: discord.Member) -> None:
         if member.bot or member.guild.id != self.bot.guild_id:
             return
-        await self.bot.core.member_left(identity_of(member))
+        await self.bot.core.member_left(MemberLeft(identity_of(member)))
 
     @commands.Cog.listener()
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
@@ -92,15 +99,8 @@ class CommunityEvents(commands.Cog):
         reactor = payload.member
         if reactor is None or reactor.bot:
             return
-        channel = self.bot.get_channel(payload.channel_id)
-        key = (
-            self.bot.channel_key(channel)
-            if isinstance(channel, discord.abc.GuildChannel | discord.Thread)
-            else None
-        )
-        source = f"reaction:{payload.message_id}:{payload.user_id}:{payload.emoji}"
-        incoming = self.bot.incoming(reactor, "", source, channel=key)
-        staff = max(incoming.platform_role, self.bot.core.services.config.roles.role_of(incoming.identity))
+        reactor_role = self.bot.role_of(reactor)
+        staff = max(reactor_role, self.bot.core.services.config.roles.role_of(identity_of(reactor)))
         if staff < Role.MODERATOR:
             return
         author_id = payload.message_author_id or await self._author_of(payload)
@@ -110,7 +110,14 @@ class CommunityEvents(commands.Cog):
         if author is not None and author.bot:
             return
         await self.bot.core.reaction_added(
-            incoming, identity_of(discord.Object(author_id)), str(payload.emoji)
+            ReactionAdded(
+                identity_of(reactor),
+                identity_of(discord.Object(author_id)),
+                str(payload.emoji),
+                event_id=f"reaction:{payload.message_id}:{payload.user_id}:{payload.emoji}",
+                display_name=reactor.display_name,
+                platform_role=reactor_role,
+            )
         )
 
     async def _author_of(self, payload: discord.RawReactionActionEvent) -> int | None:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.discord.people import identity_of
 from bot.discord.render import Part, render
 from handlers.core import SORRY
 from handlers.models import Reply
-from handlers.registry import Command
+from handlers.registry import Command, OptionValue
 
 if TYPE_CHECKING:
     from bot.discord.client import CommunityBot
@@ -25,21 +26,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def option_text(value: Any) -> Any:
-    """A typed option as the core takes it: a chosen user becomes a mention token it resolves."""
+def option_value(value: Any) -> OptionValue:
+    """A typed option as the core takes it: a picked user is their identity; text and numbers stay."""
     if isinstance(value, discord.abc.User):
-        return f"<@{value.id}>"
-    return value
+        return identity_of(value)
+    if isinstance(value, int | str):
+        return value
+    return str(value)
 
 
 async def run_slash(
     bot: CommunityBot, interaction: discord.Interaction[Any], command: Command, values: dict[str, Any]
 ) -> None:
-    given = {name: option_text(value) for name, value in values.items() if value is not None}
+    given = {name: option_value(value) for name, value in values.items() if value is not None}
     shown = " ".join([command.name, *(str(v) for v in given.values())])
 
     async def call() -> list[Reply]:
-        message = bot.incoming(interaction.user, shown, f"interaction:{interaction.id}")
+        message = bot.direct(interaction.user, shown, f"interaction:{interaction.id}")
         return await bot.core.invoke(message, command.name, given)
 
     await answer(interaction, command.private, call)
@@ -49,7 +52,7 @@ async def run_choice(bot: CommunityBot, interaction: discord.Interaction[Any], t
     """A button or menu choice: the choice's command runs for whoever clicked; the answer is theirs only."""
 
     async def call() -> list[Reply]:
-        message = bot.incoming(interaction.user, text, f"interaction:{interaction.id}")
+        message = bot.direct(interaction.user, text, f"interaction:{interaction.id}")
         return await bot.core.handle_direct(message)
 
     await answer(interaction, True, call)
@@ -86,12 +89,12 @@ async def send_replies(interaction: discord.Interaction[Any], replies: list[Repl
         return
     first, private = parts[0]
     if private == ephemeral:
-        await interaction.edit_original_response(**first.kwargs())  # type: ignore[arg-type]
+        await interaction.edit_original_response(**first.kwargs())
         parts = parts[1:]
     else:
         await interaction.delete_original_response()
     for part, private in parts:
-        await interaction.followup.send(**part.kwargs(), ephemeral=private)  # type: ignore[arg-type]
+        await interaction.followup.send(**part.kwargs(), ephemeral=private)
 
 
 async def apologise(interaction: discord.Interaction[Any]) -> None:

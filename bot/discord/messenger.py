@@ -130,4 +130,4 @@ async def send(
         kwargs = part.kwargs()
         if ping is not None and n == 0:
             kwargs["allowed_mentions"] = pinging(ping)
-        await target.send(**kwargs)  # type: ignore[arg-type]
+        await target.send(**kwargs)

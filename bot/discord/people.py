@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import discord
 
 from config.discord import DiscordCommunity
-from handlers.members import handle_base
+from handlers.handles import handle_base
 from handlers.models import Identity, Role
 
 PLATFORM = "discord"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import discord
 
@@ -33,9 +34,9 @@ class Part:
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
 
-    def kwargs(self) -> dict[str, object]:
+    def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `send`/`followup.send`/`edit_original_response`."""
-        found: dict[str, object] = {"content": self.content, "allowed_mentions": NO_PINGS}
+        found: dict[str, Any] = {"content": self.content, "allowed_mentions": NO_PINGS}
         if self.embed is not None:
             found["embed"] = self.embed
         if self.view is not None:

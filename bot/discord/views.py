@@ -42,7 +42,7 @@ def _fits(custom_id: str, limit: int) -> bool:
 
 
 async def _run(interaction: discord.Interaction[Any], text: str) -> None:
-    bot: CommunityBot = interaction.client  # type: ignore[assignment]
+    bot: CommunityBot = interaction.client
     await bot.run_choice(interaction, text)
 
 

@@ -13,8 +13,10 @@ from bot.whatsapp.twilio_client import OUTSIDE_WINDOW, TwilioMessages
 from bot.whatsapp.webhook import STATUS_PATH, TwilioWebhooks
 from config.settings import TwilioSettings
 from config.whatsapp import WhatsAppCommunity
+from handlers.audience import CONSENT
 from handlers.core import Core
-from handlers.models import IncomingMessage, Outgoing
+from handlers.events import DirectMessage
+from handlers.models import Outgoing
 from handlers.ports import Clock
 from storage.sqlite.store import SqliteStore
 
@@ -46,7 +48,7 @@ class WhatsAppAdapter:
         self._twilio = TwilioMessages(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
         self.api: MessageApi = api or self._twilio
         self.messenger = WhatsAppMessenger(
-            store.outbox, store.windows, store.consent, clock, twilio.whatsapp_from, community.templates
+            store.outbox, store.windows, core.port(CONSENT), clock, twilio.whatsapp_from, community.templates
         )
         self.worker = OutboxWorker(
             store.outbox,
@@ -82,10 +84,10 @@ class WhatsAppAdapter:
         """One inbound message: open the window, run it through the core, queue the answers first."""
         async with self.store.transaction():
             await self.store.windows.touch(inbound.identity, self.clock.now())
-        message = IncomingMessage(
+        message = DirectMessage(
             inbound.identity,
             inbound.text,
-            message_id=inbound.message_id,
+            event_id=inbound.message_id,
             display_name=inbound.display_name,
             attachments=inbound.attachments,
         )

@@ -13,9 +13,9 @@ from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
 from bot.whatsapp.window import in_window
-from handlers.consent import may_message
+from handlers.audience import Consent
 from handlers.models import Identity, Outgoing, Reply
-from handlers.ports import Clock, ConsentRepository
+from handlers.ports import Clock
 from storage.sqlite.outbox import NewOutbound, OutboxRow, SqliteOutbox, SqliteWindows
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class WhatsAppMessenger:
         self,
         outbox: SqliteOutbox,
         windows: SqliteWindows,
-        consent: ConsentRepository,
+        consent: Consent,
         clock: Clock,
         sender: str,
         templates: Mapping[str, str],
@@ -134,9 +134,8 @@ class WhatsAppMessenger:
         self.wake()
 
     async def plan(self, to: Identity, kind: str, text: str) -> NewOutbound:
-        if kind != ANSWER and not await may_message(self.consent, to):
-            latest = await self.consent.latest(to)
-            why = "opted out with STOP" if latest is not None else "never opted in"
+        why = None if kind == ANSWER else await self.consent.why_not(to)
+        if why is not None:
             return NewOutbound(self.sender, to, kind, "text", text, state="skipped", note=f"{why}: not sent")
         if in_window(await self.windows.last_inbound(to), self.clock.now()):
             return NewOutbound(self.sender, to, kind, "text", text, parts_total=len(split_text(text)))

@@ -164,7 +164,7 @@ class OutboxWorker:
 
     async def _send_row(self, row: OutboxRow) -> bool:
         """Send the row's remaining parts; False when it has to wait for a retry."""
-        parts: list[str | None] = split_text(row.body) if row.mode == "text" else [None]
+        parts: list[str | None] = list(split_text(row.body)) if row.mode == "text" else [None]
         for index in range(row.parts_sent, row.parts_total):
             await self.limiter.wait()
             await self.outbox.begin_part(row.id, self.clock.now())

@@ -49,7 +49,7 @@ class RebasedHttpClient(AsyncTwilioHttpClient):
     hosts, so a Twilio-compatible provider (or the fake API in the tests) needs the URL rewritten here."""
 
     def __init__(self, base_url: str, timeout: float = REQUEST_TIMEOUT) -> None:
-        super().__init__(timeout=timeout, logger=_QuietLogger(log))  # type: ignore[arg-type]
+        super().__init__(timeout=timeout, logger=_QuietLogger(log))
         self.base_url = base_url
 
     async def request(

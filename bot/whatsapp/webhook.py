@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -25,7 +26,7 @@ ANSWER_WITHIN = 10.0
 """Twilio gives up after 15 s: past this, acknowledge and let the work finish in the background."""
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
-MessageHandler = Callable[[Inbound], Awaitable[None]]
+MessageHandler = Callable[[Inbound], Coroutine[Any, Any, None]]
 StatusHandler = Callable[[str, str, str | None], Awaitable[None]]
 
 

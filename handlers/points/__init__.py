@@ -1,1 +1,43 @@
-"""Points ("community credits"): ledger, activity, kudos, awards, levels, leaderboards and the shop."""
+"""Points ("community credits"): the ledger, activity, kudos, awards, levels and leaderboards."""
+
+from handlers.feature import Feature, Hooks, Provide, Setup
+from handlers.ledger import LEDGER
+from handlers.points import _hooks as hooks
+from handlers.points._commands import commands
+from handlers.points._engine import PointsEngine
+from handlers.points._ports import POINTS
+from handlers.points._settings import LevelsConfig, PointsRules
+from handlers.settings import ConfigSection
+
+
+def build(setup: Setup) -> PointsEngine:
+    services = setup.services
+    return PointsEngine(
+        setup.repository(POINTS),
+        services.members,
+        services.clock,
+        setup.section(PointsRules),
+        setup.section(LevelsConfig),
+        setup.config.community.tz,
+        setup.deliver,
+    )
+
+
+FEATURE: Feature[PointsEngine] = Feature(
+    name="points",
+    build=build,
+    sections=(ConfigSection("points", PointsRules), ConfigSection("levels", LevelsConfig)),
+    requires=("members",),
+    repositories=(POINTS,),
+    provides=(Provide(LEDGER, lambda engine: engine),),
+    commands=commands,
+    hooks=Hooks(
+        chat=(hooks.chat,),
+        reactions=(hooks.reaction,),
+        joined=(hooks.joined,),
+        left=(hooks.left,),
+        start=(hooks.start,),
+        settle=(hooks.settle,),
+        members_changed=(hooks.members_changed,),
+    ),
+)

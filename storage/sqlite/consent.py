@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.consent._ports import CONSENT_RECORDS, ConsentRecord
 from handlers.models import Identity
-from handlers.ports import ConsentRecord
+from storage.sqlite.assembly import Binding, FeatureStorage
 from storage.sqlite.database import Database
+from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, to_db
 
 
@@ -33,3 +35,14 @@ class SqliteConsent:
         if row is None:
             return None
         return ConsentRecord(bool(row["opted_in"]), row["source"], row["wording"], from_db(row["at"]))
+
+
+STORAGE = FeatureStorage(
+    repositories=(Binding(CONSENT_RECORDS, SqliteConsent),),
+    migrations=("0003_whatsapp",),
+    # Consent is per identity: a merge moves identities, and their records with them.
+    forget_steps=(
+        "DELETE FROM consent_events WHERE community_id = :community"
+        f" AND identity IN ({IDENTITIES_OF_MEMBER})",
+    ),
+)

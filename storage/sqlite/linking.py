@@ -1,13 +1,14 @@
-"""One-time link codes and attaching or merging identities (LINK)."""
+"""One-time link codes (LINK) and the wrong codes typed."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from handlers.linking._ports import LINK_CODES, LinkCode
 from handlers.models import Identity
-from handlers.ports import LinkCode
+from storage.sqlite.assembly import Binding, FeatureStorage
 from storage.sqlite.database import Database
-from storage.sqlite.merge import merge_members
+from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 
@@ -66,12 +67,17 @@ class SqliteLinks:
         )
         return 0 if row is None else int(row[0])
 
-    async def attach(self, identity: Identity, member_id: int, now: datetime) -> None:
-        await self.db.execute(
-            "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (self.community_id, str(identity), member_id, to_db(now), to_db(now)),
-        )
 
-    async def merge(self, source_id: int, target_id: int, now: datetime) -> None:
-        await merge_members(self.db, self.community_id, source_id, target_id, now)
+STORAGE = FeatureStorage(
+    repositories=(Binding(LINK_CODES, SqliteLinks),),
+    migrations=("0003_whatsapp",),
+    merge_steps=(
+        # Codes the source asked for die with it; used ones stay as the audit trail.
+        "DELETE FROM link_codes WHERE community_id = :community AND member_id = :source AND used_at IS NULL",
+        "UPDATE link_codes SET member_id = :target WHERE community_id = :community AND member_id = :source",
+    ),
+    forget_steps=(
+        f"DELETE FROM link_failures WHERE community_id = :community AND identity IN ({IDENTITIES_OF_MEMBER})",
+        "DELETE FROM link_codes WHERE community_id = :community AND member_id = :member",
+    ),
+)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import aiosqlite
 
 from handlers.models import Identity, Member, MemberStatus
+from storage.sqlite.assembly import FeatureStorage
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
@@ -28,9 +30,18 @@ def _member(row: aiosqlite.Row | None) -> Member | None:
 
 
 class SqliteMembers:
-    def __init__(self, db: Database, community_id: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        community_id: int,
+        merge_steps: Sequence[str] = (),
+        forget_steps: Sequence[str] = (),
+    ) -> None:
         self.db = db
         self.community_id = community_id
+        self.merge_steps = tuple(merge_steps)
+        """Every feature's, the kernel's first (storage/sqlite/assembly.py)."""
+        self.forget_steps = tuple(forget_steps)
 
     async def by_identity(self, identity: Identity) -> Member | None:
         row = await self.db.fetch_one(
@@ -112,6 +123,28 @@ class SqliteMembers:
             (to_db(now), self.community_id, str(identity), to_db(now - TOUCH_EVERY)),
         )
 
+    async def attach(self, identity: Identity, member_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (self.community_id, str(identity), member_id, to_db(now), to_db(now)),
+        )
+
+    async def merge(self, source_id: int, target_id: int, now: datetime) -> None:
+        if source_id == target_id:
+            raise ValueError("a member cannot be merged into itself")
+        params = {"community": self.community_id, "source": source_id, "target": target_id, "now": to_db(now)}
+        async with self.db.transaction():
+            for step in self.merge_steps:
+                await self.db.execute(step, params)
+
+    async def forget(self, member_id: int, now: datetime) -> None:
+        """Erase what identifies the member (every feature's forget steps); sums stay as they were."""
+        params = {"community": self.community_id, "member": member_id, "now": to_db(now)}
+        async with self.db.transaction():
+            for step in self.forget_steps:
+                await self.db.execute(step, params)
+
     async def count_by_status(self) -> dict[MemberStatus, int]:
         rows = await self.db.fetch_all(
             "SELECT status, count(*) AS n FROM members WHERE community_id = ? GROUP BY status",
@@ -133,3 +166,7 @@ class SqliteMembers:
             assert member is not None
             found.append((Identity.parse(row["identity"]), member))
         return found
+
+
+STORAGE = FeatureStorage()
+"""The members feature keeps its members in the kernel's tables (kernel.py has their steps)."""

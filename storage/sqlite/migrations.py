@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -61,10 +62,25 @@ async def applied_versions(db: Database) -> set[int]:
     return {row["version"] for row in rows}
 
 
-async def migrate(db: Database) -> list[Migration]:
-    """Apply every pending migration, all or none; returns those applied."""
+def claimed(names: Collection[str]) -> list[Migration]:
+    """The migrations the features claim (their storage modules name them), checked against the files:
+    every file is claimed by some feature and every claimed name is a file."""
+    found = available()
+    known = {f"{m.version:04d}_{m.name}" for m in found}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise ValueError(f"no migration file for {', '.join(unknown)}")
+    orphans = sorted(known - set(names))
+    if orphans:
+        raise ValueError(f"no feature claims the migrations {', '.join(orphans)}: name them in its STORAGE")
+    return found
+
+
+async def migrate(db: Database, names: Collection[str] | None = None) -> list[Migration]:
+    """Apply every pending migration (of those `names`, when given), all or none; returns those applied."""
     done = await applied_versions(db)
-    pending = [m for m in available() if m.version not in done]
+    wanted = available() if names is None else claimed(names)
+    pending = [m for m in wanted if m.version not in done]
     if not pending:
         return []
     async with db.transaction():

@@ -6,8 +6,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from handlers.onboarding.ports import Answer, Introduction, Progress, Referral, ReferralState
+from handlers.onboarding._ports import ONBOARDING, Answer, Introduction, Progress, Referral, ReferralState
+from storage.sqlite.assembly import Binding, FeatureStorage
 from storage.sqlite.database import Database
+from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 CODE = "code"
@@ -224,3 +226,45 @@ class SqliteOnboarding:
             (self.community_id, introducer_id),
         )
         return 0 if row is None else row[0]
+
+
+STORAGE = FeatureStorage(
+    repositories=(Binding(ONBOARDING, SqliteOnboarding),),
+    migrations=("0005_onboarding",),
+    merge_steps=(
+        # The target keeps its own progress, answers and codes where it has them; the source's referrals
+        # and introductions (as referrer, newcomer or introducer) follow the person.
+        "INSERT OR IGNORE INTO onboarding"
+        " (community_id, member_id, agreed_at, asking, answered_at, introduced_at)"
+        " SELECT community_id, :target, agreed_at, asking, answered_at, introduced_at FROM onboarding"
+        " WHERE community_id = :community AND member_id = :source",
+        "DELETE FROM onboarding WHERE community_id = :community AND member_id = :source",
+        "UPDATE OR IGNORE onboarding_answers SET member_id = :target"
+        " WHERE community_id = :community AND member_id = :source",
+        "DELETE FROM onboarding_answers WHERE community_id = :community AND member_id = :source",
+        "UPDATE OR IGNORE referral_codes SET member_id = :target"
+        " WHERE community_id = :community AND member_id = :source",
+        "DELETE FROM referral_codes WHERE community_id = :community AND member_id = :source",
+        "DELETE FROM referrals WHERE community_id = :community"
+        " AND ((newcomer_id = :source AND referrer_id = :target)"
+        "   OR (newcomer_id = :target AND referrer_id = :source))",
+        "UPDATE OR IGNORE referrals SET newcomer_id = :target"
+        " WHERE community_id = :community AND newcomer_id = :source",
+        "DELETE FROM referrals WHERE community_id = :community AND newcomer_id = :source",
+        "UPDATE referrals SET referrer_id = :target"
+        " WHERE community_id = :community AND referrer_id = :source",
+        "UPDATE introductions SET introducer_id = :target"
+        " WHERE community_id = :community AND introducer_id = :source",
+        "UPDATE introductions SET newcomer_id = :target"
+        " WHERE community_id = :community AND newcomer_id = :source",
+    ),
+    forget_steps=(
+        "DELETE FROM onboarding_answers WHERE community_id = :community AND member_id = :member",
+        # Codes and invites are made from the member's handle; referrals stay (who brought how many).
+        "DELETE FROM referral_codes WHERE community_id = :community AND member_id = :member",
+        "UPDATE introductions SET why = '' WHERE community_id = :community"
+        " AND (introducer_id = :member OR newcomer_id = :member)",
+        "UPDATE introductions SET invitee = 'forgotten:' || id WHERE community_id = :community"
+        f" AND (invitee IN ({IDENTITIES_OF_MEMBER}) OR invitee = 'member:' || :member)",
+    ),
+)

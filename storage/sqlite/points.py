@@ -9,9 +9,13 @@ from datetime import datetime
 
 import aiosqlite
 
-from handlers.points.models import SPENDING, BoardRow, DayState, Kind, LedgerEntry, NewEntry, Standing
+from handlers.ledger import SPENDING, Kind
+from handlers.points._models import BoardRow, DayState, LedgerEntry, NewEntry, Standing
+from handlers.points._ports import POINTS
+from storage.sqlite.assembly import Binding, FeatureStorage
 from storage.sqlite.database import Database
 from storage.sqlite.group_commit import GroupCommitWriter
+from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _INSERT = (
@@ -324,3 +328,34 @@ class SqlitePoints:
             " ON CONFLICT (community_id, member_id) DO UPDATE SET listed = excluded.listed",
             (self.community_id, member_id, int(listed)),
         )
+
+
+STORAGE = FeatureStorage(
+    repositories=(Binding(POINTS, SqlitePoints, close=SqlitePoints.close),),
+    migrations=("0002_points", "0006_boards_in_memory", "0007_forgetting"),
+    merge_steps=(
+        # The ledger keeps every entry, re-pointed; balances and monthly totals are summed into the target
+        # once (re-pointing the ledger does not move totals) and the source's rows go.
+        "UPDATE ledger SET member_id = :target WHERE community_id = :community AND member_id = :source",
+        "UPDATE ledger SET actor_id = :target WHERE community_id = :community AND actor_id = :source",
+        "INSERT INTO balances (community_id, member_id, balance, earned, listed)"
+        " SELECT community_id, :target, balance, earned, 1 FROM balances"
+        " WHERE community_id = :community AND member_id = :source"
+        " ON CONFLICT (community_id, member_id) DO UPDATE"
+        " SET balance = balance + excluded.balance, earned = earned + excluded.earned",
+        "DELETE FROM balances WHERE community_id = :community AND member_id = :source",
+        "INSERT INTO monthly_points (community_id, month, member_id, earned)"
+        " SELECT community_id, month, :target, earned FROM monthly_points"
+        " WHERE community_id = :community AND member_id = :source"
+        " ON CONFLICT (community_id, month, member_id) DO UPDATE SET earned = earned + excluded.earned",
+        "DELETE FROM monthly_points WHERE community_id = :community AND member_id = :source",
+    ),
+    forget_steps=(
+        # Amounts stay (balances, boards and other members' totals are unchanged); words about them go.
+        "UPDATE ledger SET reason = '' WHERE community_id = :community"
+        " AND (member_id = :member OR actor_id = :member) AND reason <> ''",
+        f"UPDATE ledger SET actor_identity = NULL WHERE community_id = :community"
+        f" AND actor_identity IN ({IDENTITIES_OF_MEMBER})",
+        "UPDATE balances SET listed = 0 WHERE community_id = :community AND member_id = :member",
+    ),
+)

@@ -7,8 +7,10 @@ from datetime import datetime
 
 import aiosqlite
 
-from handlers.points.models import Redemption, ShopItem
-from handlers.points.rules import ShopItemConfig
+from handlers.shop._models import Redemption, ShopItem
+from handlers.shop._ports import SHOP
+from handlers.shop._settings import ShopItemConfig
+from storage.sqlite.assembly import Binding, FeatureStorage
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
@@ -175,3 +177,15 @@ class SqliteShop:
             (to_db(now), by_member_id, self.community_id, redemption_id),
         )
         return changed == 1
+
+
+STORAGE = FeatureStorage(
+    repositories=(Binding(SHOP, SqliteShop),),
+    migrations=("0002_points",),
+    merge_steps=(
+        "UPDATE redemptions SET member_id = :target WHERE community_id = :community AND member_id = :source",
+        "UPDATE redemptions SET fulfilled_by = :target"
+        " WHERE community_id = :community AND fulfilled_by = :source",
+    ),
+    # Redemptions hold no words of the member's: they are kept whole (stock and costs stay right).
+)

@@ -1,82 +1,80 @@
-"""Opens the database, migrates it and builds every repository for one community."""
+"""Opens the database, migrates it and builds every repository for one community, from the features."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
-from handlers.consent import DEFAULT_WORDING
+from handlers.feature import Feature
+from handlers.features import FEATURES
+from handlers.key import Key
 from handlers.ports import Clock
-from handlers.services import Services
+from handlers.services import Repositories, Services
 from handlers.settings import CommunityConfig
-from storage.sqlite.consent import SqliteConsent
+from storage.sqlite.assembly import Assembly, assemble
 from storage.sqlite.conversation import SqliteChoices, SqliteInbox
 from storage.sqlite.database import Database
 from storage.sqlite.jobs import SqliteJobs
-from storage.sqlite.linking import SqliteLinks
+from storage.sqlite.kernel import KERNEL
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.migrations import migrate
-from storage.sqlite.onboarding import SqliteOnboarding
 from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
-from storage.sqlite.points import SqlitePoints
-from storage.sqlite.shop import SqliteShop
 from storage.sqlite.state import SqliteClockState, ensure_community
 
+T = TypeVar("T")
 
-@dataclass
+
+def claimed_migrations(features: Sequence[Feature[Any]] = FEATURES) -> frozenset[str]:
+    """The migrations the kernel and the features' storage modules claim."""
+    return assemble(KERNEL, features).migrations
+
+
 class SqliteStore:
-    db: Database
-    community_id: int
-    members: SqliteMembers
-    choices: SqliteChoices
-    inbox: SqliteInbox
-    jobs: SqliteJobs
-    clock_state: SqliteClockState
-    consent: SqliteConsent
-    links: SqliteLinks
-    outbox: SqliteOutbox
-    windows: SqliteWindows
-    points: SqlitePoints
-    shop: SqliteShop
-    onboarding: SqliteOnboarding
+    """The kernel's repositories as attributes, the features' by key (`store.repository(POINTS)`)."""
+
+    def __init__(self, db: Database, community_id: int, assembly: Assembly) -> None:
+        self.db = db
+        self.community_id = community_id
+        self.members = SqliteMembers(db, community_id, assembly.merge_steps, assembly.forget_steps)
+        self.choices = SqliteChoices(db, community_id)
+        self.inbox = SqliteInbox(db, community_id)
+        self.jobs = SqliteJobs(db, community_id)
+        self.clock_state = SqliteClockState(db, community_id)
+        self.outbox = SqliteOutbox(db, community_id)
+        self.windows = SqliteWindows(db, community_id)
+        built: dict[str, object] = {}
+        self._closing: list[Callable[[], Awaitable[None]]] = []
+        for binding in assembly.bindings:
+            repository = built[binding.key.name] = binding.build(db, community_id)
+            if binding.close is not None:
+                self._closing.append(partial(binding.close, repository))
+        self.repositories = Repositories(built)
 
     @classmethod
-    async def open(cls, path: Path, community_slug: str) -> SqliteStore:
+    async def open(
+        cls, path: Path, community_slug: str, features: Sequence[Feature[Any]] = FEATURES
+    ) -> SqliteStore:
+        assembly = assemble(KERNEL, features)
         db = await Database.open(path)
         try:
-            await migrate(db)
+            await migrate(db, assembly.migrations)
             community_id = await ensure_community(db, community_slug, datetime.now(UTC))
         except BaseException:
             await db.close()
             raise
-        return cls(
-            db=db,
-            community_id=community_id,
-            members=SqliteMembers(db, community_id),
-            choices=SqliteChoices(db, community_id),
-            inbox=SqliteInbox(db, community_id),
-            jobs=SqliteJobs(db, community_id),
-            clock_state=SqliteClockState(db, community_id),
-            consent=SqliteConsent(db, community_id),
-            links=SqliteLinks(db, community_id),
-            outbox=SqliteOutbox(db, community_id),
-            windows=SqliteWindows(db, community_id),
-            points=SqlitePoints(db, community_id),
-            shop=SqliteShop(db, community_id),
-            onboarding=SqliteOnboarding(db, community_id),
-        )
+        return cls(db, community_id, assembly)
 
-    def transaction(self):
+    def repository(self, key: Key[T]) -> T:
+        return self.repositories.get(key)
+
+    def transaction(self) -> AbstractAsyncContextManager[None]:
         return self.db.transaction()
 
-    def services(
-        self,
-        config: CommunityConfig,
-        clock: Clock,
-        consent_wording: str = DEFAULT_WORDING,
-        whatsapp_number: str | None = None,
-    ) -> Services:
+    def services(self, config: CommunityConfig, clock: Clock) -> Services:
         """The core's services backed by this store."""
         return Services(
             config=config,
@@ -86,13 +84,7 @@ class SqliteStore:
             choices=self.choices,
             jobs=self.jobs,
             inbox=self.inbox,
-            points=self.points,
-            shop=self.shop,
-            consent=self.consent,
-            links=self.links,
-            onboarding=self.onboarding,
-            consent_wording=consent_wording,
-            whatsapp_number=whatsapp_number,
+            repositories=self.repositories,
         )
 
     async def ping(self) -> None:
@@ -100,5 +92,6 @@ class SqliteStore:
         await self.db.fetch_one("SELECT 1")
 
     async def close(self) -> None:
-        await self.points.close()  # commit queued ledger entries first
+        for close in self._closing:  # writers commit what they queued first
+            await close()
         await self.db.close()

@@ -6,12 +6,12 @@ import aiohttp
 
 from bot.app import Application
 from config.settings import Settings
-from handlers.settings import CommunityConfig
+from handlers.features import community_config
 
 
 async def test_run_mode_serves_healthz_and_stops_cleanly(tmp_path: Path) -> None:
     settings = Settings(database_path=tmp_path / "bot.db", web={"host": "127.0.0.1", "port": 0})
-    app = Application(settings, CommunityConfig())
+    app = Application(settings, community_config())
     await app.start()
     try:
         assert app.web is not None

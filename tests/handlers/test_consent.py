@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from handlers.consent import DEFAULT_WORDING, may_message
+from handlers.audience import CONSENT
+from handlers.consent._policy import DEFAULT_WORDING
+from handlers.consent._ports import CONSENT_RECORDS
 from handlers.core import Core
 from handlers.models import Identity
 from storage.sqlite.store import SqliteStore
@@ -14,9 +16,9 @@ async def test_whatsapp_join_records_the_opt_in_with_its_wording_and_shows_it(
     core: Core, store: SqliteStore, messenger: RecordingMessenger, clock: FakeClock
 ) -> None:
     identity = Identity.parse(ANA)
-    assert not await may_message(store.consent, identity)  # never opted in: nothing proactive
+    assert not await core.port(CONSENT).may_message(identity)  # never opted in: nothing proactive
     await say(core, ANA, "JOIN")
-    record = await store.consent.latest(identity)
+    record = await store.repository(CONSENT_RECORDS).latest(identity)
     assert record is not None
     assert (record.opted_in, record.source, record.wording, record.at) == (
         True,
@@ -26,7 +28,7 @@ async def test_whatsapp_join_records_the_opt_in_with_its_wording_and_shows_it(
     )
     assert messenger.texts_to(ANA) == [DEFAULT_WORDING]
     assert [m.kind for m in messenger.sent] == ["reply"]
-    assert await may_message(store.consent, identity)
+    assert await core.port(CONSENT).may_message(identity)
 
 
 async def test_stop_opts_out_at_once_and_is_confirmed(core: Core, store: SqliteStore) -> None:
@@ -34,8 +36,8 @@ async def test_stop_opts_out_at_once_and_is_confirmed(core: Core, store: SqliteS
     reply = await say(core, ANA, "STOP")
     assert reply.text.startswith("Done: Test Club will send you nothing more here")
     assert "Send START" in reply.text
-    assert not await may_message(store.consent, Identity.parse(ANA))
-    latest = await store.consent.latest(Identity.parse(ANA))
+    assert not await core.port(CONSENT).may_message(Identity.parse(ANA))
+    latest = await store.repository(CONSENT_RECORDS).latest(Identity.parse(ANA))
     assert latest is not None and latest.source == "STOP"
 
 
@@ -44,7 +46,7 @@ async def test_unsubscribe_and_cancel_alone_mean_stop(core: Core, store: SqliteS
     for word, who, source in cases:
         await say(core, who, "JOIN")
         assert (await say(core, who, word)).text.startswith("Done:")
-        latest = await store.consent.latest(Identity.parse(who))
+        latest = await store.repository(CONSENT_RECORDS).latest(Identity.parse(who))
         assert latest is not None and not latest.opted_in and latest.source == source
 
 
@@ -54,7 +56,7 @@ async def test_cancel_with_an_argument_is_not_stop(core: Core, store: SqliteStor
     assert reply.text == (
         "There is nothing called “brunch” to cancel. Send CANCEL alone (or STOP) to stop messages."
     )
-    assert await may_message(store.consent, Identity.parse(ANA))
+    assert await core.port(CONSENT).may_message(Identity.parse(ANA))
 
 
 async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(
@@ -63,13 +65,13 @@ async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(
     identity = Identity.parse(ANA)
     await say(core, ANA, "JOIN")
     await say(core, ANA, "STOP")
-    first = await store.consent.latest(identity)
+    first = await store.repository(CONSENT_RECORDS).latest(identity)
     await say(core, ANA, "STOP")
-    assert await store.consent.latest(identity) == first
+    assert await store.repository(CONSENT_RECORDS).latest(identity) == first
     reply = await say(core, ANA, "START")
     assert reply.text.startswith("Done: Test Club messages are on again.")
     assert DEFAULT_WORDING in reply.text
-    latest = await store.consent.latest(identity)
+    latest = await store.repository(CONSENT_RECORDS).latest(identity)
     assert (
         latest is not None
         and latest.opted_in
@@ -81,12 +83,12 @@ async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(
 async def test_start_is_for_members(core: Core, store: SqliteStore) -> None:
     reply = await say(core, ANA, "START")
     assert reply.text == "You are not a member of Test Club yet: send JOIN (it turns messages on too)."
-    assert await store.consent.latest(Identity.parse(ANA)) is None
+    assert await store.repository(CONSENT_RECORDS).latest(Identity.parse(ANA)) is None
 
 
 async def test_a_stranger_may_stop_before_ever_joining(core: Core, store: SqliteStore) -> None:
     assert (await say(core, ANA, "STOP")).text.startswith("Done:")
-    latest = await store.consent.latest(Identity.parse(ANA))
+    latest = await store.repository(CONSENT_RECORDS).latest(Identity.parse(ANA))
     assert latest is not None and not latest.opted_in
 
 
@@ -96,11 +98,11 @@ async def test_console_members_need_no_explicit_opt_in_but_can_stop(
     alice = Identity.parse("console:alice")
     await say(core, "console:alice", "JOIN")
     assert messenger.sent == []  # the WhatsApp consent note is not sent elsewhere
-    assert await may_message(store.consent, alice)
+    assert await core.port(CONSENT).may_message(alice)
     await say(core, "console:alice", "STOP")
-    assert not await may_message(store.consent, alice)
+    assert not await core.port(CONSENT).may_message(alice)
     await say(core, "console:alice", "START")
-    assert await may_message(store.consent, alice)
+    assert await core.port(CONSENT).may_message(alice)
 
 
 async def test_stop_and_start_are_listed_in_help(core: Core) -> None:

@@ -1,19 +1,109 @@
-"""The core's dispatch: errors, choices, replays, transactions, jobs."""
+"""The core's dispatch: errors, choices, replays, transactions, jobs; through a feature declared as real ones
+are, installed after the bot's own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from handlers.context import Context
 from handlers.core import SORRY, Core
-from handlers.errors import Conflict
-from handlers.models import Choice, Identity, IncomingMessage, MemberStatus, Reply, Role
-from handlers.registry import Arg, ArgKind, Command
+from handlers.errors import Conflict, MissingArgument, StaffOnly
+from handlers.events import DirectMessage
+from handlers.feature import Commands, Feature, JobKind
+from handlers.features import FEATURES
+from handlers.install import build_core
+from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
+from handlers.registry import Arg, ArgKind
+from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
+
+
+@dataclass
+class Probe:
+    """The test feature's state: what its job saw."""
+
+    ran: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class ChangedMyMind(Conflict):
+    why: str
+
+    def text(self) -> str:
+        return f"No, {self.why}."
+
+
+commands: Commands[Probe] = Commands()
+
+
+@commands.command("ASK", "ask", permission=Role.EVERYONE)
+async def ask(ctx: Context, probe: Probe) -> Reply:
+    return Reply("Pick one", choices=(Choice("Yes", "JOIN"), Choice("No", "HELP")))
+
+
+@commands.command(
+    "GIVE",
+    "give",
+    Arg("who", ArgKind.MEMBER, "who"),
+    Arg("amount", ArgKind.INTEGER, "how many", min=1, max=100),
+    permission=Role.EVERYONE,
+)
+async def give(ctx: Context, probe: Probe, who: Member, amount: int) -> Reply:
+    return Reply(f"{who.handle} {amount}")
+
+
+@commands.command(
+    "GRANT",
+    "give, for moderators",
+    Arg("who", ArgKind.MEMBER, "who"),
+    Arg("amount", ArgKind.INTEGER, "n", min=1, max=9),
+    Arg("note", ArgKind.TEXT, "t", required=False),
+    permission=Role.MODERATOR,
+)
+async def grant(ctx: Context, probe: Probe, who: Member, amount: int, note: str | None) -> Reply:
+    return Reply(f"{who.handle} {amount} {note}")
+
+
+@commands.command("HALF", "half", permission=Role.EVERYONE)
+async def half(ctx: Context, probe: Probe) -> Reply:
+    assert ctx.actor is not None
+    await ctx.members.create(ctx.actor, "x", "x", MemberStatus.MEMBER)
+    raise ChangedMyMind("changed my mind")
+
+
+@commands.command("CRASH", "crash", permission=Role.EVERYONE)
+async def crash(ctx: Context, probe: Probe) -> Reply:
+    raise ZeroDivisionError("bug")
+
+
+async def note(ctx: Context, probe: Probe, payload: dict[str, Any]) -> None:
+    if payload["name"] == "flaky" and payload["name"] not in probe.ran:
+        probe.ran.append("flaky")
+        raise RuntimeError("first try fails")
+    probe.ran.append(payload["name"])
+    ctx.post("announcements", Reply(payload["name"]))
+
+
+PROBE = Probe()
+TEST_FEATURE: Feature[Probe] = Feature(
+    name="probe", build=lambda setup: PROBE, commands=commands, jobs=(JobKind("note", note),)
+)
+
+
+@pytest.fixture
+async def core(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+) -> Core:
+    PROBE.ran.clear()
+    built = build_core(store.services(community, clock), messenger, (*FEATURES, TEST_FEATURE))
+    await built.start()
+    return built
 
 
 async def test_unknown_command_names_a_way_forward(core: Core) -> None:
@@ -32,10 +122,6 @@ async def test_a_close_typo_offers_the_command_as_a_choice_that_1_answers(core: 
 
 
 async def test_choices_are_answered_by_label_and_out_of_range_numbers_explained(core: Core) -> None:
-    async def ask(ctx: Context) -> Reply:
-        return Reply("Pick one", choices=(Choice("Yes", "JOIN"), Choice("No", "HELP")))
-
-    core.registry.add(Command("ASK", "ask", ask, permission=Role.EVERYONE))
     await say(core, "console:alice", "ASK")
     assert "between" not in (reply := await say(core, "console:alice", "7")).text
     assert reply.text == "Answer with a number from 1 to 2."
@@ -43,18 +129,6 @@ async def test_choices_are_answered_by_label_and_out_of_range_numbers_explained(
 
 
 async def test_wrong_arguments_get_the_usage_line(core: Core) -> None:
-    async def give(ctx: Context, who, amount: int) -> Reply:
-        return Reply(f"{who.handle} {amount}")
-
-    core.registry.add(
-        Command(
-            "GIVE",
-            "give",
-            give,
-            (Arg("who", ArgKind.MEMBER, "who"), Arg("amount", ArgKind.INTEGER, "how many", min=1, max=100)),
-            permission=Role.EVERYONE,
-        )
-    )
     await say(core, "console:bob", "JOIN")
     assert (await say(core, "console:alice", "GIVE")).text == "@name is missing. Usage: GIVE @name <amount>"
     assert "amount must be a whole number" in (await say(core, "console:alice", "GIVE @bob lots")).text
@@ -66,30 +140,19 @@ async def test_wrong_arguments_get_the_usage_line(core: Core) -> None:
 
 
 async def test_a_domain_error_rolls_back_everything(core: Core, store: SqliteStore) -> None:
-    async def join_then_refuse(ctx: Context) -> Reply:
-        await ctx.services.members.create(ctx.actor, "x", "x", MemberStatus.MEMBER, ctx.now)  # type: ignore[arg-type]
-        raise Conflict("No, changed my mind.")
-
-    core.registry.add(Command("HALF", "half", join_then_refuse, permission=Role.EVERYONE))
     reply = await say(core, "console:alice", "HALF")
-    assert reply.text == "No, changed my mind." and reply.private
+    assert reply.text == ChangedMyMind("changed my mind").text() and reply.private
     assert await store.members.by_identity(Identity.parse("console:alice")) is None
 
 
-async def test_an_unexpected_error_is_logged_and_apologised_for(core: Core, caplog) -> None:
-    async def crash(ctx: Context) -> Reply:
-        raise ZeroDivisionError("bug")
-
-    core.registry.add(Command("CRASH", "crash", crash, permission=Role.EVERYONE))
+async def test_an_unexpected_error_is_logged_and_apologised_for(core: Core, caplog: Any) -> None:
     assert (await say(core, "console:alice", "CRASH")).text == SORRY
     assert "ZeroDivisionError" in caplog.text
 
 
 async def test_a_replayed_message_id_has_no_second_effect(core: Core, store: SqliteStore) -> None:
     await say(core, "console:alice", "JOIN", message_id="SM1")
-    replay = await core.handle_direct(
-        IncomingMessage(Identity.parse("console:alice"), "JOIN", message_id="SM1")
-    )
+    replay = await core.handle_direct(DirectMessage(Identity.parse("console:alice"), "JOIN", event_id="SM1"))
     assert replay == []
 
 
@@ -98,23 +161,13 @@ async def test_a_replayed_message_id_has_no_second_effect(core: Core, store: Sql
     [("", "Send HELP"), ("   \n\t ", "Send HELP"), ("x" * 10_000, "too long")],
 )
 async def test_empty_and_huge_messages(core: Core, text: str, expected: str) -> None:
-    replies = await core.handle_direct(IncomingMessage(Identity.parse("console:alice"), text))
+    replies = await core.handle_direct(DirectMessage(Identity.parse("console:alice"), text))
     assert expected in replies[0].text
 
 
 async def test_due_jobs_run_once_in_order_and_failures_retry(
     core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
-    ran: list[str] = []
-
-    async def note(ctx: Context, payload: dict) -> None:
-        if payload["name"] == "flaky" and payload["name"] not in ran:
-            ran.append("flaky")
-            raise RuntimeError("first try fails")
-        ran.append(payload["name"])
-        ctx.post("announcements", Reply(payload["name"]))
-
-    core.hooks.jobs["note"] = note
     async with store.transaction():
         await store.jobs.schedule("note", clock.now() + timedelta(hours=2), {"name": "second"})
         await store.jobs.schedule("note", clock.now() + timedelta(hours=1), {"name": "first"})
@@ -122,7 +175,7 @@ async def test_due_jobs_run_once_in_order_and_failures_retry(
     assert await core.run_due_jobs() == 0
     clock.advance(hours=3)
     assert await core.run_due_jobs() == 3
-    assert ran == ["first", "flaky", "second"]
+    assert PROBE.ran == ["first", "flaky", "second"]
     assert messenger.posts_in("announcements") == ["first", "second"]
     clock.advance(hours=1)
     assert await core.run_due_jobs() == 1
@@ -131,30 +184,16 @@ async def test_due_jobs_run_once_in_order_and_failures_retry(
 
 
 async def test_invoke_checks_typed_values_and_permission_like_text(core: Core) -> None:
-    async def give(ctx: Context, who, amount: int, note: str | None) -> Reply:
-        return Reply(f"{who.handle} {amount} {note}")
-
-    core.registry.add(
-        Command(
-            "GIVE",
-            "give",
-            give,
-            (
-                Arg("who", ArgKind.MEMBER, "who"),
-                Arg("amount", ArgKind.INTEGER, "n", min=1, max=9),
-                Arg("note", ArgKind.TEXT, "t", required=False),
-            ),
-            permission=Role.MODERATOR,
-        )
-    )
     await say(core, "console:bob", "JOIN")
     alice = Identity.parse("discord:111111")
-    refused = await core.invoke(IncomingMessage(alice, ""), "GIVE", {"who": "console:bob", "amount": 3})
-    assert refused[0].text == "GIVE is for moderators only."
+    bob = Identity.parse("console:bob")
+    refused = await core.invoke(DirectMessage(alice, ""), "GRANT", {"who": bob, "amount": 3})
+    assert refused[0].text == StaffOnly("GRANT", Role.MODERATOR).text()
     # a platform role (a configured Discord moderator role) grants it, call by call
-    as_mod = IncomingMessage(alice, "", platform_role=Role.MODERATOR)
-    assert (await core.invoke(as_mod, "GIVE", {"who": "console:bob", "amount": 3}))[0].text == "bob 3 None"
-    too_big = await core.invoke(as_mod, "GIVE", {"who": "console:bob", "amount": 30})
+    as_mod = DirectMessage(alice, "", platform_role=Role.MODERATOR)
+    assert (await core.invoke(as_mod, "GRANT", {"who": bob, "amount": 3}))[0].text == "bob 3 None"
+    assert (await core.invoke(as_mod, "GRANT", {"who": "console:bob", "amount": 4}))[0].text == "bob 4 None"
+    too_big = await core.invoke(as_mod, "GRANT", {"who": bob, "amount": 30})
     assert "between 1 and 9" in too_big[0].text
-    missing = await core.invoke(as_mod, "GIVE", {"amount": 3})
-    assert missing[0].text == "@name is missing. Usage: GIVE @name <amount> [note]"
+    missing = await core.invoke(as_mod, "GRANT", {"amount": 3})
+    assert missing[0].text == MissingArgument("GRANT @name <amount> [note]", "@name").text()

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import re
 
+from handlers.consent._ports import CONSENT_RECORDS
 from handlers.core import Core
-from handlers.linking import ALPHABET, CODE_LENGTH, MAX_FAILURES
+from handlers.keys import CODE_ALPHABET as ALPHABET
+from handlers.linking._linking import CODE_LENGTH, MAX_FAILURES
 from handlers.models import Identity, MemberStatus
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
@@ -38,7 +40,7 @@ async def test_link_attaches_a_new_identity_to_the_member(
         Identity.parse(PHONE),
     }
     # linking from WhatsApp is an opt-in there, shown with the reply
-    consent = await store.consent.latest(Identity.parse(PHONE))
+    consent = await store.repository(CONSENT_RECORDS).latest(Identity.parse(PHONE))
     assert consent is not None and consent.opted_in and consent.source == "LINK"
     assert consent.wording is not None and consent.wording in reply.text
     assert messenger.texts_to("console:alice") == [

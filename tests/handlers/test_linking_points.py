@@ -7,7 +7,10 @@ import re
 import pytest
 
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage
+from handlers.events import ChatMessage
+from handlers.features import community_config
+from handlers.models import Identity
+from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
@@ -19,7 +22,7 @@ PHONE = "whatsapp:+15550001234"
 
 @pytest.fixture
 def community() -> CommunityConfig:
-    return CommunityConfig.model_validate(POINTS_COMMUNITY)
+    return community_config(POINTS_COMMUNITY)
 
 
 async def ledger_agrees_with_balances(store: SqliteStore) -> bool:
@@ -47,9 +50,7 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
     assert (await say(core, PHONE, "THANKS @bob for the tip")).text  # the phone member gave kudos
     assert (await say(core, PHONE, "REDEEM call")).text  # spends 8 of the 12
     await core.handle_chat(
-        IncomingMessage(
-            Identity.parse(PHONE), "hello everyone, glad to be here", channel="general", message_id="c1"
-        )
+        ChatMessage(Identity.parse(PHONE), "hello everyone, glad to be here", "general", event_id="c1")
     )
     await core.settle()  # chat points land a moment after the message
     before = {
@@ -58,13 +59,13 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
     }
     alice = await store.members.by_handle("alice")
     assert alice is not None
-    source_standing = await store.points.standing(phone_member.id)
-    alice_standing = await store.points.standing(alice.id)
+    source_standing = await store.repository(POINTS).standing(phone_member.id)
+    alice_standing = await store.repository(POINTS).standing(alice.id)
 
     code = await code_for(core, "console:alice")
     assert (await say(core, PHONE, f"LINK {code}")).text.startswith("Linked: you are @alice here too")
 
-    merged = await store.points.standing(alice.id)
+    merged = await store.repository(POINTS).standing(alice.id)
     assert merged.balance == alice_standing.balance + source_standing.balance
     assert merged.earned == alice_standing.earned + source_standing.earned
     after = {
@@ -90,9 +91,7 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
     # cooldown for the one member (c1 was just now, so wait it out first)
     clock.advance(seconds=61)
     await core.handle_chat(
-        IncomingMessage(
-            Identity.parse(PHONE), "another long enough message here", channel="general", message_id="c2"
-        )
+        ChatMessage(Identity.parse(PHONE), "another long enough message here", "general", event_id="c2")
     )
     await core.settle()
     chat = await store.db.fetch_all("SELECT member_id, source FROM ledger WHERE kind = 'activity'")

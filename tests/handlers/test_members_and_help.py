@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from handlers.core import Core
+from handlers.events import MemberJoined, MemberLeft
 from handlers.models import Identity, MemberStatus
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
@@ -19,15 +20,15 @@ async def test_join_creates_a_member_once(core: Core, store: SqliteStore, clock:
 
 
 async def test_platform_join_sends_the_welcome_privately(core: Core, messenger: RecordingMessenger) -> None:
-    assert await core.member_joined(Identity.parse("console:bob"), "Bob Builder") == []
+    assert await core.member_joined(MemberJoined(Identity.parse("console:bob"), "Bob Builder")) == []
     assert any("Welcome to Test Club, Bob Builder" in t for t in messenger.texts_to("console:bob"))
-    await core.member_joined(Identity.parse("console:bob"), "Bob Builder")
+    await core.member_joined(MemberJoined(Identity.parse("console:bob"), "Bob Builder"))
     assert len(messenger.texts_to("console:bob")) == 1  # a replayed join event changes nothing
 
 
 async def test_leave_and_rejoin_keep_the_member(core: Core, store: SqliteStore) -> None:
     await say(core, "console:alice", "JOIN")
-    await core.member_left(Identity.parse("console:alice"))
+    await core.member_left(MemberLeft(Identity.parse("console:alice")))
     member = await store.members.by_identity(Identity.parse("console:alice"))
     assert member is not None and member.status is MemberStatus.LEFT
     assert "is for members" in (await say(core, "console:alice", "WHOAMI")).text
@@ -61,11 +62,11 @@ async def test_help_for_one_command(core: Core) -> None:
 
 
 async def test_handles_come_from_display_names(core: Core, store: SqliteStore) -> None:
-    from handlers.models import IncomingMessage
+    from handlers.events import DirectMessage
 
     for number in ("+15550000001", "+15550000002"):
         identity = Identity.parse("whatsapp:" + number)
-        await core.handle_direct(IncomingMessage(identity, "JOIN", display_name="Ana María"))
+        await core.handle_direct(DirectMessage(identity, "JOIN", display_name="Ana María"))
     handles = [
         (await store.members.by_identity(Identity.parse("whatsapp:" + n))).handle  # type: ignore[union-attr]
         for n in ("+15550000001", "+15550000002")

@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 
 from handlers.core import Core
 from handlers.errors import UsageError
-from handlers.models import Identity, IncomingMessage, Reply, Role
+from handlers.events import DirectMessage
+from handlers.models import Identity, Reply, Role
 from handlers.registry import Arg, ArgKind, Command, MemberRef, Registry
 
 
@@ -109,7 +110,7 @@ def test_help_only_shows_commands_for_the_role() -> None:
     )
 )
 async def test_any_line_gets_a_reply_never_an_exception(core: Core, text: str) -> None:
-    replies = await core.handle_direct(IncomingMessage(Identity.parse("console:fuzz"), text))
+    replies = await core.handle_direct(DirectMessage(Identity.parse("console:fuzz"), text))
     assert len(replies) == 1
     assert replies[0].text.strip()
     assert "went wrong" not in replies[0].text

@@ -28,7 +28,10 @@ from bot.messenger import MessengerRouter
 from config.community import CommunityFile
 from config.discord import DiscordCommunity
 from handlers.core import Core
-from handlers.features import build_core
+from handlers.features import FEATURES
+from handlers.install import build_core
+from handlers.platforms import Platforms
+from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock
 
@@ -93,7 +96,7 @@ class World:
         return [s for s in self.sent if getattr(s.channel, "id", None) == channel.id]
 
 
-def community_file(**discord_section: Any) -> CommunityFile:
+def community_file(**discord_section: Any) -> CommunityConfig:
     return CommunityFile.model_validate(
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
@@ -103,11 +106,14 @@ def community_file(**discord_section: Any) -> CommunityFile:
     )
 
 
-async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityFile) -> World:
+async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityConfig) -> World:
     router = MessengerRouter()
-    core = build_core(store.services(community, clock), router)
-    bot = CommunityBot(core, community.discord, guild_id=0)
-    router.add("discord", DiscordMessenger(bot), posts_to_channels=True)
+    platforms = Platforms(roles=router, invites=router)
+    core = build_core(store.services(community, clock), router, FEATURES, platforms)
+    discord_section = community.section(DiscordCommunity)
+    bot = CommunityBot(core, discord_section, guild_id=0)
+    messenger = DiscordMessenger(bot)
+    router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
     await bot._async_setup_hook()
     dpytest.configure(bot, guilds=["Club"], text_channels=["general"], members=["alice", "bob", "mod"])
     config = dpytest.get_config()
@@ -121,7 +127,7 @@ async def build_world(store: SqliteStore, clock: FakeClock, community: Community
     bot.guild_id = guild.id
     bot.config = DiscordCommunity.model_validate(
         {
-            **community.discord.model_dump(),
+            **discord_section.model_dump(),
             "moderator_roles": [mod_role.id],
             "admin_roles": [admin_role.id],
             "channels": {"announcements": announcements.id, "welcome": welcome.id},
@@ -179,13 +185,13 @@ def _record_sends(world: World) -> None:
 
 
 @pytest.fixture
-def discord_community() -> CommunityFile:
+def discord_community() -> CommunityConfig:
     return community_file()
 
 
 @pytest.fixture
 async def world(
-    store: SqliteStore, clock: FakeClock, discord_community: CommunityFile
+    store: SqliteStore, clock: FakeClock, discord_community: CommunityConfig
 ) -> AsyncIterator[World]:
     built = await build_world(store, clock, discord_community)
     yield built

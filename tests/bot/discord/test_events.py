@@ -9,7 +9,9 @@ import discord.ext.test.factories as facts
 import pytest
 
 from handlers.core import Core
+from handlers.events import MemberJoined
 from handlers.models import Identity, MemberStatus
+from handlers.points._ports import POINTS
 from tests.bot.discord.conftest import World
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -21,12 +23,12 @@ def ident(member: discord.abc.User) -> Identity:
 
 async def join(world: World, *names: str) -> None:
     for name in names:
-        await world.core.member_joined(ident(world.members[name]), display_name=name)
+        await world.core.member_joined(MemberJoined(ident(world.members[name]), display_name=name))
 
 
 async def balance(world: World, name: str) -> int:
     await world.core.settle()  # chat points (and their confirmations) land a moment after the message
-    points = world.core.services.points  # type: ignore[attr-defined]
+    points = world.store.repository(POINTS)
     member = await world.core.services.members.by_identity(ident(world.members[name]))
     assert member is not None
     return (await points.standing(member.id)).balance
@@ -122,7 +124,7 @@ async def test_chat_reaches_the_core_with_channel_key_and_resolved_mentions(
     assert message.text == "cheers @bob and @bob"  # one readable token per person
     assert message.mentions == {"@bob": ident(bob)}
     assert message.channel == "announcements"  # the configured key, not the channel name
-    assert message.message_id == str(sent.id)
+    assert message.event_id == str(sent.id)
     await dpytest.message("hi", channel=world.general, member=world.members["alice"])
     assert seen[-1].channel == "general"  # an unmapped channel is known by its name
 
@@ -160,9 +162,9 @@ def record_joins(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     codes: list[str | None] = []
     original = Core.member_joined
 
-    async def member_joined(self: Core, identity: Identity, *args: object, **kwargs: object) -> object:
-        codes.append(kwargs.get("invite_code"))  # type: ignore[arg-type]
-        return await original(self, identity, *args, **kwargs)  # type: ignore[arg-type]
+    async def member_joined(self: Core, event: MemberJoined) -> object:
+        codes.append(event.invite_code)
+        return await original(self, event)
 
     monkeypatch.setattr(Core, "member_joined", member_joined)
     return codes

@@ -12,7 +12,9 @@ from discord.webhook.async_ import AsyncWebhookAdapter
 
 from handlers.context import Context
 from handlers.core import SORRY
+from handlers.events import MemberJoined
 from handlers.models import Choice, Identity, Reply, Role
+from handlers.points._ports import POINTS
 from handlers.registry import Command
 from storage.sqlite.store import SqliteStore
 from tests.bot.discord.conftest import (
@@ -62,13 +64,13 @@ def _text(payload: dict[str, Any]) -> str:
 
 async def join(world: World, *names: str) -> None:
     for name in names:
-        await world.core.member_joined(ident(world, name), display_name=name)
+        await world.core.member_joined(MemberJoined(ident(world, name), display_name=name))
 
 
 async def balance(world: World, name: str) -> int:
     member = await world.core.services.members.by_identity(ident(world, name))
     assert member is not None
-    return (await world.core.services.points.standing(member.id)).balance  # type: ignore[attr-defined]
+    return (await world.store.repository(POINTS).standing(member.id)).balance
 
 
 async def test_a_private_command_is_deferred_and_answered_ephemerally(

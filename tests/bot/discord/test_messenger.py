@@ -21,7 +21,10 @@ def ident(member: discord.abc.User) -> Identity:
 
 
 async def deliver(world: World, message: Outgoing | RoleUpdate) -> None:
-    await world.core.deliver([message])
+    if isinstance(message, RoleUpdate):
+        await world.core.deliver([], [message])
+    else:
+        await world.core.deliver([message])
     await dpytest.run_all_events()
 
 

@@ -9,7 +9,9 @@ import pytest
 from discord.webhook.async_ import AsyncWebhookAdapter
 
 from config.community import CommunityFile
-from handlers.models import Identity, IncomingMessage, MemberStatus
+from handlers.events import DirectMessage, MemberJoined
+from handlers.models import Identity, MemberStatus
+from handlers.onboarding._ports import ONBOARDING
 from tests.bot.discord.conftest import World, click_payload, feed, message_payload, recorder
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -32,7 +34,9 @@ def discord_community() -> CommunityFile:
 async def test_the_agree_button_in_the_welcome_dm_makes_a_member(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await world.core.member_joined(ident(world, "alice"), display_name="alice", message_id="join:1")
+    await world.core.member_joined(
+        MemberJoined(ident(world, "alice"), display_name="alice", event_id="join:1")
+    )
     welcome = world.to("alice")[-1]
     assert "1. Be kind" in welcome.text
     [button] = welcome.payload["components"][0]["components"]
@@ -63,10 +67,10 @@ async def test_a_personal_invite_is_created_once_and_attributes_the_join(world: 
     world.bot.dispatch("ready")  # the start-up snapshot of use counts
     await dpytest.run_all_events()
     alice = ident(world, "alice")
-    await world.core.member_joined(alice, display_name="alice")
-    await world.core.handle_direct(IncomingMessage(alice, "AGREE"))
+    await world.core.member_joined(MemberJoined(alice, display_name="alice"))
+    await world.core.handle_direct(DirectMessage(alice, "AGREE"))
     for _ in range(2):
-        [reply] = await world.core.handle_direct(IncomingMessage(alice, "REFERRAL"))
+        [reply] = await world.core.handle_direct(DirectMessage(alice, "REFERRAL"))
         assert "Discord: https://discord.gg/Alice7x" in reply.text
     assert len(created) == 1 and created[0]["channel_id"] == world.welcome.id and created[0]["max_age"] == 0
     world.invites["Alice7x"] = 1  # carol uses alice's personal invite
@@ -74,5 +78,5 @@ async def test_a_personal_invite_is_created_once_and_attributes_the_join(world: 
     await dpytest.run_all_events()
     carol = await world.store.members.by_handle("carol")
     assert carol is not None and carol.status is MemberStatus.PENDING
-    referral = await world.store.onboarding.referral(carol.id)
+    referral = await world.store.repository(ONBOARDING).referral(carol.id)
     assert referral is not None and referral.via == "invite"

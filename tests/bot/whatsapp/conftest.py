@@ -18,7 +18,10 @@ from bot.whatsapp.adapter import WhatsAppAdapter
 from bot.whatsapp.twilio_client import TwilioMessages
 from config.community import CommunityFile
 from config.settings import TwilioSettings
-from handlers.features import build_core
+from config.whatsapp import WhatsAppCommunity
+from handlers.features import FEATURES
+from handlers.install import build_core
+from handlers.platforms import Platforms
 from storage.sqlite.store import SqliteStore
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.fakes import FakeClock, RecordingMessenger
@@ -120,7 +123,9 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
     router = MessengerRouter()
     console = RecordingMessenger()
     router.add("console", console, posts_to_channels=True)
-    core = build_core(store.services(community, clock, community.whatsapp.consent_wording), router)
+    whatsapp = community.section(WhatsAppCommunity)
+    platforms = Platforms(consent_wording=whatsapp.consent_wording)
+    core = build_core(store.services(community, clock), router, FEATURES, platforms)
     api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url)
     await api.open()
     adapter = WhatsAppAdapter(
@@ -129,7 +134,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         clock,
         twilio_settings(fake, messages_per_second=1000),
         PUBLIC,
-        community.whatsapp,
+        whatsapp,
         api=api,
     )
     router.add("whatsapp", adapter.messenger, posts_to_channels=False)

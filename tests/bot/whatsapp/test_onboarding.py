@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.app import Application
-from handlers.models import Identity, IncomingMessage
+from handlers.events import DirectMessage
+from handlers.models import Identity
+from handlers.points._ports import POINTS
 from tests.bot.whatsapp.conftest import BOT_NUMBER
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.bot.whatsapp.test_end_to_end import app, converse
@@ -16,8 +18,8 @@ __all__ = ["app"]  # the fixture, shared with the end-to-end tests
 async def test_join_with_a_referral_code_through_a_signed_webhook(app: Application, fake: FakeTwilio) -> None:
     assert app.core is not None and app.store is not None
     alice = Identity.parse("console:alice")
-    await app.core.handle_direct(IncomingMessage(alice, "JOIN"))
-    [shown] = await app.core.handle_direct(IncomingMessage(alice, "REFERRAL"))
+    await app.core.handle_direct(DirectMessage(alice, "JOIN"))
+    [shown] = await app.core.handle_direct(DirectMessage(alice, "REFERRAL"))
     found = re.search(r"JOIN ([A-Z0-9]+-[A-Z0-9]{4})", shown.text)
     assert found, shown.text
     code = found[1]
@@ -27,7 +29,9 @@ async def test_join_with_a_referral_code_through_a_signed_webhook(app: Applicati
     assert any("You joined through @alice's invitation" in body for body in bodies), bodies
     member = await app.store.members.by_handle("alice")
     assert member is not None
-    assert (await app.store.points.standing(member.id)).balance == 50  # no rules: joining is onboarding
+    assert (
+        await app.store.repository(POINTS).standing(member.id)
+    ).balance == 50  # no rules: joining is onboarding
     again = await converse(app, fake, f"JOIN {code}", "SM" + "2" * 32)
     assert any("already a member" in body for body in again)
-    assert (await app.store.points.standing(member.id)).balance == 50
+    assert (await app.store.repository(POINTS).standing(member.id)).balance == 50

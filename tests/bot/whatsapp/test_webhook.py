@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.whatsapp.inbound import parse_inbound
 from bot.whatsapp.webhook import EMPTY_TWIML
-from handlers.consent import DEFAULT_WORDING
+from handlers.consent._policy import DEFAULT_WORDING
 from handlers.models import Attachment, Identity
 from tests.bot.whatsapp.conftest import ANA, BOT_NUMBER, PUBLIC, WhatsAppHarness, sign
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID

@@ -5,11 +5,14 @@ from typing import Any
 import pytest
 
 from handlers.core import Core
+from handlers.features import community_config
 from handlers.models import Identity, Member, RoleUpdate
+from handlers.platforms import Platforms
+from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
-from tests.conftest import say
-from tests.fakes import RecordingMessenger
+from tests.conftest import make_core, say
+from tests.fakes import FakeClock, RecordingMessenger
 
 ONBOARDING: dict[str, Any] = {
     "community": {"name": "Test Club", "timezone": "Europe/Paris", "slug": "test"},
@@ -45,7 +48,7 @@ ONBOARDING: dict[str, Any] = {
 
 
 class RoleMessenger(RecordingMessenger):
-    """Records role updates too (the Discord adapter applies them)."""
+    """Records role updates too, as a platform with roles (Discord) applies them."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,8 +64,18 @@ def messenger() -> RoleMessenger:
 
 
 @pytest.fixture
+async def core(
+    store: SqliteStore, clock: FakeClock, messenger: RoleMessenger, community: CommunityConfig
+) -> Core:
+    """The core with a platform that has roles (the messenger records them, as Discord applies them)."""
+    built = make_core(store, clock, messenger, community, Platforms(roles=messenger))
+    await built.start()
+    return built
+
+
+@pytest.fixture
 def community() -> CommunityConfig:
-    return CommunityConfig.model_validate(ONBOARDING)
+    return community_config(ONBOARDING)
 
 
 async def member(store: SqliteStore, name: str) -> Member:
@@ -72,7 +85,7 @@ async def member(store: SqliteStore, name: str) -> Member:
 
 
 async def balance(store: SqliteStore, name: str) -> int:
-    return (await store.points.standing((await member(store, name)).id)).balance
+    return (await store.repository(POINTS).standing((await member(store, name)).id)).balance
 
 
 async def onboard(core: Core, name: str, code: str | None = None, intro: bool = True) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from handlers.core import Core
+from handlers.events import MemberLeft
 from handlers.models import Choice, Identity, MemberStatus
+from handlers.onboarding._ports import ONBOARDING
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
 from tests.handlers.onboarding.conftest import RoleMessenger, balance, member, onboard
@@ -51,7 +53,7 @@ async def test_answers_are_stored_with_segments_roles_and_skips(
     done = await say(core, "console:bob", "ANSWER where skip")
     assert "Noted: skipped." in done.text and "introduce yourself" in done.text
     bob = await member(store, "bob")
-    answers = await store.onboarding.answers(bob.id)
+    answers = await store.repository(ONBOARDING).answers(bob.id)
     assert [(a.question, a.answer, a.segment) for a in answers] == [
         ("where", None, None),
         ("why", "maker", "makers"),
@@ -94,19 +96,21 @@ async def test_pending_members_cannot_introduce_or_skip_the_rules(core: Core, st
     assert "has to wait" in (await say(core, "console:bob", "INTRO me hello there everyone")).text
     rules = await say(core, "console:bob", "RULES")
     assert rules.choices == (Choice("I agree", "AGREE"),)
-    assert (await store.onboarding.progress((await member(store, "bob")).id)).introduced_at is None  # type: ignore[union-attr]
+    assert (
+        await store.repository(ONBOARDING).progress((await member(store, "bob")).id)
+    ).introduced_at is None  # type: ignore[union-attr]
 
 
 async def test_left_while_pending_rejoins_pending_and_agreed_rejoins_as_member(
     core: Core, store: SqliteStore
 ) -> None:
     await say(core, "console:bob", "JOIN")
-    await core.member_left(Identity.parse("console:bob"))
+    await core.member_left(MemberLeft(Identity.parse("console:bob")))
     back = await say(core, "console:bob", "JOIN")
     assert "Welcome back" in back.text and "Send AGREE" in back.text
     assert (await member(store, "bob")).status is MemberStatus.PENDING
     await onboard(core, "carol")
-    await core.member_left(Identity.parse("console:carol"))
+    await core.member_left(MemberLeft(Identity.parse("console:carol")))
     back = await say(core, "console:carol", "JOIN")
     assert "Welcome back" in back.text and "AGREE" not in back.text
     carol = await member(store, "carol")

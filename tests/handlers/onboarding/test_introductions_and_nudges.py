@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from handlers.consent._ports import CONSENT_RECORDS
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage
+from handlers.events import DirectMessage, MemberJoined, MemberLeft
+from handlers.models import Identity
+from handlers.onboarding._ports import ONBOARDING
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
@@ -25,7 +28,7 @@ async def test_bad_introductions_get_one_line_and_write_nothing(core: Core, stor
     }
     for text, expected in cases.items():
         assert (await say(core, "console:alice", text)).text.startswith(expected), text
-    assert await store.onboarding.waiting_introductions(1) == 0
+    assert await store.repository(ONBOARDING).waiting_introductions(1) == 0
 
 
 async def test_whatsapp_invitee_is_greeted_and_the_introducer_credited_once(
@@ -38,13 +41,13 @@ async def test_whatsapp_invitee_is_greeted_and_the_introducer_credited_once(
     again = await say(core, "console:bob", f"INTRO {PHONE} twice")
     assert again.text == f"{PHONE} was already introduced by @bob: they only need to JOIN."
     carol = Identity.parse(f"whatsapp:{PHONE}")
-    welcome = await core.handle_direct(IncomingMessage(carol, "JOIN", display_name="Carol"))
+    welcome = await core.handle_direct(DirectMessage(carol, "JOIN", display_name="Carol"))
     assert "@bob introduced you: “Carol makes the best pottery in town”" in welcome[0].text
     assert messenger.posts_in("introductions")[-1] == (
         "@bob introduced @carol: “Carol makes the best pottery in town” Welcome!"
     )
     for text in ("AGREE", "1", "1"):
-        await core.handle_direct(IncomingMessage(carol, text))
+        await core.handle_direct(DirectMessage(carol, text))
     assert await balance(store, "bob") == 60
     assert "@carol — credited" in (await say(core, "console:bob", "REFERRALS")).text
 
@@ -53,7 +56,9 @@ async def test_opted_in_invitee_gets_an_invitation_naming_the_introducer(
     core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
-    await store.consent.record(Identity.parse(f"whatsapp:{PHONE}"), True, "START", None, clock.now())
+    await store.repository(CONSENT_RECORDS).record(
+        Identity.parse(f"whatsapp:{PHONE}"), True, "START", None, clock.now()
+    )
     reply = await say(core, "console:bob", f"INTRO {PHONE} my neighbour")
     assert reply.text.startswith(f"Invitation sent to {PHONE}")
     invitation = messenger.texts_to(f"whatsapp:{PHONE}")[-1]
@@ -64,7 +69,7 @@ async def test_introducing_a_pending_newcomer_greets_them_now(
     core: Core, store: SqliteStore, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
-    await core.member_joined(Identity.parse("console:carol"), "carol")
+    await core.member_joined(MemberJoined(Identity.parse("console:carol"), "carol"))
     reply = await say(core, "console:bob", "INTRO @carol she runs the ceramics club")
     assert reply.text.endswith("You are credited once they finish joining.")
     greeting = "@bob introduced you to Test Club: “she runs the ceramics club”"
@@ -79,9 +84,11 @@ async def test_nudges_fire_once_and_skip_what_is_done(
 ) -> None:
     await onboard(core, "alice", intro=False)
     await onboard(core, "bob")
-    await core.member_joined(Identity.parse("console:carol"), "carol")
-    await core.member_joined(Identity.parse("console:carol"), "carol")  # a repeated join adds no jobs
-    await core.member_left(Identity.parse("console:carol"))
+    await core.member_joined(MemberJoined(Identity.parse("console:carol"), "carol"))
+    await core.member_joined(
+        MemberJoined(Identity.parse("console:carol"), "carol")
+    )  # a repeated join adds no jobs
+    await core.member_left(MemberLeft(Identity.parse("console:carol")))
     clock.advance(days=1)
     await core.run_due_jobs()
     assert messenger.texts_to("console:alice")[-1] == "Hi alice, introduce yourself!"

@@ -7,13 +7,18 @@ import re
 import pytest
 
 from handlers.core import Core
+from handlers.events import MemberLeft
+from handlers.features import community_config
+from handlers.ledger import Kind
 from handlers.models import Identity, MemberStatus
-from handlers.points.models import Kind
+from handlers.onboarding._ports import ONBOARDING
+from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
-from tests.handlers.onboarding.conftest import ONBOARDING, balance, member, onboard
+from tests.handlers.onboarding.conftest import ONBOARDING as ONBOARDING_COMMUNITY
+from tests.handlers.onboarding.conftest import balance, member, onboard
 
 
 async def code_of(core: Core, name: str) -> str:
@@ -49,7 +54,7 @@ async def test_join_with_a_code_credits_the_referrer_once_after_onboarding(
     assert "@bob has joined Test Club through you: +50 credits." in messenger.texts_to("console:alice")[-1]
     await say(core, "console:bob", "PROFILE why maker")
     await say(core, "console:bob", "INTRO me hello, I am bob and I like pottery")
-    history = await store.points.history((await member(store, "alice")).id, 10)
+    history = await store.repository(POINTS).history((await member(store, "alice")).id, 10)
     assert [(e.kind, e.delta) for e in history].count((Kind.REFERRAL, 50)) == 1
     listed = await say(core, "console:alice", "REFERRALS")
     assert "@bob — credited (joined" in listed.text and "via code" in listed.text
@@ -72,7 +77,7 @@ async def test_own_code_on_return_is_refused_and_a_rejoin_credits_nobody(
     alice_code, dave_code = await code_of(core, "alice"), await code_of(core, "dave")
     already = await say(core, "console:dave", f"JOIN {alice_code}")
     assert "already a member" in already.text
-    await core.member_left(Identity.parse("console:dave"))
+    await core.member_left(MemberLeft(Identity.parse("console:dave")))
     own = await say(core, "console:dave", f"JOIN {dave_code}")
     assert own.text.startswith("That is your own referral code")
     assert (await member(store, "dave")).status is MemberStatus.LEFT
@@ -80,7 +85,7 @@ async def test_own_code_on_return_is_refused_and_a_rejoin_credits_nobody(
     assert "nobody is credited for your return" in back.text
     assert (await member(store, "dave")).status is MemberStatus.MEMBER
     assert await balance(store, "alice") == 10
-    assert await store.onboarding.referral((await member(store, "dave")).id) is None
+    assert await store.repository(ONBOARDING).referral((await member(store, "dave")).id) is None
 
 
 async def test_early_leaver_is_taken_back_with_a_reversing_entry(
@@ -91,15 +96,15 @@ async def test_early_leaver_is_taken_back_with_a_reversing_entry(
     await onboard(core, "bob", code)
     assert await balance(store, "alice") == 60
     clock.advance(days=3)
-    await core.member_left(Identity.parse("console:bob"))
+    await core.member_left(MemberLeft(Identity.parse("console:bob")))
     assert await balance(store, "alice") == 10
-    history = await store.points.history((await member(store, "alice")).id, 10)
+    history = await store.repository(POINTS).history((await member(store, "alice")).id, 10)
     reversal = history[0]
     assert reversal.kind is Kind.REVOKE and reversal.delta == -50 and reversal.reverses is not None
     assert "left within 30 days" in messenger.texts_to("console:alice")[-1]
     assert "left early: taken back" in (await say(core, "console:alice", "REFERRALS")).text
     await say(core, "console:bob", "JOIN")  # back again: no new credit, nothing reversed twice
-    await core.member_left(Identity.parse("console:bob"))
+    await core.member_left(MemberLeft(Identity.parse("console:bob")))
     assert await balance(store, "alice") == 10
 
 
@@ -109,14 +114,14 @@ async def test_leaving_after_the_clawback_period_keeps_the_credit(
     await onboard(core, "alice")
     await onboard(core, "bob", await code_of(core, "alice"))
     clock.advance(days=31)
-    await core.member_left(Identity.parse("console:bob"))
+    await core.member_left(MemberLeft(Identity.parse("console:bob")))
     assert await balance(store, "alice") == 60
 
 
 async def test_leaving_before_finishing_voids_the_referral(core: Core, store: SqliteStore) -> None:
     await onboard(core, "alice")
     await say(core, "console:bob", f"JOIN {await code_of(core, 'alice')}")
-    await core.member_left(Identity.parse("console:bob"))
+    await core.member_left(MemberLeft(Identity.parse("console:bob")))
     await say(core, "console:bob", "JOIN")
     await say(core, "console:bob", "AGREE")
     await say(core, "console:bob", "1")
@@ -128,8 +133,11 @@ async def test_leaving_before_finishing_voids_the_referral(core: Core, store: Sq
 class TestHoldPeriod:
     @pytest.fixture
     def community(self) -> CommunityConfig:
-        data = {**ONBOARDING, "onboarding": {**ONBOARDING["onboarding"], "referral_hold_days": 7}}
-        return CommunityConfig.model_validate(data)
+        data = {
+            **ONBOARDING_COMMUNITY,
+            "onboarding": {**ONBOARDING_COMMUNITY["onboarding"], "referral_hold_days": 7},
+        }
+        return community_config(data)
 
     async def test_paid_only_after_the_hold_when_still_here(
         self, core: Core, store: SqliteStore, clock: FakeClock
@@ -140,7 +148,7 @@ class TestHoldPeriod:
         await onboard(core, "carol", code)
         assert "credited after the waiting period" in (await say(core, "console:alice", "REFERRALS")).text
         clock.advance(days=2)
-        await core.member_left(Identity.parse("console:carol"))
+        await core.member_left(MemberLeft(Identity.parse("console:carol")))
         clock.advance(days=5)
         await core.run_due_jobs()
         assert await balance(store, "alice") == 60  # bob stayed 7 days, carol did not

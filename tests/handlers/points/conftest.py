@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.core import Core
+from handlers.features import community_config
 from handlers.settings import CommunityConfig
 from tests.conftest import say
 
@@ -48,7 +49,7 @@ POINTS_COMMUNITY = {
 
 @pytest.fixture
 def community() -> CommunityConfig:
-    return CommunityConfig.model_validate(POINTS_COMMUNITY)
+    return community_config(POINTS_COMMUNITY)
 
 
 async def members(core: Core, *names: str) -> None:

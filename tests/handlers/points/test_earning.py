@@ -6,7 +6,9 @@ import asyncio
 from datetime import UTC, datetime
 
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage
+from handlers.events import ChatMessage
+from handlers.models import Identity
+from handlers.points._ports import POINTS
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
 from tests.fakes import FakeClock
@@ -18,7 +20,7 @@ async def balance(store: SqliteStore, core: Core, name: str) -> int:
 
     member = await store.members.by_identity(Identity.parse(f"console:{name}"))
     assert member is not None
-    return (await store.points.standing(member.id)).balance
+    return (await store.repository(POINTS).standing(member.id)).balance
 
 
 async def test_activity_has_a_minimum_length_a_cooldown_and_a_daily_cap(
@@ -167,13 +169,11 @@ async def test_a_full_batch_makes_its_writers_wait_until_it_is_durable(
 
     async def post(who: str, message_id: str) -> None:
         text = "hello everyone, the launch went well"
-        await core.handle_chat(
-            IncomingMessage(Identity.parse(who), text, channel="general", message_id=message_id)
-        )
+        await core.handle_chat(ChatMessage(Identity.parse(who), text, "general", event_id=message_id))
 
     await post("console:alice", "m1")
     assert (await store.db.fetch_one(written))[0] == 0  # an open batch: the handler did not wait for it
     await core.settle()
-    store.points.writer.full_rows = 1  # the next message's entry fills its batch
+    store.repository(POINTS).writer.full_rows = 1  # the next message's entry fills its batch
     await post("console:bob", "m2")
     assert (await store.db.fetch_one(written))[0] == 2  # it waited until its batch was durable

@@ -5,10 +5,14 @@ from __future__ import annotations
 import pytest
 
 from handlers.core import Core
-from handlers.models import Identity, IncomingMessage, Role, RoleUpdate
+from handlers.events import ReactionAdded
+from handlers.models import Identity, Role, RoleUpdate
+from handlers.platforms import Platforms
+from handlers.points._ports import POINTS
+from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
-from tests.conftest import chat, say
-from tests.fakes import RecordingMessenger
+from tests.conftest import chat, make_core, say
+from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.points.conftest import give, members
 
 
@@ -32,7 +36,7 @@ async def test_award_tells_the_member_and_is_refused_to_members(
         ("AWARD @bob ten words", "points must be a whole number"),
         ("AWARD @bob 5", "<reason> is missing"),
         ("AWARD @zed 5 who", "I don't know @zed here"),
-        ("REVOKE 999 oops", "There is no entry 999"),
+        ("REVOKE 999 oops", "There is no entry #999"),
         ("REVOKE abc oops", "is not an entry number"),
     ],
 )
@@ -43,7 +47,7 @@ async def test_bad_moderation_input_gets_one_line_and_writes_nothing(
     reply = await say(core, "console:mod", command)
     assert expected in reply.text
     assert "\n" not in reply.text
-    assert await store.points.history(1, 10) == []
+    assert await store.repository(POINTS).history(1, 10) == []
 
 
 async def test_revoke_adds_a_correction_once(core: Core, store: SqliteStore) -> None:
@@ -51,7 +55,7 @@ async def test_revoke_adds_a_correction_once(core: Core, store: SqliteStore) -> 
     await give(core, "bob", 30, "great post")
     reply = await say(core, "console:mod", "REVOKE #1 duplicate award")
     assert reply.text == "Revoked #1 (+30 award for @bob) with #2: duplicate award"
-    assert (await store.points.standing(1)).balance == 0
+    assert (await store.repository(POINTS).standing(1)).balance == 0
     assert "already revoked by #2" in (await say(core, "console:mod", "REVOKE 1 again")).text
     assert "itself a correction" in (await say(core, "console:mod", "REVOKE 2 undo")).text
     history = (await say(core, "console:mod", "HISTORY @bob")).text
@@ -73,19 +77,21 @@ async def test_level_up_is_announced_and_roles_follow(
     await members(core, "bob")
     await give(core, "bob", 12)
     assert messenger.posts_in("announcements") == ["🎉 @bob reached level Regular!"]
-    roles = [m for m in messenger.sent if isinstance(m, RoleUpdate)]
-    assert roles == []  # the recording messenger has no roles: updates go to update_role
     await say(core, "console:mod", "REVOKE 1 mistake")
     assert messenger.posts_in("announcements") == ["🎉 @bob reached level Regular!"]  # no announcement down
 
 
-async def test_role_updates_reach_a_messenger_with_roles(core: Core, store: SqliteStore) -> None:
+async def test_role_updates_reach_the_platform_with_roles(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+) -> None:
     updates: list[RoleUpdate] = []
 
-    async def update_role(update: RoleUpdate) -> None:
-        updates.append(update)
+    class Roles:
+        async def update_role(self, update: RoleUpdate) -> None:
+            updates.append(update)
 
-    core.messenger.update_role = update_role  # type: ignore[attr-defined]
+    core = make_core(store, clock, messenger, community, Platforms(roles=Roles()))
+    await core.start()
     await members(core, "bob")
     await give(core, "bob", 12)
     await give(core, "bob", 100)
@@ -110,13 +116,13 @@ async def test_level_up_from_chat_is_announced_once(core: Core, messenger: Recor
 async def test_a_moderator_reaction_awards_once(core: Core, store: SqliteStore) -> None:
     await members(core, "alice", "bob")
     bob = Identity.parse("console:bob")
-    by_member = IncomingMessage(Identity.parse("console:alice"), "", message_id="m1:alice:star")
-    await core.reaction_added(by_member, bob, "⭐")
-    assert (await store.points.standing(1 + 1)).balance == 0
-    by_mod = IncomingMessage(
-        Identity.parse("discord:99999"), "", message_id="m1:mod:star", platform_role=Role.MODERATOR
+    alice, mod = Identity.parse("console:alice"), Identity.parse("discord:99999")
+    await core.reaction_added(ReactionAdded(alice, bob, "⭐", event_id="m1:alice:⭐"))
+    assert (await store.repository(POINTS).standing(1 + 1)).balance == 0
+    star = ReactionAdded(mod, bob, "⭐", event_id="m1:mod:⭐", platform_role=Role.MODERATOR)
+    await core.reaction_added(star)
+    await core.reaction_added(star)  # a replayed event
+    await core.reaction_added(
+        ReactionAdded(mod, bob, "👍", event_id="m1:mod:👍", platform_role=Role.MODERATOR)
     )
-    await core.reaction_added(by_mod, bob, "⭐")
-    await core.reaction_added(by_mod, bob, "⭐")  # a replayed event
-    await core.reaction_added(by_mod, bob, "👍")
-    assert (await store.points.standing(2)).balance == 10
+    assert (await store.repository(POINTS).standing(2)).balance == 10

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import random
 
-from handlers.points.ranking import RankIndex
+from handlers.events import MemberLeft
+from handlers.ledger import LEDGER
+from handlers.points._engine import PointsEngine
+from handlers.points._ports import POINTS
+from handlers.points._ranking import RankIndex
 
 
 def brute_rank(points: dict[int, int], member: int) -> int | None:
@@ -53,7 +57,7 @@ async def test_engine_ranks_agree_with_the_database_after_awards_revocations_and
     for step in range(40):
         name = rng.choice(names)
         if step % 7 == 6:
-            await core.member_left(Identity.parse(f"console:{name}"))
+            await core.member_left(MemberLeft(Identity.parse(f"console:{name}")))
             if rng.random() < 0.5:
                 await say(core, f"console:{name}", "JOIN")
         else:
@@ -61,14 +65,15 @@ async def test_engine_ranks_agree_with_the_database_after_awards_revocations_and
         if step % 9 == 8:
             await say(core, "console:mod", f"REVOKE #{rng.randint(1, step)} check")
         clock.advance(days=rng.choice([0, 0, 12]))  # some steps cross into a new month
-    engine = core.features["points"]
+    engine = core.port(LEDGER)  # the points engine provides the ledger
+    assert isinstance(engine, PointsEngine)
     month = engine.period(clock.now()).month
     for name in names:
         member = await store.members.by_handle(name)
         assert member is not None
         for period in (None, month):
-            expected = await store.points.rank(member.id, period)
+            expected = await store.repository(POINTS).rank(member.id, period)
             got = await engine.rank(member.id, period)
             assert got == (None if expected is None else (expected.rank, expected.points)), (name, period)
     for period in (None, month):
-        assert await engine.top(10, period) == await store.points.top(period, 10)
+        assert await engine.top(10, period) == await store.repository(POINTS).top(period, 10)

@@ -6,6 +6,8 @@ import asyncio
 
 from handlers.core import Core
 from handlers.models import Identity
+from handlers.points._ports import POINTS
+from handlers.shop._ports import SHOP
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import RecordingMessenger
@@ -27,7 +29,7 @@ async def test_a_code_is_delivered_privately_and_used_once(core: Core, store: Sq
     reply = await say(core, "console:alice", "REDEEM discount")
     assert reply.private
     assert reply.text.startswith("You redeemed 10% off for 5 credits. Your code: CODE-A")
-    assert (await store.points.standing(1)).balance == 15
+    assert (await store.repository(POINTS).standing(1)).balance == 15
     assert "the limit is 1 per member" in (await say(core, "console:alice", "REDEEM discount")).text
     await give(core, "bob", 20)
     assert "Your code: CODE-B" in (await say(core, "console:bob", "redeem DISCOUNT")).text
@@ -44,8 +46,8 @@ async def test_not_enough_points_or_stock_changes_nothing(core: Core, store: Sql
     await say(core, "console:bob", "REDEEM mug")
     await give(core, "alice", 30)
     assert (await say(core, "console:alice", "REDEEM mug")).text == "Community mug is sold out."
-    assert (await store.points.standing(1)).balance == 34
-    shop = {item.key: item for item in await store.shop.items()}
+    assert (await store.repository(POINTS).standing(1)).balance == 34
+    shop = {item.key: item for item in await store.repository(SHOP).items()}
     assert shop["mug"].redeemed == 1 and shop["discount"].codes_left == 2
 
 
@@ -61,7 +63,7 @@ async def test_two_members_racing_for_the_last_item_cannot_both_get_it(
     texts = sorted(r.text for r in replies)
     assert texts[0] == "Community mug is sold out."
     assert texts[1].startswith("You redeemed Community mug")
-    balances = sorted([(await store.points.standing(m)).balance for m in (1, 2)])
+    balances = sorted([(await store.repository(POINTS).standing(m)).balance for m in (1, 2)])
     assert balances == [0, 10]
 
 

@@ -1,0 +1,56 @@
+"""Who may be written to unasked: the Consent port, and the opt-in that joining is."""
+
+from __future__ import annotations
+
+from handlers.consent._ports import CONSENT_RECORDS, ConsentRepository
+from handlers.context import Context
+from handlers.feature import Setup
+from handlers.membership import Joining
+from handlers.models import Identity, Member, Reply
+
+DEFAULT_WORDING = (
+    "You will receive community messages here (newsletter, reminders, notices). "
+    "Send STOP at any time to stop them, START to get them again."
+)
+EXPLICIT_OPT_IN_PLATFORMS = frozenset({"whatsapp"})
+"""Platforms where nothing proactive is sent before an explicit opt-in (WhatsApp Business policy)."""
+
+
+class ConsentPolicy:
+    def __init__(self, records: ConsentRepository, wording: str) -> None:
+        self.records = records
+        self._wording = wording
+
+    @property
+    def wording(self) -> str:
+        return self._wording
+
+    async def may_message(self, identity: Identity) -> bool:
+        return await self.why_not(identity) is None
+
+    async def why_not(self, identity: Identity) -> str | None:
+        """The latest STOP/START/JOIN decides; with no record, only platforms that need an explicit opt-in
+        say no."""
+        latest = await self.records.latest(identity)
+        if latest is not None:
+            return None if latest.opted_in else "opted out with STOP"
+        return "never opted in" if identity.platform in EXPLICIT_OPT_IN_PLATFORMS else None
+
+    async def opt_in(self, ctx: Context, identity: Identity, source: str) -> bool:
+        if identity.platform not in EXPLICIT_OPT_IN_PLATFORMS:
+            return False
+        await self.records.record(identity, True, source, self._wording, ctx.now)
+        return True
+
+
+def build(setup: Setup) -> ConsentPolicy:
+    return ConsentPolicy(
+        setup.repository(CONSENT_RECORDS), setup.platforms.consent_wording or DEFAULT_WORDING
+    )
+
+
+async def opt_in_on_join(ctx: Context, policy: ConsentPolicy, member: Member, joining: Joining) -> None:
+    """JOIN is the opt-in: recorded with the wording the member is shown right away."""
+    assert ctx.actor is not None
+    if await policy.opt_in(ctx, ctx.actor, "JOIN"):
+        ctx.send_to(ctx.actor, Reply(policy.wording), kind="reply")

@@ -1,0 +1,89 @@
+"""Installs declared features into one Core, in order, binding their commands, hooks and jobs to their
+states; a feature declared wrongly (a required feature missing or later, a name used twice, a repository
+storage lacks) stops the start with a FeatureError that says which and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any, cast
+
+from handlers.core import Core
+from handlers.feature import Feature, FeatureError, Provided, Setup
+from handlers.membership import MEMBERSHIP, Membership
+from handlers.platforms import Platforms
+from handlers.ports import Messenger
+from handlers.services import Services
+
+
+def check_order(features: Sequence[Feature[Any]]) -> None:
+    """Names are unique and every feature comes after the features it requires."""
+    seen: set[str] = set()
+    for feature in features:
+        if feature.name in seen:
+            raise FeatureError(f"two features are called {feature.name!r}")
+        for required in feature.requires:
+            if required not in seen:
+                where = "later" if any(f.name == required for f in features) else "nowhere"
+                raise FeatureError(f"{feature.name} requires {required}, which is installed {where}")
+        seen.add(feature.name)
+
+
+def build_core(
+    services: Services,
+    messenger: Messenger,
+    features: Sequence[Feature[Any]],
+    platforms: Platforms | None = None,
+) -> Core:
+    check_order(features)
+    core = Core(services, messenger, platforms)
+    provided: dict[str, Provided] = {}
+    for feature in features:
+        _install(core, feature, provided)
+    return core
+
+
+def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -> None:
+    missing = [key.name for key in feature.repositories if key.name not in core.services.repositories.names()]
+    if missing:
+        raise FeatureError(f"storage has no repository {', '.join(missing)} for {feature.name}")
+    setup = Setup(feature, core.services, core.platforms, core.registry, core, core.deliver, provided)
+    state = feature.build(setup)
+    for offer in feature.provides:
+        if offer.key.name in provided:
+            raise FeatureError(
+                f"{feature.name} provides {offer.key}, which {provided[offer.key.name].feature} did"
+            )
+        provided[offer.key.name] = Provided(feature.name, offer.get(state))
+        core.ports[offer.key.name] = provided[offer.key.name].value
+    for command in feature.commands.bind(state):
+        try:
+            core.registry.add(command)
+        except ValueError as error:
+            raise FeatureError(f"{feature.name}: {error}") from None
+    hooks, listeners = feature.hooks, core.listeners
+    listeners.chat += [listener_of(state) for listener_of in hooks.chat]
+    listeners.start += [partial(hook, state) for hook in hooks.start]
+    listeners.settle += [partial(hook, state) for hook in hooks.settle]
+    listeners.members_changed += [partial(hook, state) for hook in hooks.members_changed]
+    listeners.reactions += [_with_state(hook, state) for hook in hooks.reactions]
+    listeners.joined += [_with_state(hook, state) for hook in hooks.joined]
+    listeners.left += [_with_state(hook, state) for hook in hooks.left]
+    listeners.gates += [_with_state(hook, state) for hook in hooks.gates]
+    listeners.unmatched += [_with_state(hook, state) for hook in hooks.unmatched]
+    for job in feature.jobs:
+        if job.name in listeners.jobs:
+            raise FeatureError(f"{feature.name}: job kind {job.name!r} is declared twice")
+        listeners.jobs[job.name] = _with_state(job.run, state)
+    membership = provided.get(MEMBERSHIP.name)
+    if membership is not None and membership.feature == feature.name:
+        core.membership = cast(Membership, membership.value)  # what Provide(MEMBERSHIP, ...) gave
+
+
+def _with_state(hook: Any, state: Any) -> Any:
+    """`hook(ctx, state, *rest)` as `bound(ctx, *rest)`: the context comes first, as the core calls it."""
+
+    async def bound(ctx: Any, *rest: Any) -> Any:
+        return await hook(ctx, state, *rest)
+
+    return bound

@@ -1,0 +1,76 @@
+"""Joining and leaving: the Membership port, told to every feature's join and leave hooks."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.feature import Setup
+from handlers.handles import handle_base
+from handlers.members._errors import JoinedAlready
+from handlers.membership import Joining, MemberEvents
+from handlers.models import Choice, Member, MemberStatus, Reply, Role
+
+DISPLAY_NAME_MAX = 64
+
+
+class Members:
+    def __init__(self, events: MemberEvents) -> None:
+        self.events = events
+
+    async def join(self, ctx: Context, joining: Joining) -> Reply:
+        """Create (or bring back) the asker as a member. Joining twice changes nothing."""
+        assert ctx.actor is not None
+        existing = ctx.member
+        info = ctx.config.community
+        if existing is not None and existing.status is MemberStatus.PENDING:
+            raise JoinedAlready()
+        if existing is not None and existing.status is not MemberStatus.LEFT:
+            since = existing.joined_at.astimezone(info.tz).strftime("%d %b %Y")
+            return Reply(
+                f"You are already a member of {info.name} (since {since}) "
+                f"as @{existing.handle}. Send HELP to see what you can do.",
+                private=True,
+            )
+        if existing is not None:
+            member = await ctx.members.set_status(existing.id, MemberStatus.MEMBER)
+            text = f"Welcome back to {info.name}, {member.display_name}!"
+        else:
+            display = _display_name(ctx)
+            member = await ctx.members.create(ctx.actor, display, handle_base(display), MemberStatus.MEMBER)
+            text = welcome_text(ctx, member)
+        ctx.member = member
+        ctx.role = max(ctx.role, Role.MEMBER)
+        lines, choices = [text, f"Others can mention you as @{member.handle}."], list[Choice]()
+        for added in await self.events.joined(ctx, member, joining):
+            lines.append(added.text)
+            choices += added.choices
+        reply = Reply("\n".join(lines), tuple(choices))
+        if not joining.typed:  # a platform join: nobody asked, so the welcome is sent to them
+            ctx.send_to(ctx.actor, reply, kind="welcome")
+        return reply
+
+    async def leave(self, ctx: Context) -> None:
+        """The platform says the member left: keep their history, mark them left."""
+        if ctx.member is None or ctx.member.status is MemberStatus.LEFT:
+            return
+        member = await ctx.members.set_status(ctx.member.id, MemberStatus.LEFT)
+        ctx.member = member
+        await self.events.left(ctx, member)
+
+
+def build(setup: Setup) -> Members:
+    return Members(setup.member_events)
+
+
+def welcome_text(ctx: Context, member: Member) -> str:
+    info = ctx.config.community
+    return info.welcome.replace("{community}", info.name).replace("{name}", member.display_name)
+
+
+def _display_name(ctx: Context) -> str:
+    assert ctx.actor is not None
+    name = " ".join((ctx.display_name or "").split())[:DISPLAY_NAME_MAX]
+    if name:
+        return name
+    if ctx.actor.platform == "whatsapp":
+        return "member " + ctx.actor.user_id[-4:]
+    return ctx.actor.user_id

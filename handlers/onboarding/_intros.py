@@ -1,0 +1,156 @@
+"""Introductions: members introduce themselves once, and introduce newcomers they bring."""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.ledger import Kind
+from handlers.models import Identity, Member, MemberStatus, Reply
+from handlers.onboarding import _codes as codes
+from handlers.onboarding._errors import (
+    IntroducedAlready,
+    IntroductionTooLong,
+    NewcomerIntroducedAlready,
+    NotANewcomer,
+    NotAnIdentity,
+    NotAPhoneNumber,
+    ThatIsYou,
+    UnknownNewcomer,
+    WhoIsThat,
+)
+from handlers.onboarding._state import Onboarding
+
+MAX_TEXT = 1000
+MIN_REPLY_INTRO = 20
+"""A free-form reply to the introduce-yourself prompt must be at least this long to count as one."""
+
+
+async def introduce_self(ctx: Context, ob: Onboarding, member: Member, text: str) -> Reply:
+    story = _clean(text)
+    if not await ob.repo.introduced(member.id, ctx.now):
+        raise IntroducedAlready()
+    channel = ctx.config.channels.introductions
+    ctx.post(channel, Reply(f"Meet @{member.handle} ({member.display_name}): “{story}”"))
+    points = ob.settings.intro_points
+    earned = ""
+    if points > 0 and await ob.ledger.credit(
+        ctx, member.id, points, Kind.INTRODUCTION, "introduced themselves", f"intro:{member.id}"
+    ):
+        earned = f" You earned {points} {ob.ledger.currency}."
+    return Reply(f"Thank you! Your introduction is posted in #{channel}.{earned}")
+
+
+async def introduce_other(ctx: Context, ob: Onboarding, member: Member, who: str, text: str) -> Reply:
+    why = _clean(text)
+    identity, target = await _target(ctx, who)
+    if target is not None:
+        return await _introduce_member(ctx, ob, member, target, why)
+    assert identity is not None
+    if identity == ctx.actor:
+        raise ThatIsYou()
+    existing = await ob.repo.introduction_for(str(identity))
+    if existing is not None or await ob.repo.introduce(member.id, str(identity), why, None, ctx.now) is None:
+        by = await ctx.members.by_id(existing.introducer_id) if existing else None
+        raise NewcomerIntroducedAlready(who, by.handle if by else None)
+    code = await codes.code_of(ctx, ob.repo, member)
+    name = ctx.config.community.name
+    if identity.platform != "discord" and await ob.consent.may_message(identity):
+        invitation = (
+            f"{member.display_name} (@{member.handle}) introduced you to {name}: “{why}”. "
+            f"To join, reply JOIN {code}."
+        )
+        ctx.send_to(identity, Reply(invitation), kind="notice")
+        return Reply(
+            f"Invitation sent to {who}, naming you. When they join, you are credited once they finish."
+        )
+    link = codes.whatsapp_link(ob.whatsapp_number, code) if identity.platform == "whatsapp" else None
+    share = f"{link} (or your code {code})" if link else f"your code {code} (they send JOIN {code})"
+    return Reply(
+        f"Noted: when {who} joins they are greeted with your introduction. We can't message them before they "
+        f"opt in, so share {share}."
+    )
+
+
+async def _introduce_member(ctx: Context, ob: Onboarding, member: Member, target: Member, why: str) -> Reply:
+    """Someone who has joined but not finished: greet them now and credit the introducer later."""
+    if target.id == member.id:
+        raise ThatIsYou()
+    if target.status is not MemberStatus.PENDING:
+        raise NotANewcomer(target.handle, member_before=target.status is MemberStatus.LEFT)
+    earlier = await ob.repo.introduction_of(target.id)
+    if (
+        earlier is not None
+        or await ob.repo.introduce(member.id, f"member:{target.id}", why, target.id, ctx.now) is None
+    ):
+        by = await ctx.members.by_id(earlier.introducer_id) if earlier else None
+        raise NewcomerIntroducedAlready(f"@{target.handle}", by.handle if by else None, joined=True)
+    credited = await ob.repo.refer(target.id, member.id, "introduction", ctx.now)
+    await ob.notify(ctx, target, f"@{member.handle} introduced you to {ctx.config.community.name}: “{why}”")
+    channel = ctx.config.channels.introductions
+    ctx.post(channel, Reply(f"@{member.handle} introduces @{target.handle}: “{why}” Welcome!"))
+    later = " You are credited once they finish joining." if credited else ""
+    return Reply(f"Thanks! Your introduction of @{target.handle} is posted in #{channel}.{later}")
+
+
+async def arrived(ctx: Context, ob: Onboarding, newcomer: Member) -> str | None:
+    """A newcomer someone introduced has joined: attribute them, announce them; the welcome line."""
+    assert ctx.actor is not None
+    intro = await ob.repo.introduction_for(str(ctx.actor))
+    if intro is None or intro.newcomer_id is not None:
+        return None
+    await ob.repo.arrived(intro.id, newcomer.id)
+    introducer = await ctx.members.by_id(intro.introducer_id)
+    if introducer is None or not introducer.is_active:
+        return None
+    await ob.repo.refer(newcomer.id, introducer.id, "introduction", ctx.now)  # a code given at JOIN wins
+    ctx.post(
+        ctx.config.channels.introductions,
+        Reply(f"@{introducer.handle} introduced @{newcomer.handle}: “{intro.why}” Welcome!"),
+    )
+    await ob.notify(
+        ctx, introducer, f"{newcomer.display_name} (@{newcomer.handle}), whom you introduced, has joined."
+    )
+    return f"@{introducer.handle} introduced you: “{intro.why}”"
+
+
+async def prompt_reply(ctx: Context, ob: Onboarding, text: str) -> Reply | None:
+    """A free-form message after the introduce-yourself prompt is the member's introduction."""
+    member = ctx.member
+    if member is None or member.status is not MemberStatus.MEMBER or len(text) < MIN_REPLY_INTRO:
+        return None
+    if not ob.settings.guided:
+        return None
+    progress = await ob.repo.progress(member.id)
+    if progress is None or progress.answered_at is None or progress.introduced_at is not None:
+        return None
+    return await introduce_self(ctx, ob, member, text)
+
+
+async def _target(ctx: Context, who: str) -> tuple[Identity | None, Member | None]:
+    """The person named: a known member, or the identity of someone who has not joined."""
+    if who in ctx.mentions:
+        identity = ctx.mentions[who]
+    elif who.startswith("@"):
+        found = await ctx.members.by_handle(who[1:])
+        if found is None:
+            raise UnknownNewcomer(who)
+        return None, found
+    elif who.startswith("+"):
+        try:
+            identity = Identity.parse("whatsapp:" + who)
+        except ValueError:
+            raise NotAPhoneNumber(who) from None
+    elif ":" in who:
+        try:
+            identity = Identity.parse(who)
+        except ValueError as error:
+            raise NotAnIdentity(str(error)) from None
+    else:
+        raise WhoIsThat(who)
+    return identity, await ctx.members.by_identity(identity)
+
+
+def _clean(text: str) -> str:
+    cleaned = " ".join(text.split())
+    if len(cleaned) > MAX_TEXT:
+        raise IntroductionTooLong(MAX_TEXT)
+    return cleaned

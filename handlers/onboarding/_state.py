@@ -1,0 +1,45 @@
+"""Onboarding's state: its section, repository, and the ports of the features it works with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.audience import CONSENT, Consent
+from handlers.context import Context
+from handlers.feature import Setup
+from handlers.ledger import LEDGER, Ledger
+from handlers.models import Member, Reply
+from handlers.onboarding._ports import ONBOARDING, OnboardingRepository
+from handlers.onboarding._settings import OnboardingConfig
+from handlers.ports import InviteMaker
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    repo: OnboardingRepository
+    settings: OnboardingConfig
+    ledger: Ledger
+    consent: Consent
+    invites: InviteMaker | None
+    """Personal invite links, where a running platform makes them (Discord)."""
+    whatsapp_number: str | None
+    """The WhatsApp sender referral links point at, when WhatsApp is set up."""
+
+    async def notify(self, ctx: Context, member: Member, text: str) -> None:
+        """A message the member did not ask for: only where they may receive one."""
+        for identity in await ctx.members.identities(member.id):
+            if await self.consent.may_message(identity):
+                ctx.send_to(identity, Reply(text), kind="notice")
+                return
+
+
+def build(setup: Setup) -> Onboarding:
+    platforms = setup.platforms
+    return Onboarding(
+        setup.repository(ONBOARDING),
+        setup.section(OnboardingConfig),
+        setup.need(LEDGER),
+        setup.need(CONSENT),
+        platforms.invites,
+        platforms.whatsapp_number,
+    )

@@ -1,0 +1,39 @@
+"""The kernel's part of the store: members and identities, choices, the inbox, jobs, the WhatsApp outbox
+and windows; its migrations, and its steps for merging and forgetting members."""
+
+from __future__ import annotations
+
+from storage.sqlite.assembly import FeatureStorage
+
+_IDENTITIES = "SELECT identity FROM identities WHERE community_id = :community AND member_id = :member"
+
+KERNEL = FeatureStorage(
+    migrations=("0001_core", "0003_whatsapp"),
+    merge_steps=(
+        # The target keeps the earliest join date and becomes a full member if either was one.
+        "UPDATE members SET"
+        " joined_at = min(joined_at, (SELECT joined_at FROM members WHERE id = :source)),"
+        " status = CASE WHEN (SELECT status FROM members WHERE id = :source) = 'member'"
+        "   THEN 'member' ELSE status END"
+        " WHERE community_id = :community AND id = :target",
+        "UPDATE identities SET member_id = :target WHERE community_id = :community AND member_id = :source",
+        "UPDATE members SET status = 'left', left_at = :now, merged_into = :target"
+        " WHERE community_id = :community AND id = :source",
+    ),
+    forget_steps=(
+        f"DELETE FROM offered_choices WHERE community_id = :community AND identity IN ({_IDENTITIES})",
+        # Handled event ids stay (a replayed message must still count once); whose they were goes.
+        "UPDATE inbox SET identity = 'forgotten'"
+        f" WHERE community_id = :community AND identity IN ({_IDENTITIES})",
+        "DELETE FROM outbox_sends WHERE community_id = :community AND outbox_id IN"
+        f" (SELECT id FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES}))",
+        f"DELETE FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES})",
+        f"DELETE FROM whatsapp_windows WHERE community_id = :community AND identity IN ({_IDENTITIES})",
+        "DELETE FROM identities WHERE community_id = :community AND member_id = :member",
+        "UPDATE members SET handle = 'forgotten' || id, display_name = 'forgotten member', status = 'left',"
+        " left_at = coalesce(left_at, :now) WHERE community_id = :community AND id = :member",
+    ),
+)
+
+IDENTITIES_OF_MEMBER = _IDENTITIES
+"""The member's identities, for features' forget steps (they run while the identities still exist)."""
