@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,95 @@ def test_no_module_grows_into_a_god_file() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > 450
     ]
     assert not big
+
+
+def _feature_packages() -> set[str]:
+    return {path.parent.name for path in (ROOT / "handlers").glob("*/__init__.py")}
+
+
+def _project_imports(path: Path) -> set[str]:
+    """Full dotted names this module imports from the project (absolute imports only)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in found if name.split(".")[0] in ALLOWED}
+
+
+def test_features_meet_through_core_ports_never_through_each_other() -> None:
+    """A feature package imports the core and its own modules; the core imports no feature but in the list
+    of features; outside handlers/ only a feature's own storage module reads its private modules."""
+    features = _feature_packages()
+    problems = []
+    for path in modules("handlers"):
+        relative = path.relative_to(ROOT / "handlers")
+        own = relative.parts[0] if len(relative.parts) > 1 else None
+        for name in _project_imports(path):
+            parts = name.split(".")
+            if parts[0] != "handlers" or len(parts) < 2 or parts[1] not in features:
+                continue
+            if own is None and relative.name != "features.py":
+                problems.append(f"core module handlers/{relative} imports the feature {name}")
+            elif own is not None and parts[1] != own:
+                problems.append(f"handlers/{relative} reaches into another feature: {name}")
+    for package in ("storage", "bot", "config", "scheduler"):
+        for path in modules(package):
+            for name in _project_imports(path):
+                parts = name.split(".")
+                private = len(parts) > 2 and parts[0] == "handlers" and parts[2].startswith("_")
+                if private and not (package == "storage" and path.stem == parts[1]):
+                    problems.append(f"{path.relative_to(ROOT)} imports the private {name}")
+    assert not problems, problems
+
+
+def _code_strings(path: Path) -> list[str]:
+    """String constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
+
+
+def test_no_platform_syntax_is_read_under_handlers() -> None:
+    """Adapters resolve `<@id>`, `<@&role>` and `<#channel>` before the core sees text."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {text!r}"
+        for path in modules("handlers")
+        for text in _code_strings(path)
+        if re.search(r"<[@#]|<:\w", text)
+    ]
+    assert not offenders
+
+
+def test_no_feature_finds_another_by_name_or_shape() -> None:
+    """No dict of feature state, no getattr/hasattr discovery, no runtime-checked Protocols in the core:
+    a feature that needs another gets a typed port (`Setup.need`)."""
+    patterns = ("getattr(", "hasattr(", "runtime_checkable", ".features[")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {pattern}"
+        for path in modules("handlers")
+        for pattern in patterns
+        if pattern in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders
+
+
+def test_features_are_listed_after_the_features_they_require() -> None:
+    from handlers.features import FEATURES
+    from handlers.install import check_order
+
+    check_order(FEATURES)

@@ -6,11 +6,9 @@ import re
 import shutil
 import subprocess
 import sys
-import typing
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
 
 from tests.conftest import ROOT
 
@@ -51,28 +49,3 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
     assert "pytest" in test_command
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
-
-
-def test_example_config_documents_every_section() -> None:
-    from handlers.settings import CommunityConfig
-
-    example = (ROOT / "community.example.toml").read_text(encoding="utf-8")
-    missing = []
-
-    def walk(model: type[BaseModel], path: str) -> None:
-        for key, info in model.model_fields.items():
-            inner = info.annotation
-            items = typing.get_args(inner)
-            if isinstance(inner, type) and issubclass(inner, BaseModel):
-                if f"[{path}{key}]" not in example:
-                    missing.append(f"[{path}{key}]")
-                walk(inner, f"{path}{key}.")
-            elif items and isinstance(items[0], type) and issubclass(items[0], BaseModel):
-                if f"[[{path}{key}]]" not in example:  # an array of tables
-                    missing.append(f"[[{path}{key}]]")
-                walk(items[0], f"{path}{key}.")
-            elif not re.search(rf"^#?\s*{key}\s*=", example, re.MULTILINE):
-                missing.append(path + key)
-
-    walk(CommunityConfig, "")
-    assert not missing

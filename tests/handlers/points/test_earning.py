@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 from handlers.core import Core
 from handlers.events import ChatMessage
+from handlers.ledger import LEDGER
 from handlers.models import Identity
+from handlers.points._engine import PointsEngine
 from handlers.points._ports import POINTS
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
@@ -86,6 +88,20 @@ async def test_kudos_budget_says_how_many_are_left_and_when_it_resets(core: Core
     assert refused[-1].text == "You have 0 of 3 kudos left today (resets in 3 h), so @bob got none this time."
     by_command = await say(core, "console:alice", "THANKS @bob again")
     assert by_command.text == "You have 0 of 3 kudos left today (resets in 3 h), so none was given."
+
+
+async def test_the_budget_error_holds_the_budget_and_the_local_midnight(core: Core, clock: FakeClock) -> None:
+    """The refusal is made from values: the budget, now and the next midnight in the community's zone."""
+    await members(core, "alice", "bob")
+    clock.set(datetime(2026, 3, 28, 22, 30, tzinfo=UTC))  # 23:30 in Paris, the night clocks go forward
+    engine = core.port(LEDGER)
+    assert isinstance(engine, PointsEngine)
+    spent = engine.budget_spent(clock.now(), "@bob")
+    assert (spent.budget, spent.now, spent.missed) == (3, clock.now(), "@bob")
+    assert spent.resets_at == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)  # local midnight, still CET
+    for _ in range(3):
+        await chat(core, "console:alice", "@bob++")
+    assert (await chat(core, "console:alice", "@bob++"))[-1].text == spent.text()
 
 
 async def test_a_replayed_message_counts_once_and_uses_no_budget(core: Core, store: SqliteStore) -> None:
