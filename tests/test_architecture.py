@@ -179,3 +179,17 @@ def test_features_are_listed_after_the_features_they_require() -> None:
     from handlers.install import check_order
 
     check_order(FEATURES)
+
+
+def test_ports_are_bound_only_through_the_checked_helpers() -> None:
+    """`bind()` and `provide()` let the type checker hold an implementation to its port; a Binding or a
+    Provide written out inside a declaration's tuple would be typed Any and checked against nothing."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}("
+        for package in ("handlers", "storage")
+        for path in modules(package)
+        for name in ("Binding", "Provide")
+        if f"{name}(" in path.read_text(encoding="utf-8")
+        and path.name not in ("assembly.py", "feature.py")
+    ]
+    assert not offenders

@@ -9,14 +9,14 @@ from handlers.audience import CONSENT
 from handlers.consent._commands import commands
 from handlers.consent._policy import ConsentPolicy, build, opt_in_on_join
 from handlers.consent._ports import CONSENT_RECORDS
-from handlers.feature import Feature, Hooks, Provide
+from handlers.feature import Feature, Hooks, provide
 
 FEATURE: Feature[ConsentPolicy] = Feature(
     name="consent",
     build=build,
     requires=("members",),
     repositories=(CONSENT_RECORDS,),
-    provides=(Provide(CONSENT, lambda policy: policy),),
+    provides=(provide(CONSENT, lambda policy: policy),),
     commands=commands,
     hooks=Hooks(joined=(opt_in_on_join,)),
 )

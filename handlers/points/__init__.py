@@ -1,6 +1,6 @@
 """Points ("community credits"): the ledger, activity, kudos, awards, levels and leaderboards."""
 
-from handlers.feature import Feature, Hooks, Provide, Setup
+from handlers.feature import Feature, Hooks, Setup, provide
 from handlers.ledger import LEDGER
 from handlers.points import _hooks as hooks
 from handlers.points._commands import commands
@@ -29,7 +29,7 @@ FEATURE: Feature[PointsEngine] = Feature(
     sections=(ConfigSection("points", PointsRules), ConfigSection("levels", LevelsConfig)),
     requires=("members",),
     repositories=(POINTS,),
-    provides=(Provide(LEDGER, lambda engine: engine),),
+    provides=(provide(LEDGER, lambda engine: engine),),
     commands=commands,
     hooks=Hooks(
         chat=(hooks.chat,),

@@ -31,6 +31,10 @@ class PointsRepository(Protocol):
         """Wait until every queued entry is committed (so that reads see them)."""
         ...
 
+    async def close(self) -> None:
+        """Commit what is queued, then stop taking entries (before the database closes)."""
+        ...
+
     async def spend(self, entry: NewEntry) -> int | None:
         """Append a negative entry only if the balance covers it; its id, or None when it does not."""
         ...

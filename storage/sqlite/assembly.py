@@ -25,12 +25,20 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Binding(Generic[T]):
-    """`Binding(POINTS, SqlitePoints)`: the type checker holds SqlitePoints to the PointsRepository port."""
+    """A repository storage builds for a feature's key; made with `bind`."""
 
     key: Key[T]
     build: Callable[[Database, int], T]
     close: Callable[[T], Awaitable[None]] | None = None
     """What the store awaits before it closes the database (a writer with queued rows commits them)."""
+
+
+def bind(
+    key: Key[T], build: Callable[[Database, int], T], close: Callable[[T], Awaitable[None]] | None = None
+) -> Binding[Any]:
+    """`bind(POINTS, SqlitePoints)`: the type checker holds SqlitePoints to the PointsRepository port (a
+    Binding written out in a tuple of Binding[Any] would let Any through, so bindings are made here)."""
+    return Binding(key, build, close)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.consent._ports import CONSENT_RECORDS, ConsentRecord
 from handlers.models import Identity
-from storage.sqlite.assembly import Binding, FeatureStorage
+from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, to_db
@@ -38,7 +38,7 @@ class SqliteConsent:
 
 
 STORAGE = FeatureStorage(
-    repositories=(Binding(CONSENT_RECORDS, SqliteConsent),),
+    repositories=(bind(CONSENT_RECORDS, SqliteConsent),),
     migrations=("0003_whatsapp",),
     # Consent is per identity: a merge moves identities, and their records with them.
     forget_steps=(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from handlers.linking._ports import LINK_CODES, LinkCode
 from handlers.models import Identity
-from storage.sqlite.assembly import Binding, FeatureStorage
+from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
@@ -69,7 +69,7 @@ class SqliteLinks:
 
 
 STORAGE = FeatureStorage(
-    repositories=(Binding(LINK_CODES, SqliteLinks),),
+    repositories=(bind(LINK_CODES, SqliteLinks),),
     migrations=("0003_whatsapp",),
     merge_steps=(
         # Codes the source asked for die with it; used ones stay as the audit trail.

@@ -12,7 +12,7 @@ import aiosqlite
 from handlers.ledger import SPENDING, Kind
 from handlers.points._models import BoardRow, DayState, LedgerEntry, NewEntry, Standing
 from handlers.points._ports import POINTS
-from storage.sqlite.assembly import Binding, FeatureStorage
+from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.group_commit import GroupCommitWriter
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
@@ -331,7 +331,7 @@ class SqlitePoints:
 
 
 STORAGE = FeatureStorage(
-    repositories=(Binding(POINTS, SqlitePoints, close=SqlitePoints.close),),
+    repositories=(bind(POINTS, SqlitePoints, close=lambda points: points.close()),),
     migrations=("0002_points", "0006_boards_in_memory", "0007_forgetting"),
     merge_steps=(
         # The ledger keeps every entry, re-pointed; balances and monthly totals are summed into the target

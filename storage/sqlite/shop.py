@@ -10,7 +10,7 @@ import aiosqlite
 from handlers.shop._models import Redemption, ShopItem
 from handlers.shop._ports import SHOP
 from handlers.shop._settings import ShopItemConfig
-from storage.sqlite.assembly import Binding, FeatureStorage
+from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
@@ -180,7 +180,7 @@ class SqliteShop:
 
 
 STORAGE = FeatureStorage(
-    repositories=(Binding(SHOP, SqliteShop),),
+    repositories=(bind(SHOP, SqliteShop),),
     migrations=("0002_points",),
     merge_steps=(
         "UPDATE redemptions SET member_id = :target WHERE community_id = :community AND member_id = :source",
