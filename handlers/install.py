@@ -77,7 +77,7 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
         listeners.jobs[job.name] = _with_state(job.run, state)
     membership = provided.get(MEMBERSHIP.name)
     if membership is not None and membership.feature == feature.name:
-        core.membership = cast(Membership, membership.value)  # what Provide(MEMBERSHIP, ...) gave
+        core.membership = cast(Membership, membership.value)  # what members provided under MEMBERSHIP
 
 
 def _with_state(hook: Any, state: Any) -> Any:

@@ -7,7 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from handlers.onboarding._ports import ONBOARDING, Answer, Introduction, Progress, Referral, ReferralState
-from storage.sqlite.assembly import Binding, FeatureStorage
+from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
@@ -229,7 +229,7 @@ class SqliteOnboarding:
 
 
 STORAGE = FeatureStorage(
-    repositories=(Binding(ONBOARDING, SqliteOnboarding),),
+    repositories=(bind(ONBOARDING, SqliteOnboarding),),
     migrations=("0005_onboarding",),
     merge_steps=(
         # The target keeps its own progress, answers and codes where it has them; the source's referrals
