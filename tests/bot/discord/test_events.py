@@ -139,6 +139,16 @@ async def test_a_direct_message_runs_the_command_and_answers_in_the_dm(world: Wo
     assert "0 credits" in texts[-1] or "credits" in texts[-1]
 
 
+async def test_a_mention_in_a_direct_message_names_the_member_it_mentions(world: World) -> None:
+    """`KUDOS <@id>` in a DM: the adapter resolves the mention, so the core never reads Discord syntax."""
+    await join(world, "alice", "bob")
+    alice, bob = world.members["alice"], world.members["bob"]
+    dm = await alice.create_dm()
+    await dpytest.message(f"KUDOS <@{bob.id}> for the recipe", channel=dm, member=alice)
+    assert await balance(world, "bob") == 5
+    assert "Kudos sent to @bob" in world.to("alice")[-1].text
+
+
 async def test_member_join_and_leave_reach_the_core(world: World) -> None:
     newcomer = await dpytest.member_join(name="carol")
     await dpytest.run_all_events()
