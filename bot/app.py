@@ -79,11 +79,18 @@ class Application:
         else:
             clock = SystemClock()
         discord_on = not self.console_mode and self.settings.discord.token is not None
+        whatsapp_on = not self.console_mode and self.settings.twilio.configured
+        running = {CONSOLE} if self.console_mode else {"discord"} if discord_on else set()
+        if whatsapp_on:
+            running.add("whatsapp")
         platforms = Platforms(
             roles=self.router if discord_on else None,
             invites=self.router if discord_on else None,
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
             consent_wording=self.whatsapp_section.consent_wording,
+            running=frozenset(running),
+            idempotent=frozenset({"whatsapp"}),
+            durable_replies=frozenset({"whatsapp"}),
         )
         self.core = core = build_core(store.services(self.community, clock), self.router, FEATURES, platforms)
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
@@ -98,13 +105,14 @@ class Application:
             messenger = self.discord.messenger
             self.router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
             await self.discord.start()
-        if not self.console_mode and self.settings.twilio.configured:
+        if whatsapp_on:
             if not self.web_enabled:
                 raise ValueError("WhatsApp needs the web server: Twilio's webhooks arrive there")
             twilio, base_url = self.settings.twilio, self.settings.public_base_url
             self.whatsapp = WhatsAppAdapter(core, store, clock, twilio, base_url, self.whatsapp_section)
             self.router.add("whatsapp", self.whatsapp.messenger, posts_to_channels=False)
             await self.whatsapp.start()
+        await core.resume()  # what the last run left in the outbox, now that its adapters are running
         await self.scheduler.start()
         if self.web_enabled:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from handlers.models import Outgoing, RoleUpdate
+from handlers.delivery import Delivery, DeliveryFailed
+from handlers.models import RoleUpdate
 from handlers.ports import Messenger, RoleManager
 
 log = logging.getLogger(__name__)
@@ -46,16 +47,15 @@ class MessengerRouter:
         if invites is not None:
             self._invites[platform] = invites
 
-    async def deliver(self, message: Outgoing) -> None:
-        if message.to is not None:
-            messenger = self._direct.get(message.to.platform)
+    async def deliver(self, delivery: Delivery) -> None:
+        if delivery.to is not None:
+            messenger = self._direct.get(delivery.to.platform)
             if messenger is None:
-                log.warning("no adapter for %s: a %s message was not sent", message.to.platform, message.kind)
-                return
-            await messenger.deliver(message)
+                raise DeliveryFailed(f"no {delivery.to.platform} adapter is running")
+            await messenger.deliver(delivery)
             return
         for messenger in self._channels:
-            await messenger.deliver(message)
+            await messenger.deliver(delivery)
 
     async def create_invite(self, platform: str, reason: str) -> str | None:
         """A personal invite code on `platform`; None when that platform is not running."""

@@ -6,6 +6,7 @@ nudges) ask it before they write to anyone, and linking records the opt-in a LIN
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from handlers.context import Context
@@ -23,8 +24,9 @@ class Consent(Protocol):
         """May we write to this identity without being asked? The latest STOP/START/JOIN decides."""
         ...
 
-    async def why_not(self, identity: Identity) -> str | None:
-        """None when we may write to this identity unasked; else why not (`opted out with STOP`)."""
+    async def why_not(self, identity: Identity, linked: Sequence[Identity] = ()) -> str | None:
+        """None when we may write to this identity unasked; else why not (`opted out with STOP`). `linked`:
+        the member's identities on every platform (STOP on any of them is STOP for the member)."""
         ...
 
     async def opt_in(self, ctx: Context, identity: Identity, source: str) -> bool:

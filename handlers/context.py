@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import Any
 
 from handlers.book import MemberBook, MemberChanges
+from handlers.delivery import MessageKind, Outgoing
 from handlers.errors import NotAMember, UnknownMember
-from handlers.models import Identity, Member, MemberStatus, Outgoing, Reply, Role, RoleUpdate
+from handlers.models import Identity, Member, MemberStatus, Reply, Role, RoleUpdate
 from handlers.registry import MemberRef
 from handlers.services import Services
 from handlers.settings import CommunityConfig
@@ -110,16 +111,15 @@ class Context:
 
     # -- what to send ---------------------------------------------------------------------------
 
-    async def send_to_member(self, member: Member, reply: Reply, kind: str = "notice") -> None:
-        """Queue a direct message to a member on their most recently used platform."""
-        identities = await self.members.identities(member.id)
-        if identities:
-            self.outbox.append(Outgoing(reply, to=identities[0], kind=kind))
+    def send_to_member(self, member: Member, reply: Reply, kind: MessageKind) -> None:
+        """Queue a direct message to a member: it goes to the platform they used last that may receive
+        it (the delivery policy decides when it is sent)."""
+        self.outbox.append(Outgoing(reply, member_id=member.id, kind=kind))
 
-    def send_to(self, identity: Identity, reply: Reply, kind: str = "notice") -> None:
+    def send_to(self, identity: Identity, reply: Reply, kind: MessageKind) -> None:
         self.outbox.append(Outgoing(reply, to=identity, kind=kind))
 
-    def post(self, channel: str, reply: Reply, kind: str = "announcement") -> None:
+    def post(self, channel: str, reply: Reply, kind: MessageKind = MessageKind.ANNOUNCEMENT) -> None:
         self.outbox.append(Outgoing(reply, channel=channel, kind=kind))
 
     async def update_role(self, member: Member, role: str, grant: bool, reason: str) -> None:

@@ -12,6 +12,8 @@ from typing import Any, TypeVar, cast
 
 from handlers.book import MemberChanges
 from handlers.context import Context
+from handlers.delivery import Outgoing
+from handlers.dispatch import Dispatcher
 from handlers.errors import (
     ChoiceOutOfRange,
     DomainError,
@@ -25,7 +27,7 @@ from handlers.errors import (
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft, ReactionAdded
 from handlers.key import Key
 from handlers.membership import Joining, Membership
-from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing, Reply, Role, RoleUpdate
+from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
 from handlers.ports import Job, Messenger
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
@@ -81,6 +83,9 @@ class Core:
         """Joins and leaves from the platforms go to the members feature (set when it is installed)."""
         self.ports: dict[str, object] = {}
         """What the installed features provide, by key name (`port` reads them typed)."""
+        self.dispatcher = Dispatcher(
+            services.deliveries, messenger, services.members, services.clock, self.platforms
+        )
 
     def port(self, key: Key[T]) -> T:
         """A port an installed feature provides (the composition root hands some to adapters)."""
@@ -95,14 +100,21 @@ class Core:
         for hook in self.listeners.start:
             await hook()
 
+    async def resume(self) -> None:
+        """Settle what a crash left half-sent and send what the last run left in the outbox: once the
+        adapters that send it are running."""
+        await self.dispatcher.recover()
+
     async def handle_direct(self, message: DirectMessage) -> list[Reply]:
         """A person wrote to the bot: run the command and return the replies for them."""
         text = " ".join(message.text.split())
+        durable = self._durable(message)
         if not text:
-            return [Reply(EmptyMessage().text(), private=True)]
+            return await self._refused(_asker(message), Reply(EmptyMessage().text(), private=True), durable)
         if len(message.text) > MAX_MESSAGE_LENGTH:
-            return [Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(), private=True)]
-        return await self._guarded(_asker(message), self._direct, text)
+            too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(), private=True)
+            return await self._refused(_asker(message), too_long, durable)
+        return await self._guarded(_asker(message), self._direct, text, durable=durable)
 
     async def invoke(
         self, message: DirectMessage, command_name: str, values: Mapping[str, OptionValue]
@@ -115,7 +127,8 @@ class Core:
         command = self.registry.get(command_name)
         if command is None:
             return [Reply(UnknownCommand(command_name).text(), private=True)]
-        return await self._guarded(_asker(message), self._invoke, command, values)
+        durable = self._durable(message)
+        return await self._guarded(_asker(message), self._invoke, command, values, durable=durable)
 
     async def handle_chat(self, message: ChatMessage) -> list[Reply]:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
@@ -162,9 +175,11 @@ class Core:
                 done += 1
 
     async def settle(self) -> None:
-        """Wait for work still in flight (chat points being written) so what follows reads all of it."""
+        """Wait for work still in flight (chat points being written, their messages going out) so what
+        follows reads, and is told after, all of it."""
         for hook in self.listeners.settle:
             await hook()
+        await self.dispatcher.settle()
 
     # -- MemberEvents: what the members feature tells every feature ------------------------------
 
@@ -183,8 +198,14 @@ class Core:
     # -- internals ------------------------------------------------------------------------------
 
     async def _guarded(
-        self, asker: _Asker, step: Callable[..., Awaitable[list[Reply]]], *args: Any
+        self,
+        asker: _Asker,
+        step: Callable[..., Awaitable[list[Reply]]],
+        *args: Any,
+        durable: bool = False,
     ) -> list[Reply]:
+        """Run `step` in one transaction with the messages it sends; with `durable`, its replies are written
+        to the outbox too (before its other messages to the asker, so the answer comes first)."""
         await self.settle()
         ctx = self._context(asker)
         try:
@@ -197,16 +218,37 @@ class Core:
                 await self._load_asker(ctx, asker)
                 replies = await step(ctx, *args)
                 await self._remember_choices(ctx, replies)
+                answers = [Outgoing(r, to=asker.identity) for r in replies] if durable else []
+                written = await self.services.outbox.add([*answers, *ctx.outbox], ctx.now)
         except DomainError as error:
             ctx.rolled_back()
-            return [Reply(error.text(), private=True)]
+            return await self._refused(asker, Reply(error.text(), private=True), durable)
         except Exception:
             ctx.rolled_back()
             log.exception("failed to handle an event from %s", asker.identity)
-            return [Reply(SORRY, private=True)]
+            return await self._refused(asker, Reply(SORRY, private=True), durable)
         self._committed(ctx)
-        await self.deliver(ctx.outbox, ctx.role_updates)
+        await self.dispatcher.dispatch(written)
+        await self.dispatcher.update_roles(ctx.role_updates)
         return replies
+
+    async def _refused(self, asker: _Asker, reply: Reply, durable: bool) -> list[Reply]:
+        """An answer that changes nothing (the refused work was rolled back); a durable one is written on
+        its own."""
+        if durable:
+            try:
+                async with self.services.transactions.transaction():
+                    written = await self.services.outbox.add(
+                        [Outgoing(reply, to=asker.identity)], self.services.clock.now()
+                    )
+            except Exception:
+                log.exception("could not queue the answer to %s", asker.identity)
+                return [reply]
+            await self.dispatcher.dispatch(written)
+        return [reply]
+
+    def _durable(self, message: DirectMessage) -> bool:
+        return message.identity.platform in self.platforms.durable_replies
 
     def _context(self, asker: _Asker | None) -> Context:
         now = self.services.clock.now()
@@ -343,6 +385,7 @@ class Core:
                     raise LookupError(f"no handler for job kind {job.kind!r}")
                 await handler(ctx, job.payload)
                 await self.services.jobs.finish(job.id, ctx.now)
+                written = await self.services.outbox.add(ctx.outbox, ctx.now)
         except Exception as error:
             ctx.rolled_back()
             log.exception("job %s (%s) failed", job.id, job.kind)
@@ -356,24 +399,14 @@ class Core:
                 )
             return
         self._committed(ctx)
-        await self.deliver(ctx.outbox, ctx.role_updates)
+        await self.dispatcher.dispatch(written)
+        await self.dispatcher.update_roles(ctx.role_updates)
 
-    async def deliver(self, messages: Sequence[Outgoing], role_updates: Sequence[RoleUpdate] = ()) -> None:
-        """Send what a committed change queued; a failed send is logged, never raised."""
-        for message in messages:
-            try:
-                await self.messenger.deliver(message)
-            except Exception:
-                log.exception("could not deliver a %s message", message.kind)
-        roles = self.platforms.roles
-        for update in role_updates:
-            if roles is None:
-                log.debug("no running platform has roles: %s not applied", update.role)
-                continue
-            try:
-                await roles.update_role(update)
-            except Exception:
-                log.exception("could not update a role")
+    async def send(self, messages: Sequence[Outgoing]) -> None:
+        """Send messages outside any unit of work (a moderator tool, a test): written, then dispatched."""
+        async with self.services.transactions.transaction():
+            written = await self.services.outbox.add(messages, self.services.clock.now())
+        await self.dispatcher.dispatch(written)
 
 
 def _asker(message: DirectMessage) -> _Asker:

@@ -20,10 +20,12 @@ from typing import Any, Generic, TypeVar, cast
 
 from handlers.book import MemberChanges
 from handlers.context import Context
+from handlers.delivery import Outgoing
+from handlers.dispatch import Dispatcher
 from handlers.events import ChatMessage, ReactionAdded
 from handlers.key import Key
 from handlers.membership import Joining, MemberEvents
-from handlers.models import Member, Outgoing, Reply, Role, RoleUpdate
+from handlers.models import Member, Reply, Role
 from handlers.platforms import Platforms
 from handlers.registry import Arg, Command, Registry
 from handlers.section import Section
@@ -52,7 +54,7 @@ StateHook = Callable[[S], Awaitable[None]]
 ChangesHook = Callable[[S, MemberChanges], None]
 """After a commit that changed members (status, identities, merges): caches follow."""
 JobRun = Callable[[Context, S, dict[str, Any]], Awaitable[None]]
-Deliver = Callable[[Sequence[Outgoing], Sequence[RoleUpdate]], Coroutine[Any, Any, None]]
+Send = Callable[[Sequence[Outgoing]], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,8 @@ class Setup:
         platforms: Platforms,
         commands: Registry,
         member_events: MemberEvents,
-        deliver: Deliver,
+        dispatcher: Dispatcher,
+        send: Send,
         provided: Mapping[str, Provided],
     ) -> None:
         self.feature = feature
@@ -188,8 +191,10 @@ class Setup:
         self.commands = commands
         """Every installed command (HELP lists them)."""
         self.member_events = member_events
-        self.deliver = deliver
-        """Sends messages and role changes outside any command (after chat points are durable)."""
+        self.dispatcher = dispatcher
+        """Sends what is pending in the outbox (`kick`) and applies role changes, outside any command."""
+        self.send = send
+        """Writes messages and sends them, outside any unit of work (an apology when a write failed)."""
         self._provided = provided
 
     @property

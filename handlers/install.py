@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any, cast
 
+from handlers.audience import CONSENT, Consent
 from handlers.core import Core
 from handlers.feature import Feature, FeatureError, Provided, Setup
 from handlers.membership import MEMBERSHIP, Membership
@@ -47,7 +48,9 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
     missing = [key.name for key in feature.repositories if key.name not in core.services.repositories.names()]
     if missing:
         raise FeatureError(f"storage has no repository {', '.join(missing)} for {feature.name}")
-    setup = Setup(feature, core.services, core.platforms, core.registry, core, core.deliver, provided)
+    setup = Setup(
+        feature, core.services, core.platforms, core.registry, core, core.dispatcher, core.send, provided
+    )
     state = feature.build(setup)
     for offer in feature.provides:
         if offer.key.name in provided:
@@ -75,6 +78,9 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
         if job.name in listeners.jobs:
             raise FeatureError(f"{feature.name}: job kind {job.name!r} is declared twice")
         listeners.jobs[job.name] = _with_state(job.run, state)
+    consent = provided.get(CONSENT.name)
+    if consent is not None and consent.feature == feature.name:
+        core.dispatcher.consent = cast(Consent, consent.value)  # the policy asks it before anything proactive
     membership = provided.get(MEMBERSHIP.name)
     if membership is not None and membership.feature == feature.name:
         core.membership = cast(Membership, membership.value)  # what members provided under MEMBERSHIP

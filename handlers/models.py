@@ -101,17 +101,6 @@ class Attachment:
 
 
 @dataclass(frozen=True)
-class Outgoing:
-    """A message the core wants delivered once its transaction has committed."""
-
-    reply: Reply
-    to: Identity | None = None
-    channel: str | None = None
-    kind: str = "reply"
-    """What the message is (reply, welcome, newsletter, reminder...): WhatsApp picks a template by it."""
-
-
-@dataclass(frozen=True)
 class RoleUpdate:
     """Grant or remove a platform role (e.g. a level's Discord role); applied by that platform's adapter."""
 

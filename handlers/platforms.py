@@ -20,3 +20,15 @@ class Platforms:
     consent_wording: str | None = None
     """What members agree to when they opt in (the community file's [whatsapp] consent_wording);
     None: the consent feature's own wording."""
+    running: frozenset[str] | None = None
+    """The platforms with a running adapter; a message to anyone else is withheld. None: every platform
+    (the core's tests, with one messenger for all)."""
+    idempotent: frozenset[str] = frozenset()
+    """Platforms where handing a message over twice has no second effect (WhatsApp's outbox keeps one row
+    per delivery): an interrupted hand-over is tried again rather than marked unknown."""
+    durable_replies: frozenset[str] = frozenset()
+    """Platforms whose adapter sends replies through the outbox (WhatsApp: an acknowledged webhook has no
+    other way to answer), so that replies are written in the command's transaction too."""
+
+    def reaches(self, platform: str) -> bool:
+        return self.running is None or platform in self.running

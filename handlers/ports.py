@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from handlers.models import Choice, Identity, Member, MemberStatus, Outgoing, RoleUpdate
+from handlers.delivery import Delivery
+from handlers.models import Choice, Identity, Member, MemberStatus, RoleUpdate
 
 
 class Clock(Protocol):
@@ -23,8 +24,9 @@ class Clock(Protocol):
 
 
 class Messenger(Protocol):
-    async def deliver(self, message: Outgoing) -> None:
-        """Send one message to a person (`message.to`) or a channel (`message.channel`)."""
+    async def deliver(self, delivery: Delivery) -> None:
+        """Send one message to a person (`delivery.to`) or a channel (`delivery.channel`); raises
+        DeliveryFailed when it did not go (saying whether it may be tried again)."""
         ...
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
+from handlers.delivery import DeliveryLog, OutboxRepository
 from handlers.key import Key
 from handlers.ports import (
     ChoiceRepository,
@@ -45,6 +46,10 @@ class Services:
     choices: ChoiceRepository
     jobs: JobRepository
     inbox: InboxRepository
+    outbox: OutboxRepository
+    """Messages, written in the unit of work's transaction."""
+    deliveries: DeliveryLog
+    """What became of each message, committed on a connection of its own."""
     repositories: Repositories
 
     def repository(self, key: Key[T]) -> T:

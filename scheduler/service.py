@@ -57,8 +57,11 @@ class SchedulerService:
         log.info("scheduler stopped")
 
     async def run_due(self) -> int:
+        """Due jobs, then messages whose retry time has come."""
         async with self._lock:
-            return await self.core.run_due_jobs()
+            ran = await self.core.run_due_jobs()
+        await self.core.dispatcher.run_due()
+        return ran
 
     async def advance_to(self, clock: SettableClock, target: datetime) -> int:
         """Move a simulated clock to `target`, running each due job at its own time, in order."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from handlers.models import Outgoing
+from handlers.delivery import Delivery
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -25,11 +25,13 @@ class FakeClock:
 
 
 class RecordingMessenger:
-    def __init__(self) -> None:
-        self.sent: list[Outgoing] = []
+    """Every message the dispatcher hands over, in order (one messenger for every platform)."""
 
-    async def deliver(self, message: Outgoing) -> None:
-        self.sent.append(message)
+    def __init__(self) -> None:
+        self.sent: list[Delivery] = []
+
+    async def deliver(self, delivery: Delivery) -> None:
+        self.sent.append(delivery)
 
     def texts_to(self, who: str) -> list[str]:
         return [m.reply.text for m in self.sent if m.to is not None and str(m.to) == who]

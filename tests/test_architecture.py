@@ -189,7 +189,6 @@ def test_ports_are_bound_only_through_the_checked_helpers() -> None:
         for package in ("handlers", "storage")
         for path in modules(package)
         for name in ("Binding", "Provide")
-        if f"{name}(" in path.read_text(encoding="utf-8")
-        and path.name not in ("assembly.py", "feature.py")
+        if f"{name}(" in path.read_text(encoding="utf-8") and path.name not in ("assembly.py", "feature.py")
     ]
     assert not offenders

@@ -12,8 +12,9 @@ from typing import TextIO
 from bot.clock import SimulatedClock
 from bot.console import lines
 from handlers.core import Core
+from handlers.delivery import Delivery
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
-from handlers.models import Identity, Outgoing, Reply
+from handlers.models import Identity, Reply
 from scheduler.service import SchedulerService
 from storage.sqlite.state import SqliteClockState
 
@@ -43,11 +44,11 @@ class ConsolePrinter:
             self.out.write(f"  {line}\n")
         self.out.flush()  # another program may be reading us line by line
 
-    async def deliver(self, message: Outgoing) -> None:
-        if message.to is not None:
-            self.write(f"to {message.to.user_id}", render(message.reply))
-        elif message.channel is not None:
-            self.write(f"#{message.channel}", render(message.reply))
+    async def deliver(self, delivery: Delivery) -> None:
+        if delivery.to is not None:
+            self.write(f"to {delivery.to.user_id}", render(delivery.reply))
+        elif delivery.channel is not None:
+            self.write(f"#{delivery.channel}", render(delivery.reply))
 
 
 class ConsoleAdapter:

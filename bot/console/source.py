@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,8 +25,11 @@ async def stdin_lines(stream: TextIO) -> AsyncIterator[str]:
         except (OSError, ValueError, RuntimeError, UnicodeDecodeError):
             pass  # input closed or undecodable, or the loop has gone: treat as end of input
         finally:
+            # Waits for room like every line did: the queue is bounded, and a lost end-of-input marker
+            # would leave the console waiting for input that never comes.
             if not loop.is_closed():
-                loop.call_soon_threadsafe(queue.put_nowait, None)
+                with contextlib.suppress(RuntimeError, concurrent.futures.CancelledError):
+                    asyncio.run_coroutine_threadsafe(queue.put(None), loop).result()
 
     # A daemon thread: a person typing nothing must not keep the process alive at shutdown.
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()

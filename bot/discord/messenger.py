@@ -11,7 +11,8 @@ import discord
 from bot.discord.people import PLATFORM
 from bot.discord.render import pinging, render
 from bot.discord.roles import apply_role_update
-from handlers.models import Outgoing, Reply, RoleUpdate
+from handlers.delivery import Delivery, DeliveryFailed
+from handlers.models import Reply, RoleUpdate
 
 if TYPE_CHECKING:
     from bot.discord.client import CommunityBot
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 READY_WAIT = 10.0
-"""Seconds a delivery waits for the gateway at start before giving up on that message."""
+"""Seconds a delivery waits for the gateway before it is put back for a later try."""
+SERVER_ERROR_RETRIES = (1.0, 2.0, 4.0)
+"""Seconds between tries of a DM that Discord answered with a 5xx, before the fallback channel is used."""
 DMS_CLOSED = (
     "{mention} I could not send you a direct message: allow direct messages from server members "
     "(this server's Privacy Settings) so that I can reach you."
@@ -30,24 +33,29 @@ class DiscordMessenger:
     def __init__(self, bot: CommunityBot) -> None:
         self.bot = bot
 
-    async def deliver(self, message: Outgoing) -> None:
+    async def deliver(self, delivery: Delivery) -> None:
         if not await self._ready():
-            log.warning("Discord is not connected: a %s message was not sent", message.kind)
+            raise DeliveryFailed("Discord is not connected", retry=True)
+        if delivery.to is not None:
+            if delivery.to.platform != PLATFORM:
+                raise DeliveryFailed(f"{delivery.to} is not a Discord user")
+            await self._direct(int(delivery.to.user_id), delivery)
             return
-        if message.to is not None:
-            if message.to.platform == PLATFORM:
-                await self._direct(int(message.to.user_id), message)
-            return
-        if message.channel is not None:
-            channel = self.bot.channel_for(message.channel)
+        if delivery.channel is not None:
+            channel = self.bot.channel_for(delivery.channel)
             if channel is None:
                 log.warning(
                     "no Discord channel for key %r: map it in [discord.channels]; a %s post was not sent",
-                    message.channel,
-                    message.kind,
+                    delivery.channel,
+                    delivery.kind,
                 )
-                return
-            await send(channel, message.reply)
+                raise DeliveryFailed(f"no Discord channel for key {delivery.channel!r}")
+            try:
+                await send(channel, delivery.reply)
+            except discord.HTTPException as error:
+                raise DeliveryFailed(
+                    f"Discord refused the post: {error}", retry=error.status >= 500
+                ) from None
 
     async def update_role(self, update: RoleUpdate) -> None:
         if update.to.platform != PLATFORM or not await self._ready():
@@ -77,19 +85,33 @@ class DiscordMessenger:
         self.bot.invites.created(invite)  # counted from 0, so its first use attributes the join
         return invite.code
 
-    async def _direct(self, user_id: int, message: Outgoing) -> None:
-        try:
-            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
-            await send(user, message.reply)
-        except discord.Forbidden:
-            await self._fallback(user_id, message)
-        except discord.NotFound:
-            log.warning(
-                "Discord user %s does not exist any more: a %s message was dropped", user_id, message.kind
-            )
+    async def _direct(self, user_id: int, delivery: Delivery) -> None:
+        """A DM; when DMs are closed (403), or Discord keeps failing (5xx), the fallback channel."""
+        for pause in (*SERVER_ERROR_RETRIES, None):
+            try:
+                user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+                await send(user, delivery.reply)
+                return
+            except discord.Forbidden:
+                break
+            except discord.NotFound:
+                log.warning(
+                    "Discord user %s does not exist any more: a %s message was dropped",
+                    user_id,
+                    delivery.kind,
+                )
+                raise DeliveryFailed("the Discord user does not exist any more") from None
+            except discord.HTTPException as error:
+                if error.status < 500:
+                    raise DeliveryFailed(f"Discord refused the message: {error}") from None
+                if pause is None:
+                    log.warning("Discord kept failing on a DM to %s: the fallback channel is used", user_id)
+                    break
+                await asyncio.sleep(pause)
+        await self._fallback(user_id, delivery)
 
-    async def _fallback(self, user_id: int, message: Outgoing) -> None:
-        """DMs closed (403): say so in the fallback channel; a private text is never posted publicly."""
+    async def _fallback(self, user_id: int, delivery: Delivery) -> None:
+        """Say it in the fallback channel instead; a private text is never posted publicly."""
         key = self.bot.config.dm_fallback_channel
         channel = self.bot.channel_for(key)
         if channel is None:
@@ -97,17 +119,17 @@ class DiscordMessenger:
                 "DMs closed for %s and no channel for key %r: a %s message was lost",
                 user_id,
                 key,
-                message.kind,
+                delivery.kind,
             )
-            return
+            raise DeliveryFailed(f"DMs closed and no channel for key {key!r}")
         user = discord.Object(user_id)
         mention = f"<@{user_id}>"
-        if message.reply.private:
+        if delivery.reply.private:
             text = DMS_CLOSED.format(mention=mention)
         else:
-            text = f"{mention} {message.reply.text}"
-        await send(channel, Reply(text, message.reply.choices), ping=user)
-        log.info("DMs closed for %s: the %s message went to #%s instead", user_id, message.kind, key)
+            text = f"{mention} {delivery.reply.text}"
+        await send(channel, Reply(text, delivery.reply.choices), ping=user)
+        log.info("DMs closed for %s: the %s message went to #%s instead", user_id, delivery.kind, key)
 
     async def _ready(self) -> bool:
         if self.bot.is_ready():

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import discord
 
 from bot.discord.views import choices_view
+from bot.split import split_text as split
 from handlers.models import Reply
 
 MAX_CONTENT = 2000
@@ -45,20 +47,7 @@ class Part:
 
 
 def split_text(text: str, limit: int = MAX_CONTENT) -> list[str]:
-    """Chunks of at most `limit` characters, cut at line breaks, else at spaces, else anywhere."""
-    text = text.strip()
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        chunks.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(text)
-    return chunks or ["…"]
+    return [part or "…" for part in split(text, limit)]
 
 
 def as_embed(text: str) -> discord.Embed | None:
@@ -71,8 +60,18 @@ def as_embed(text: str) -> discord.Embed | None:
     return discord.Embed(title=title, description=body, colour=EMBED_COLOUR)
 
 
+_MASS_MENTION = re.compile(r"@(everyone|here)\b|<@&")
+
+
+def inert(text: str) -> str:
+    """`@everyone`, `@here` and role mentions broken with a zero-width space: they stay readable and can
+    never ping, even where text is relayed on by something that does not pass NO_PINGS."""
+    return _MASS_MENTION.sub(lambda m: "<@\u200b&" if m[0] == "<@&" else f"@\u200b{m[1]}", text)
+
+
 def render(reply: Reply, embeds: bool = True) -> list[Part]:
-    embed = as_embed(reply.text) if embeds else None
-    parts = [Part(embed=embed)] if embed is not None else [Part(content=c) for c in split_text(reply.text)]
+    text = inert(reply.text)
+    embed = as_embed(text) if embeds else None
+    parts = [Part(embed=embed)] if embed is not None else [Part(content=c) for c in split_text(text)]
     parts[-1].view = choices_view(reply.choices)
     return parts

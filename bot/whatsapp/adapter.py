@@ -7,16 +7,14 @@ import logging
 from aiohttp import web
 
 from bot.whatsapp.inbound import Inbound
-from bot.whatsapp.outbound import ANSWER, WhatsAppMessenger
+from bot.whatsapp.outbound import WhatsAppMessenger
 from bot.whatsapp.sender import MessageApi, OutboxWorker, RateLimiter, RetryPolicy
 from bot.whatsapp.twilio_client import OUTSIDE_WINDOW, TwilioMessages
 from bot.whatsapp.webhook import STATUS_PATH, TwilioWebhooks
 from config.settings import TwilioSettings
 from config.whatsapp import WhatsAppCommunity
-from handlers.audience import CONSENT
 from handlers.core import Core
 from handlers.events import DirectMessage
-from handlers.models import Outgoing
 from handlers.ports import Clock
 from storage.sqlite.store import SqliteStore
 
@@ -48,7 +46,7 @@ class WhatsAppAdapter:
         self._twilio = TwilioMessages(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
         self.api: MessageApi = api or self._twilio
         self.messenger = WhatsAppMessenger(
-            store.outbox, store.windows, core.port(CONSENT), clock, twilio.whatsapp_from, community.templates
+            store.outbox, store.windows, clock, twilio.whatsapp_from, community.templates
         )
         self.worker = OutboxWorker(
             store.outbox,
@@ -81,7 +79,9 @@ class WhatsAppAdapter:
         log.info("WhatsApp adapter stopped")
 
     async def handle_message(self, inbound: Inbound) -> None:
-        """One inbound message: open the window, run it through the core, queue the answers first."""
+        """One inbound message: open the window, run it through the core. WhatsApp replies go through the
+        outbox (the core writes them in the command's own transaction, before its other messages to the
+        asker), so the adapter sends nothing itself."""
         async with self.store.transaction():
             await self.store.windows.touch(inbound.identity, self.clock.now())
         message = DirectMessage(
@@ -91,15 +91,7 @@ class WhatsAppAdapter:
             display_name=inbound.display_name,
             attachments=inbound.attachments,
         )
-        token = self.messenger.hold(inbound.identity)
-        try:
-            replies = await self.core.handle_direct(message)
-        finally:
-            held = self.messenger.release(token)
-        for reply in replies:
-            await self.messenger.deliver(Outgoing(reply, to=inbound.identity, kind=ANSWER))
-        for later in held:
-            await self.messenger.deliver(later)
+        await self.core.handle_direct(message)
 
     async def handle_status(self, sid: str, status: str, error_code: str | None) -> None:
         row = await self.store.outbox.record_status(sid, status, error_code, self.clock.now())

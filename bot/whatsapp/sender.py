@@ -23,6 +23,8 @@ from storage.sqlite.outbox import OutboxRow, SqliteOutbox
 log = logging.getLogger(__name__)
 
 BATCH = 200
+RECORD_RETRIES = (0.05, 0.2, 1.0)
+"""Seconds between tries to record a part Twilio took."""
 IDLE_POLL = 30.0
 """Seconds between looks at the outbox when nothing wakes the worker (retries wake it on time anyway)."""
 STOP_GRACE = 20.0
@@ -159,12 +161,18 @@ class OutboxWorker:
     async def _send_queue(self, queue: list[OutboxRow]) -> None:
         async with self._concurrency:
             for row in queue:
-                if self._stopping or not await self._send_row(row):
-                    return  # later messages to this person wait for this one
+                if self._stopping:
+                    return
+                try:
+                    if not await self._send_row(row):
+                        return  # later messages to this person wait for this one
+                except Exception:  # the database could not mark it: the row stays as it is, the rest go on
+                    log.exception("outbox row %s could not be sent or marked", row.id)
 
     async def _send_row(self, row: OutboxRow) -> bool:
         """Send the row's remaining parts; False when it has to wait for a retry."""
         parts: list[str | None] = list(split_text(row.body)) if row.mode == "text" else [None]
+        unrecorded: Exception | None = None
         for index in range(row.parts_sent, row.parts_total):
             await self.limiter.wait()
             await self.outbox.begin_part(row.id, self.clock.now())
@@ -182,14 +190,40 @@ class OutboxWorker:
             except Exception as error:  # a bug, not Twilio: never leave the row `sending`
                 log.exception("outbox row %s: unexpected error while sending", row.id)
                 return await self._failed(row, index, SendError("client", repr(error), retryable=False))
-            await self.outbox.part_sent(row.id, index + 1, sent.sid, sent.status, self.clock.now())
             log.info("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
+            try:
+                await self._record(row, index + 1, sent)
+            except Exception as error:  # the member still gets the rest of the message
+                unrecorded = error
+        if unrecorded is not None:
+            raise unrecorded
         return True
+
+    async def _record(self, row: OutboxRow, part: int, sent: Sent) -> None:
+        """Twilio took the part: record it, trying again if the database is busy or failing for a moment.
+        If it cannot be recorded at all the row stays `sending` (the next start ends it `unknown`: it is
+        never sent twice); the rest of the message is still sent, then the queue carries on."""
+        for pause in (*RECORD_RETRIES, None):
+            try:
+                await self.outbox.part_sent(row.id, part, sent.sid, sent.status, self.clock.now())
+                return
+            except Exception:
+                if pause is None:
+                    log.critical("outbox row %s: Twilio took part %d as %s, but it could not be recorded",
+                                 row.id, part, sent.sid)  # fmt: skip
+                    raise
+                log.warning("outbox row %s: could not record part %d yet; trying again", row.id, part)
+                await asyncio.sleep(pause)
 
     async def _failed(self, row: OutboxRow, index: int, error: SendError) -> bool:
         now = self.clock.now()
         attempts = row.attempts + 1
         message = error.message[:300]
+        if error.uncertain:
+            note = f"part {index + 1}: {message}; not resent (a duplicate is worse than a gap)"
+            await self.outbox.finish(row.id, "unknown", error.code, note, now)
+            log.warning("outbox row %s may or may not have been delivered: %s", row.id, message)
+            return True
         if error.outside_window and row.mode == "text":
             await self.outbox.finish(
                 row.id, "failed", error.code, f"outside the 24-hour window (part {index + 1}): {message}", now

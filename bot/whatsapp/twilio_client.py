@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 from pydantic import SecretStr
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -86,26 +86,45 @@ class Sent:
 
 
 class SendError(Exception):
-    """Twilio did not take the message. `code` is Twilio's error code (or `HTTP 503`, `network`)."""
+    """Twilio did not take the message, or we cannot tell. `code` is Twilio's error code (or `HTTP 503`,
+    `network`). `retryable`: it certainly did not arrive (Twilio said so, or the connection was never
+    made) and may be sent again. `uncertain`: the request may have reached Twilio (a timeout or a dropped
+    connection after it went out; Twilio's Messages API has no idempotency key), so it is never resent."""
 
-    def __init__(self, code: str, message: str, retryable: bool, outside_window: bool = False) -> None:
+    def __init__(
+        self, code: str, message: str, retryable: bool, outside_window: bool = False, uncertain: bool = False
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
-        self.retryable = retryable
+        self.retryable = retryable and not uncertain
         self.outside_window = outside_window
+        self.uncertain = uncertain
 
 
-def classify(error: Exception) -> SendError:
+def classify(error: BaseException) -> SendError:
     if isinstance(error, TwilioRestException):
         code = str(error.code) if error.code else f"HTTP {error.status}"
-        retryable = error.status == 429 or error.code == TOO_MANY_REQUESTS or error.status >= 500
         message = (error.msg or "").removeprefix("Unable to create record: ")
-        return SendError(code, message, retryable, outside_window=error.code == OUTSIDE_WINDOW)
-    if isinstance(error, aiohttp.ClientError | OSError):
+        return _refused(code, error.status, error.code, message)
+    if isinstance(error, TwilioServiceException):  # twilio-python 9's RFC 9457 error format
+        message = " ".join(part for part in (error.title, error.detail) if part)
+        return _refused(str(error.code), error.status, error.code, message)
+    if isinstance(error, aiohttp.ClientConnectorError):
+        # Refused, unreachable, DNS or TLS before anything was sent: it certainly did not arrive.
         return SendError("network", f"{type(error).__name__}: {error}", retryable=True)
+    if isinstance(error, aiohttp.ClientError | OSError):  # TimeoutError is an OSError
+        # The request may have gone out: a read timeout, a connection dropped while waiting for the answer.
+        why = f"{type(error).__name__}: {error}".rstrip(": ")
+        return SendError("uncertain", f"{why} (it may have reached Twilio)", retryable=False, uncertain=True)
     # A 2xx answer we could not read: Twilio may have taken it, so trying again could send it twice.
-    return SendError("client", f"{type(error).__name__}: {error}", retryable=False)
+    return SendError("client", f"{type(error).__name__}: {error}", retryable=False, uncertain=True)
+
+
+def _refused(code: str, status: int, twilio_code: int | None, message: str) -> SendError:
+    """Twilio answered with an error: nothing was created, so a 429 or a 5xx may be tried again."""
+    retryable = status == 429 or twilio_code == TOO_MANY_REQUESTS or status >= 500
+    return SendError(code, message, retryable, outside_window=twilio_code == OUTSIDE_WINDOW)
 
 
 class TwilioMessages:

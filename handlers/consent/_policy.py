@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from handlers.consent._ports import CONSENT_RECORDS, ConsentRepository
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.membership import Joining
 from handlers.models import Identity, Member, Reply
@@ -28,13 +31,19 @@ class ConsentPolicy:
     async def may_message(self, identity: Identity) -> bool:
         return await self.why_not(identity) is None
 
-    async def why_not(self, identity: Identity) -> str | None:
-        """The latest STOP/START/JOIN decides; with no record, only platforms that need an explicit opt-in
-        say no."""
-        latest = await self.records.latest(identity)
-        if latest is not None:
-            return None if latest.opted_in else "opted out with STOP"
-        return "never opted in" if identity.platform in EXPLICIT_OPT_IN_PLATFORMS else None
+    async def why_not(self, identity: Identity, linked: Sequence[Identity] = ()) -> str | None:
+        """The member's latest STOP/START/JOIN on any of their platforms decides; a platform that needs an
+        explicit opt-in (WhatsApp) also needs one from that very number."""
+        latest = await self.records.latest_of([identity, *linked])
+        if latest is not None and not latest.opted_in:
+            return "opted out with STOP"
+        if identity.platform in EXPLICIT_OPT_IN_PLATFORMS:
+            own = await self.records.latest(identity)
+            if own is None:
+                return "never opted in"
+            if not own.opted_in:
+                return "opted out with STOP"
+        return None
 
     async def opt_in(self, ctx: Context, identity: Identity, source: str) -> bool:
         if identity.platform not in EXPLICIT_OPT_IN_PLATFORMS:
@@ -53,4 +62,4 @@ async def opt_in_on_join(ctx: Context, policy: ConsentPolicy, member: Member, jo
     """JOIN is the opt-in: recorded with the wording the member is shown right away."""
     assert ctx.actor is not None
     if await policy.opt_in(ctx, ctx.actor, "JOIN"):
-        ctx.send_to(ctx.actor, Reply(policy.wording), kind="reply")
+        ctx.send_to(ctx.actor, Reply(policy.wording), MessageKind.REPLY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -25,6 +26,9 @@ class ConsentRepository(Protocol):
         self, identity: Identity, opted_in: bool, source: str, wording: str | None, now: datetime
     ) -> None: ...
     async def latest(self, identity: Identity) -> ConsentRecord | None: ...
+    async def latest_of(self, identities: Sequence[Identity]) -> ConsentRecord | None:
+        """The newest record among these identities (a member's, on all their platforms)."""
+        ...
 
 
 CONSENT_RECORDS: Key[ConsentRepository] = Key("consent")

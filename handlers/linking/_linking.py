@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from handlers.audience import CONSENT, Consent
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.keys import random_code
 from handlers.linking._errors import (
@@ -85,7 +86,7 @@ async def use_code(ctx: Context, linking: Linking, typed: str) -> Reply:
             f"Linked: your {platform_name(ctx.actor.platform)} identity is now part of your membership "
             f"as @{target.handle}."
         ),
-        kind="notice",
+        kind=MessageKind.NOTICE,
     )
     text = f"Linked: you are @{target.handle} here too, with one balance and one history."
     if await linking.consent.opt_in(ctx, ctx.actor, "LINK"):

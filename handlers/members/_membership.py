@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.handles import handle_base
 from handlers.members._errors import JoinedAlready
@@ -45,7 +46,7 @@ class Members:
             choices += added.choices
         reply = Reply("\n".join(lines), tuple(choices))
         if not joining.typed:  # a platform join: nobody asked, so the welcome is sent to them
-            ctx.send_to(ctx.actor, reply, kind="welcome")
+            ctx.send_to(ctx.actor, reply, MessageKind.WELCOME)
         return reply
 
     async def leave(self, ctx: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.ledger import Kind
 from handlers.models import Identity, Member, MemberStatus, Reply
 from handlers.onboarding import _codes as codes
@@ -58,7 +59,7 @@ async def introduce_other(ctx: Context, ob: Onboarding, member: Member, who: str
             f"{member.display_name} (@{member.handle}) introduced you to {name}: “{why}”. "
             f"To join, reply JOIN {code}."
         )
-        ctx.send_to(identity, Reply(invitation), kind="notice")
+        ctx.send_to(identity, Reply(invitation), MessageKind.INVITATION)
         return Reply(
             f"Invitation sent to {who}, naming you. When they join, you are credited once they finish."
         )
@@ -84,7 +85,7 @@ async def _introduce_member(ctx: Context, ob: Onboarding, member: Member, target
         by = await ctx.members.by_id(earlier.introducer_id) if earlier else None
         raise NewcomerIntroducedAlready(f"@{target.handle}", by.handle if by else None, joined=True)
     credited = await ob.repo.refer(target.id, member.id, "introduction", ctx.now)
-    await ob.notify(ctx, target, f"@{member.handle} introduced you to {ctx.config.community.name}: “{why}”")
+    ob.notify(ctx, target, f"@{member.handle} introduced you to {ctx.config.community.name}: “{why}”")
     channel = ctx.config.channels.introductions
     ctx.post(channel, Reply(f"@{member.handle} introduces @{target.handle}: “{why}” Welcome!"))
     later = " You are credited once they finish joining." if credited else ""
@@ -106,7 +107,7 @@ async def arrived(ctx: Context, ob: Onboarding, newcomer: Member) -> str | None:
         ctx.config.channels.introductions,
         Reply(f"@{introducer.handle} introduced @{newcomer.handle}: “{intro.why}” Welcome!"),
     )
-    await ob.notify(
+    ob.notify(
         ctx, introducer, f"{newcomer.display_name} (@{newcomer.handle}), whom you introduced, has joined."
     )
     return f"@{introducer.handle} introduced you: “{intro.why}”"

@@ -40,6 +40,4 @@ async def run(ctx: Context, ob: Onboarding, payload: dict[str, Any]) -> None:
     if member.status is MemberStatus.PENDING and nudge.unless != "agreed":
         return  # until they accept the rules, only a reminder to accept them makes sense
     name = ctx.config.community.name
-    await ob.notify(
-        ctx, member, nudge.text.replace("{community}", name).replace("{name}", member.display_name)
-    )
+    ob.notify(ctx, member, nudge.text.replace("{community}", name).replace("{name}", member.display_name))

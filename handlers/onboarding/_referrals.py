@@ -85,7 +85,7 @@ async def pay(ctx: Context, ob: Onboarding, newcomer: Member) -> None:
         )
     await ob.repo.set_referral(newcomer.id, ReferralState.CREDITED, ctx.now, entry)
     if entry is not None:
-        await ob.notify(
+        ob.notify(
             ctx,
             referrer,
             f"@{newcomer.handle} has joined {ctx.config.community.name} through you: "
@@ -120,7 +120,7 @@ async def left(ctx: Context, ob: Onboarding, member: Member) -> None:
     await ob.repo.set_referral(member.id, ReferralState.REVERSED, ctx.now)
     referrer = await ctx.members.by_id(referral.referrer_id)
     if referrer is not None and referrer.is_active:
-        await ob.notify(
+        ob.notify(
             ctx,
             referrer,
             f"@{member.handle} left within {days} days of joining, so the "

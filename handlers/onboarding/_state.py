@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from handlers.audience import CONSENT, Consent
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.ledger import LEDGER, Ledger
 from handlers.models import Member, Reply
@@ -25,12 +26,9 @@ class Onboarding:
     whatsapp_number: str | None
     """The WhatsApp sender referral links point at, when WhatsApp is set up."""
 
-    async def notify(self, ctx: Context, member: Member, text: str) -> None:
-        """A message the member did not ask for: only where they may receive one."""
-        for identity in await ctx.members.identities(member.id):
-            if await self.consent.may_message(identity):
-                ctx.send_to(identity, Reply(text), kind="notice")
-                return
+    def notify(self, ctx: Context, member: Member, text: str, kind: MessageKind = MessageKind.NOTICE) -> None:
+        """A message the member did not ask for (the delivery policy sends it only where it may go)."""
+        ctx.send_to_member(member, Reply(text), kind)
 
 
 def build(setup: Setup) -> Onboarding:

@@ -19,7 +19,8 @@ def build(setup: Setup) -> PointsEngine:
         setup.section(PointsRules),
         setup.section(LevelsConfig),
         setup.config.community.tz,
-        setup.deliver,
+        setup.dispatcher,
+        setup.send,
     )
 
 

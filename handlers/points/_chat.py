@@ -2,9 +2,11 @@
 
 Each message is judged against limits the engine keeps in memory (cooldown, daily cap, kudos budget),
 reserved synchronously so that concurrent messages never overspend them. The entries go to the ledger's
-group commit without waiting; one callback per committed batch gives back what was reserved for
-entries that were not new (a replayed message), counts the rest as earned and sends what acknowledges
-them (kudos confirmations, level changes).
+group commit without waiting, and with them the messages that acknowledge them (the kudos confirmation,
+levels reached): written in the same transaction, each only if the entries it tells of were new, so a
+crash can lose neither and a replayed message sends nothing twice. One callback per committed batch
+gives back what was reserved for entries that were not new, counts the rest as earned, has the outbox
+sent and the level roles changed.
 """
 
 from __future__ import annotations
@@ -12,21 +14,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
+from handlers.delivery import MessageKind, Outgoing
 from handlers.events import ChatMessage
-from handlers.ledger import Kind
-from handlers.models import Identity, MemberStatus, Outgoing, Reply, RoleUpdate
+from handlers.ledger import SPENDING, Kind
+from handlers.models import Identity, Member, MemberStatus, Reply
 from handlers.points._counters import UNKNOWN, Counters
 from handlers.points._errors import KudosWhilePending
-from handlers.points._mentions import find_kudos
-from handlers.points._models import NewEntry
+from handlers.points._levels import announcements
+from handlers.points._mentions import KudosMention, find_kudos
+from handlers.points._models import FollowUp, NewEntry
 
 if TYPE_CHECKING:
-    from handlers.points._engine import Crossing, PointsEngine
+    from handlers.points._engine import PointsEngine
 
 log = logging.getLogger(__name__)
 
@@ -99,22 +104,54 @@ class ChatPoints:
             )  # fmt: skip
         if not entries:
             return replies
-        # No chat handler waits for the commit: what acknowledges it (the kudos confirmation, level-ups)
-        # is sent once the entries are durable, by one callback for the whole batch. Only a full batch
-        # makes the producer wait for it (backpressure: at most one message per event in flight joins a
-        # full batch, so its commit stays short).
-        batch, start = self.repo.submit(entries)
+        follow_ups = self._follow_ups(member, identity, targets, entries, counters)
+        # No chat handler waits for the commit; only a full batch makes the producer wait for it
+        # (backpressure: at most one message per event in flight joins a full batch, so its commit stays
+        # short).
+        batch, start = self.repo.submit([*entries, *follow_ups])
         if batch is not self._batch:
             self._batch, self._written = batch, []
             batch.add_done_callback(partial(self._settle_batch, self._written))
-        self._written.append(ChatWrite(start, entries, identity, counters, previous))
+        self._written.append(ChatWrite(start, entries, len(follow_ups), identity, counters, previous))
         if self.repo.backlogged:
             await asyncio.wait([batch])
         return replies
 
+    def _follow_ups(
+        self,
+        author: Member,
+        giver: Identity,
+        targets: Sequence[tuple[KudosMention, Member | None]],
+        entries: list[NewEntry],
+        counters: Counters,
+    ) -> list[FollowUp]:
+        """The messages that acknowledge the entries, each written only if the entries it tells of are."""
+        engine = self.engine
+        follow_ups: list[FollowUp] = []
+        kudos = [e for e in entries if e.kind is Kind.KUDOS]
+        if kudos:
+            rules = self.rules.kudos
+            names = ", ".join(f"@{t.handle}" for _, t in targets if t is not None and _gets(t, kudos))
+            each = " each" if len(kudos) > 1 else ""
+            left = rules.daily_budget - counters.kudos_given
+            text = (
+                f"Kudos sent to {names} (+{rules.points}{each}). "
+                f"You have {left} of {rules.daily_budget} left today."
+            )
+            message = Outgoing(Reply(text, private=True), to=giver, kind=MessageKind.REPLY)
+            follow_ups.append(FollowUp(message, tuple(e.source for e in kudos)))
+        crossings = engine.predict(entries)
+        if crossings:
+            handles = {author.id: author.handle} | {t.id: t.handle for _, t in targets if t is not None}
+            for crossing, source in crossings:
+                for message in announcements(engine.levels, [crossing], handles):
+                    follow_ups.append(FollowUp(message, (source,)))
+        return follow_ups
+
     def _settle_batch(self, writes: list[ChatWrite], done: asyncio.Future[list[bool]]) -> None:
         """A batch of chat entries was committed (or failed): give back what was reserved for entries that
-        were not written, count the rest as earned, then confirm kudos and announce level changes."""
+        were not written, count the rest as earned, send what the batch wrote to the outbox and change the
+        roles of levels left and reached."""
         engine = self.engine
         if done.cancelled() or done.exception() is not None:
             log.error(
@@ -124,66 +161,46 @@ class ChatPoints:
             for write in writes:
                 for entry in write.entries:
                     write.release(entry)
+                    engine.settled(entry, fresh=False)
                 if any(e.kind is Kind.KUDOS for e in write.entries):
-                    sorry.append(
-                        _private(write.giver, "Sorry, your kudos could not be recorded. Please try again.")
-                    )
+                    text = "Sorry, your kudos could not be recorded. Please try again."
+                    sorry.append(Outgoing(Reply(text, private=True), to=write.giver, kind=MessageKind.REPLY))
             if sorry:
-                engine.spawn(engine.deliver(sorry, ()))
+                engine.spawn(engine.send(sorry))
             return
         fresh = done.result()
-        changes: list[tuple[int, int, Kind, str]] = []
-        thanked: list[tuple[Identity, list[int], int]] = []
+        moved: list[tuple[int, int]] = []
+        wrote_messages = False
         for write in writes:
-            given: list[int] = []
             for position, entry in enumerate(write.entries, write.start):
-                if not fresh[position]:
+                new = fresh[position]
+                engine.settled(entry, fresh=new)
+                if not new:
                     write.release(entry)
-                    continue
-                changes.append((entry.member_id, entry.delta, entry.kind, entry.month))
-                if entry.kind is Kind.KUDOS:
-                    given.append(entry.member_id)
-            if given:
-                thanked.append((write.giver, given, write.counters.kudos_given))
-        crossings = engine.crossings(changes, commit=True)
-        if thanked or crossings:
-            engine.spawn(self._follow_up(thanked, crossings))
-
-    async def _follow_up(
-        self, thanked: list[tuple[Identity, list[int], int]], crossings: list[Crossing]
-    ) -> None:
-        """Messages that acknowledge durable entries: kudos confirmations and level changes."""
-        engine = self.engine
-        try:
-            kudos = self.rules.kudos
-            out: list[Outgoing] = []
-            roles: list[RoleUpdate] = []
-            for giver, given, used in thanked:
-                names = ", ".join([f"@{await engine.handle_of(member_id)}" for member_id in given])
-                each = " each" if len(given) > 1 else ""
-                text = (
-                    f"Kudos sent to {names} (+{kudos.points}{each}). "
-                    f"You have {kudos.daily_budget - used} of {kudos.daily_budget} left today."
-                )
-                out.append(_private(giver, text))
+                elif entry.kind not in SPENDING:
+                    moved.append((entry.member_id, entry.delta))
+            after = write.start + len(write.entries)
+            wrote_messages = wrote_messages or any(fresh[after : after + write.follow_ups])
+        if wrote_messages:
+            engine.dispatcher.kick()
+        if moved:
+            crossings = engine.crossed(moved)
             if crossings:
-                await engine.level_messages(crossings, out, roles)
-            await engine.deliver(out, roles)
-        except Exception:
-            log.exception("points were recorded but the follow-up messages failed")
+                engine.spawn(engine.change_roles(crossings))
 
 
-def _private(to: Identity, text: str) -> Outgoing:
-    return Outgoing(Reply(text, private=True), to=to, kind="kudos")
+def _gets(target: Member, kudos: list[NewEntry]) -> bool:
+    return any(e.member_id == target.id for e in kudos)
 
 
 @dataclass(slots=True)
 class ChatWrite:
-    """One chat message's entries in a group commit, and what to give back if they are not written."""
+    """One chat message's rows in a group commit, and what to give back if they are not written."""
 
     start: int
-    """Where the entries start in the batch's result."""
+    """Where the entries start in the batch's result (the follow-ups come right after them)."""
     entries: list[NewEntry]
+    follow_ups: int
     giver: Identity
     counters: Counters
     previous: datetime | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Commands
 from handlers.keys import record_number
 from handlers.ledger import Kind
@@ -133,7 +134,7 @@ async def kudos(ctx: Context, engine: PointsEngine, member: Member, reason: str 
         actor_id=giver.id,
     )
     thanks = f"@{giver.handle} thanked you" + (f": {reason}" if reason else "")
-    await ctx.send_to_member(member, Reply(f"{thanks} (+{rules.points} {engine.currency})."), kind="kudos")
+    ctx.send_to_member(member, Reply(f"{thanks} (+{rules.points} {engine.currency})."), MessageKind.KUDOS)
     return Reply(
         f"Kudos sent to {member.mention()} (+{rules.points}). "
         f"You have {rules.daily_budget - counters.kudos_given} of {rules.daily_budget} left today."
@@ -160,7 +161,7 @@ async def award(ctx: Context, engine: PointsEngine, member: Member, points: int,
     )
     if entry_id is None:
         raise AwardedAlready()
-    await ctx.send_to_member(member, Reply(f"You were awarded {points} {currency}: {reason}"), kind="award")
+    ctx.send_to_member(member, Reply(f"You were awarded {points} {currency}: {reason}"), MessageKind.AWARD)
     return Reply(f"Awarded {points} {currency} to {member.mention()} (entry #{entry_id}): {reason}")
 
 
@@ -188,10 +189,10 @@ async def revoke(ctx: Context, engine: PointsEngine, entry: str, reason: str) ->
         raise RevokedAlready(original.id)
     member = await ctx.members.by_id(original.member_id)
     assert member is not None
-    await ctx.send_to_member(
+    ctx.send_to_member(
         member,
         Reply(f"A moderator corrected your points ({signed(-original.delta)}): {reason}"),
-        kind="award",
+        MessageKind.AWARD,
     )
     return Reply(
         f"Revoked #{original.id} ({signed(original.delta)} {original.kind.value} for "

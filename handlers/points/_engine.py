@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 from handlers.book import MemberChanges
 from handlers.context import Context
+from handlers.dispatch import Dispatcher
 from handlers.errors import DomainError
 from handlers.events import ChatMessage
-from handlers.feature import Deliver
+from handlers.feature import Send
 from handlers.handles import is_reserved
 from handlers.ledger import SPENDING, Kind, Reversal
-from handlers.models import Identity, Member, MemberStatus, Outgoing, RoleUpdate
+from handlers.models import Identity, Member, MemberStatus
 from handlers.points import _calendar as calendar
 from handlers.points._boards import Boards
 from handlers.points._chat import ChatPoints
@@ -36,16 +37,13 @@ from handlers.points._errors import (
     KudosToSelf,
     KudosToStranger,
 )
-from handlers.points._levels import level_messages
+from handlers.points._levels import Crossing, announcements, role_updates
 from handlers.points._models import BoardRow, NewEntry
 from handlers.points._ports import PointsRepository
-from handlers.points._settings import LevelsConfig, PointsRules, Tier
+from handlers.points._settings import LevelsConfig, PointsRules
 from handlers.ports import Clock, MemberRepository
 
 log = logging.getLogger(__name__)
-
-Crossing = tuple[int, Tier, Tier]
-"""A member whose level changed: (member, old level, new level)."""
 
 
 class PointsEngine:
@@ -57,7 +55,8 @@ class PointsEngine:
         rules: PointsRules,
         levels: LevelsConfig,
         tz: ZoneInfo,
-        deliver: Deliver,
+        dispatcher: Dispatcher,
+        send: Send,
     ) -> None:
         self.repo = repo
         self.members = members
@@ -65,7 +64,8 @@ class PointsEngine:
         self.rules = rules
         self.levels = levels
         self.tz = tz
-        self.deliver = deliver
+        self.dispatcher = dispatcher
+        self.send = send
         self._members: dict[Identity, Member | None] = {}
         self._identities_of: dict[int, set[Identity]] = {}
         self._by_handle: dict[str, Member] = {}
@@ -79,6 +79,9 @@ class PointsEngine:
         self._warming = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._thresholds = [tier.threshold for tier in levels.tiers]
+        self._pending: dict[int, int] = {}
+        """Points earned in chat entries submitted but not yet settled, per member: levels are judged on
+        what is durable plus what is on its way."""
         self.chat = ChatPoints(self)
 
     # -- the Ledger port ------------------------------------------------------------------------
@@ -130,10 +133,12 @@ class PointsEngine:
         entry_id = await self.repo.append(entry)
         if entry_id is None:
             return None
-        crossings = self.crossings([(entry.member_id, entry.delta, entry.kind, entry.month)], commit=False)
-        if crossings:
-            await self.level_messages(crossings, ctx.outbox, ctx.role_updates)
         if entry.kind not in SPENDING:
+            crossings = self.crossed([(entry.member_id, entry.delta)], durable=False)
+            if crossings:
+                handles = {entry.member_id: await self.handle_of(entry.member_id)}
+                ctx.outbox.extend(announcements(self.levels, crossings, handles))
+                ctx.role_updates.extend(await role_updates(self.members, crossings))
             ctx.on_commit(self.boards.add, entry.member_id, entry.delta, entry.month)
         return entry_id
 
@@ -289,30 +294,63 @@ class PointsEngine:
 
     # -- levels and boards ----------------------------------------------------------------------
 
-    def crossings(self, changes: list[tuple[int, int, Kind, str]], commit: bool) -> list[Crossing]:
-        """Members whose level the changes move; with `commit` the changes are applied to the earned
-        totals (the entries are durable)."""
-        totals: dict[int, int] = {}
-        for member_id, delta, kind, month in changes:
-            if kind not in SPENDING:
-                totals[member_id] = totals.get(member_id, 0) + delta
-                if commit:
-                    self.boards.add(member_id, delta, month)
-        crossings = []
-        thresholds = self._thresholds
-        for member_id, delta in totals.items():
-            after = self.boards.earned(member_id) + (0 if commit else delta)
-            # The level is the last tier whose threshold is reached (the first one, 0, below that).
-            old = max(bisect_right(thresholds, after - delta) - 1, 0)
-            new = max(bisect_right(thresholds, after) - 1, 0)
-            if old != new:
-                crossings.append((member_id, self.levels.tiers[old], self.levels.tiers[new]))
-        return crossings
+    def _level(self, earned: int) -> int:
+        # The level is the last tier whose threshold is reached (the first one, 0, below that).
+        return max(bisect_right(self._thresholds, earned) - 1, 0)
 
-    async def level_messages(
-        self, crossings: list[Crossing], out: list[Outgoing], roles: list[RoleUpdate]
-    ) -> None:
-        await level_messages(self.members, self.levels, crossings, out, roles)
+    def _crossing(self, member_id: int, before: int, after: int) -> Crossing | None:
+        old, new = self._level(before), self._level(after)
+        return None if old == new else (member_id, self.levels.tiers[old], self.levels.tiers[new])
+
+    def crossed(self, changes: list[tuple[int, int]], durable: bool = True) -> list[Crossing]:
+        """Members whose level these earned changes move: already in the totals (`durable`), or about to be
+        (a command's entry, in its transaction)."""
+        totals: dict[int, int] = {}
+        for member_id, delta in changes:
+            totals[member_id] = totals.get(member_id, 0) + delta
+        found = []
+        for member_id, delta in totals.items():
+            after = self.boards.earned(member_id)
+            if not durable:
+                after += self._pending.get(member_id, 0) + delta
+            crossing = self._crossing(member_id, after - delta, after)
+            if crossing is not None:
+                found.append(crossing)
+        return found
+
+    def predict(self, entries: list[NewEntry]) -> list[tuple[Crossing, str]]:
+        """Chat entries about to be submitted: the levels they will cross, with the entry that crosses,
+        counted as on their way until `settled`."""
+        found = []
+        for entry in entries:
+            if entry.kind in SPENDING:
+                continue
+            pending = self._pending.get(entry.member_id, 0)
+            before = self.boards.earned(entry.member_id) + pending
+            self._pending[entry.member_id] = pending + entry.delta
+            crossing = self._crossing(entry.member_id, before, before + entry.delta)
+            if crossing is not None:
+                found.append((crossing, entry.source))
+        return found
+
+    def settled(self, entry: NewEntry, fresh: bool) -> None:
+        """A predicted chat entry's batch is over: no longer on its way; in the totals if it was new."""
+        if entry.kind in SPENDING:
+            return
+        left = self._pending.get(entry.member_id, 0) - entry.delta
+        if left:
+            self._pending[entry.member_id] = left
+        else:
+            self._pending.pop(entry.member_id, None)
+        if fresh:
+            self.boards.add(entry.member_id, entry.delta, entry.month)
+
+    async def change_roles(self, crossings: list[Crossing]) -> None:
+        """The level roles of members whose chat points moved them (after the entries are durable)."""
+        try:
+            await self.dispatcher.update_roles(await role_updates(self.members, crossings))
+        except Exception:
+            log.exception("points were recorded but the level roles could not be changed")
 
     async def rank(self, member_id: int, month: str | None = None) -> tuple[int, int] | None:
         """(rank, points) on the all-time board, or this month's when `month` is the current one."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from handlers.models import Outgoing, Reply, RoleUpdate
+from collections.abc import Mapping, Sequence
+
+from handlers.delivery import MessageKind, Outgoing
+from handlers.models import Reply, RoleUpdate
 from handlers.points._settings import Announce, LevelsConfig, Tier
 from handlers.ports import MemberRepository
 
@@ -22,29 +25,38 @@ def next_level(levels: LevelsConfig, earned: int) -> Tier | None:
     return None
 
 
-async def level_messages(
-    members: MemberRepository,
-    levels: LevelsConfig,
-    crossings: list[tuple[int, Tier, Tier]],
-    out: list[Outgoing],
-    roles: list[RoleUpdate],
-) -> None:
-    """Announcements (on the way up) to `out` and role updates (both ways) to `roles` for members whose
-    level changed."""
+Crossing = tuple[int, Tier, Tier]
+"""A member whose level changed: (member, old level, new level)."""
+
+
+def announcements(
+    levels: LevelsConfig, crossings: Sequence[Crossing], handles: Mapping[int, str]
+) -> list[Outgoing]:
+    """What tells of levels reached (on the way up only): a post, or a message to the member."""
+    out: list[Outgoing] = []
+    if levels.announce is Announce.OFF:
+        return out
     for member_id, old, new in crossings:
-        member = await members.by_id(member_id)
-        if member is None:
+        if new.threshold <= old.threshold:
             continue
-        identities = await members.identities(member_id)
-        for identity in identities:
+        if levels.announce is Announce.CHANNEL:
+            text = f"🎉 @{handles[member_id]} reached level {new.name}!"
+            out.append(Outgoing(Reply(text), channel=levels.channel, kind=MessageKind.LEVEL_UP))
+        else:
+            text = f"🎉 You reached level {new.name}!"
+            out.append(Outgoing(Reply(text), member_id=member_id, kind=MessageKind.LEVEL_UP))
+    return out
+
+
+async def role_updates(members: MemberRepository, crossings: Sequence[Crossing]) -> list[RoleUpdate]:
+    """The platform roles of the levels left and reached (both ways), on each of the member's identities."""
+    updates: list[RoleUpdate] = []
+    for member_id, old, new in crossings:
+        if not (old.role and old.role != new.role) and not new.role:
+            continue
+        for identity in await members.identities(member_id):
             if old.role and old.role != new.role:
-                roles.append(RoleUpdate(identity, old.role, False, f"level {new.name}"))
+                updates.append(RoleUpdate(identity, old.role, False, f"level {new.name}"))
             if new.role:
-                roles.append(RoleUpdate(identity, new.role, True, f"level {new.name}"))
-        if new.threshold > old.threshold and levels.announce is not Announce.OFF:
-            if levels.announce is Announce.CHANNEL:
-                text = f"🎉 {member.mention()} reached level {new.name}!"
-                out.append(Outgoing(Reply(text), channel=levels.channel, kind="level_up"))
-            elif identities:
-                text = f"🎉 You reached level {new.name}!"
-                out.append(Outgoing(Reply(text), to=identities[0], kind="level_up"))
+                updates.append(RoleUpdate(identity, new.role, True, f"level {new.name}"))
+    return updates

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
+from handlers.delivery import Outgoing
 from handlers.ledger import Kind
 
 
@@ -27,6 +28,14 @@ class NewEntry(NamedTuple):
     reverses: int | None = None
     actor_identity: str | None = None
     """Who caused it, even when they are not a member (a moderator configured by identity)."""
+
+
+class FollowUp(NamedTuple):
+    """A message that acknowledges chat entries, written in their group commit only if every one of
+    `sources` was new in it (a replayed message acknowledges nothing twice)."""
+
+    message: Outgoing
+    sources: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from handlers.key import Key
-from handlers.points._models import BoardRow, DayState, LedgerEntry, NewEntry, Standing
+from handlers.points._models import BoardRow, DayState, FollowUp, LedgerEntry, NewEntry, Standing
 
 
 class PointsRepository(Protocol):
@@ -16,10 +16,11 @@ class PointsRepository(Protocol):
         """Append one entry in the caller's transaction; its id, or None when the source was already used."""
         ...
 
-    def submit(self, entries: Sequence[NewEntry]) -> tuple[asyncio.Future[list[bool]], int]:
-        """Add entries to the next group commit without waiting: that commit's future, shared by every
-        caller in it, and where these entries start in its result. Once durable, the result says for each
-        entry whether it was new (a replayed source is not). Attach work with add_done_callback."""
+    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[bool]], int]:
+        """Add entries (and the messages that acknowledge them) to the next group commit without waiting:
+        that commit's future, shared by every caller in it, and where these rows start in its result. Once
+        durable, the result says for each row whether it was written (a replayed source is not, nor a
+        message about it). Attach work with add_done_callback."""
         ...
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from handlers.context import Context
+from handlers.delivery import MessageKind
 from handlers.feature import Commands
 from handlers.keys import is_item_key, record_number
 from handlers.ledger import Kind
@@ -83,7 +84,7 @@ async def redeem(ctx: Context, shop: Shop, item: str) -> Reply:
             f"Redemption #{redemption}: {member.mention()} redeemed {found.name}. "
             f"Fulfil it, then send SHOP FULFIL {redemption}."
         ),
-        kind="moderation",
+        kind=MessageKind.MODERATION,
     )
     return Reply(
         f"You redeemed {found.name} for {found.cost} {currency} (redemption #{redemption}). "
@@ -200,9 +201,9 @@ async def shop_fulfil(ctx: Context, shop: Shop, redemption: str) -> Reply:
         raise RedemptionClosed(number, found.state)
     member = await ctx.members.by_id(found.member_id)
     if member is not None:
-        await ctx.send_to_member(
+        ctx.send_to_member(
             member,
             Reply(f"Your {found.item_name} is on its way: a moderator has fulfilled redemption #{number}."),
-            kind="notice",
+            MessageKind.NOTICE,
         )
     return Reply(f"Redemption #{number} ({found.item_name} for @{found.member_handle}) is fulfilled.")

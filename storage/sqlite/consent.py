@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.consent._ports import CONSENT_RECORDS, ConsentRecord
@@ -25,6 +26,19 @@ class SqliteConsent:
             " VALUES (?, ?, ?, ?, ?, ?)",
             (self.community_id, str(identity), int(opted_in), source, wording, to_db(now)),
         )
+
+    async def latest_of(self, identities: Sequence[Identity]) -> ConsentRecord | None:
+        if not identities:
+            return None
+        marks = ",".join("?" * len(identities))
+        row = await self.db.fetch_one(
+            "SELECT opted_in, source, wording, at FROM consent_events"
+            f" WHERE community_id = ? AND identity IN ({marks}) ORDER BY id DESC LIMIT 1",
+            (self.community_id, *(str(i) for i in identities)),
+        )
+        if row is None:
+            return None
+        return ConsentRecord(bool(row["opted_in"]), row["source"], row["wording"], from_db(row["at"]))
 
     async def latest(self, identity: Identity) -> ConsentRecord | None:
         row = await self.db.fetch_one(

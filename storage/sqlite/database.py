@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -28,14 +28,18 @@ PRAGMAS = (
     "cache_size = -65536",
 )
 
-_in_transaction: ContextVar[bool] = ContextVar("_in_transaction", default=False)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class Database:
-    """The connection every repository shares.
+    """One connection and the transactions on it.
 
     One connection means one writer, so transactions are serialised with a lock: a coroutine never
-    reads another coroutine's uncommitted rows. A transaction opened inside another joins it.
+    reads another coroutine's uncommitted rows. A transaction opened inside another joins it. A write
+    outside a transaction is refused: on a shared connection it would join whatever transaction another
+    coroutine has open, and be rolled back with it. Work that must commit on its own, whatever the
+    commands do (the outbox's progress marks), gets a Database of its own on the same file (`open`
+    again).
     """
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
@@ -43,6 +47,7 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._bulk: sqlite3.Connection | None = None
+        self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -65,11 +70,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        if _in_transaction.get():
+        if self._in_transaction.get():
             yield
             return
         async with self._lock:
-            token = _in_transaction.set(True)
+            token = self._in_transaction.set(True)
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield
@@ -79,7 +84,7 @@ class Database:
             else:
                 await self.connection.execute("COMMIT")
             finally:
-                _in_transaction.reset(token)
+                self._in_transaction.reset(token)
 
     async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` in one transaction on this thread, through a second connection to the same file.
@@ -89,7 +94,7 @@ class Database:
         each one wait for milliseconds; SQLite doing the batch here takes less time than those waits.
         The lock keeps it apart from every other transaction, so it never waits for SQLite's own lock.
         """
-        if _in_transaction.get():
+        if self._in_transaction.get():
             raise RuntimeError("run_transaction cannot join an open transaction")
         async with self._lock:
             if self._bulk is None:
@@ -116,5 +121,20 @@ class Database:
 
     async def execute(self, sql: str, params: tuple | dict = ()) -> int:
         """Run one statement; returns the rows it changed."""
+        self.check_write(sql)
         async with self.connection.execute(sql, params) as cursor:
             return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[tuple | dict]) -> None:
+        self.check_write(sql)
+        await self.connection.executemany(sql, rows)
+
+    async def insert(self, sql: str, params: tuple | dict = ()) -> int | None:
+        """Run one INSERT; the new row's id, or None when it inserted nothing (OR IGNORE, a WHERE)."""
+        self.check_write(sql)
+        async with self.connection.execute(sql, params) as cursor:
+            return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    def check_write(self, sql: str) -> None:
+        if not self._in_transaction.get() and sql.lstrip()[:7].upper().startswith(_WRITES):
+            raise RuntimeError("a write outside a transaction would join another coroutine's: open one")

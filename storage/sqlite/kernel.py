@@ -8,7 +8,7 @@ from storage.sqlite.assembly import FeatureStorage
 _IDENTITIES = "SELECT identity FROM identities WHERE community_id = :community AND member_id = :member"
 
 KERNEL = FeatureStorage(
-    migrations=("0001_core", "0003_whatsapp"),
+    migrations=("0001_core", "0003_whatsapp", "0008_deliveries"),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.
         "UPDATE members SET"
@@ -29,6 +29,8 @@ KERNEL = FeatureStorage(
         f" (SELECT id FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES}))",
         f"DELETE FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES})",
         f"DELETE FROM whatsapp_windows WHERE community_id = :community AND identity IN ({_IDENTITIES})",
+        'UPDATE deliveries SET payload = \'{"text": ""}\' WHERE community_id = :community'
+        f" AND (member_id = :member OR recipient IN ({_IDENTITIES}))",
         "DELETE FROM identities WHERE community_id = :community AND member_id = :member",
         "UPDATE members SET handle = 'forgotten' || id, display_name = 'forgotten member', status = 'left',"
         " left_at = coalesce(left_at, :now) WHERE community_id = :community AND id = :member",

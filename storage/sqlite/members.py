@@ -90,18 +90,18 @@ class SqliteMembers:
             while chosen in taken:
                 number += 1
                 chosen = f"{handle}{number}"
-            async with self.db.connection.execute(
+            inserted = await self.db.insert(
                 "INSERT INTO members (community_id, handle, display_name, status, joined_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (self.community_id, chosen, display_name, status.value, to_db(now)),
-            ) as cursor:
-                member_id = cursor.lastrowid
+            )
+            assert inserted is not None
+            member_id = inserted
             await self.db.execute(
                 "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (self.community_id, str(identity), member_id, to_db(now), to_db(now)),
             )
-        assert member_id is not None
         return Member(member_id, chosen, display_name, status, now)
 
     async def set_status(self, member_id: int, status: MemberStatus, now: datetime) -> Member:

@@ -95,35 +95,24 @@ class SqliteOutbox:
         self.db = db
         self.community_id = community_id
 
-    async def add(self, entry: NewOutbound, now: datetime) -> int:
-        async with (
-            self.db.transaction(),
-            self.db.connection.execute(
-                "INSERT INTO outbox (community_id, sender, recipient, kind, mode, body, content_sid,"
-                " content_variables, state, parts_total, next_attempt_at, note, retry_of, created_at,"
-                " updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    async def add(self, entry: NewOutbound, now: datetime, delivery_id: int | None = None) -> int:
+        """Write the row (committed at once); for a delivery handed over before, the row it already has."""
+        async with self.db.transaction():
+            row_id = await self.db.insert(
+                "INSERT OR IGNORE INTO outbox (community_id, sender, recipient, kind, mode, body,"
+                " content_sid, content_variables, state, parts_total, next_attempt_at, note, retry_of,"
+                " delivery_id, created_at, updated_at)"
+                f" VALUES ({', '.join('?' * 16)})",
                 (
-                    self.community_id,
-                    entry.sender,
-                    str(entry.recipient),
-                    entry.kind,
-                    entry.mode,
-                    entry.body,
-                    entry.content_sid,
-                    entry.content_variables,
-                    entry.state,
-                    entry.parts_total,
-                    to_db(now),
-                    entry.note,
-                    entry.retry_of,
-                    to_db(now),
-                    to_db(now),
+                    self.community_id, entry.sender, str(entry.recipient), entry.kind, entry.mode, entry.body,
+                    entry.content_sid, entry.content_variables, entry.state, entry.parts_total, to_db(now),
+                    entry.note, entry.retry_of, delivery_id, to_db(now), to_db(now),
                 ),
-            ) as cursor,
-        ):
-            row_id = cursor.lastrowid
-        assert row_id is not None
+            )  # fmt: skip
+            if row_id is None:
+                row = await self.db.fetch_one("SELECT id FROM outbox WHERE delivery_id = ?", (delivery_id,))
+                assert row is not None
+                row_id = int(row[0])
         return row_id
 
     async def get(self, row_id: int) -> OutboxRow | None:
@@ -186,13 +175,14 @@ class SqliteOutbox:
     async def interrupted(self, now: datetime) -> int:
         """At start: rows left `sending` by a crash may or may not have reached Twilio. They are not
         resent (a duplicate is worse than a gap the admin can see); they end `unknown`."""
-        return await self.db.execute(
-            "UPDATE outbox SET state = 'unknown', updated_at = ?,"
-            " note = 'interrupted while sending part ' || (parts_sent + 1) || ' of ' || parts_total"
-            " || ': it may or may not have been delivered; not resent'"
-            " WHERE community_id = ? AND state = 'sending'",
-            (to_db(now), self.community_id),
-        )
+        async with self.db.transaction():
+            return await self.db.execute(
+                "UPDATE outbox SET state = 'unknown', updated_at = ?,"
+                " note = 'interrupted while sending part ' || (parts_sent + 1) || ' of ' || parts_total"
+                " || ': it may or may not have been delivered; not resent'"
+                " WHERE community_id = ? AND state = 'sending'",
+                (to_db(now), self.community_id),
+            )
 
     async def record_status(
         self, sid: str, status: str, error_code: str | None, now: datetime
@@ -229,10 +219,13 @@ class SqliteOutbox:
         return [(row["sid"], row["status"], row["error_code"]) for row in rows]
 
     async def _update(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        await self.db.execute(
-            f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?",
-            (*params, to_db(now), self.community_id, row_id),
-        )
+        """One mark, committed on its own: the outbox is on a connection of its own, so no command's
+        transaction can take it along when it rolls back."""
+        async with self.db.transaction():
+            await self.db.execute(
+                f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?",
+                (*params, to_db(now), self.community_id, row_id),
+            )
 
 
 class SqliteWindows:

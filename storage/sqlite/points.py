@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import aiosqlite
 
 from handlers.ledger import SPENDING, Kind
-from handlers.points._models import BoardRow, DayState, LedgerEntry, NewEntry, Standing
+from handlers.points._models import BoardRow, DayState, FollowUp, LedgerEntry, NewEntry, Standing
 from handlers.points._ports import POINTS
+from storage.sqlite import deliveries
 from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.group_commit import GroupCommitWriter
@@ -99,7 +100,7 @@ class SqlitePoints:
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
         self.community_id = community_id
-        self.writer: GroupCommitWriter[NewEntry] = GroupCommitWriter(self._flush)
+        self.writer: GroupCommitWriter[NewEntry | FollowUp] = GroupCommitWriter(self._flush)
 
     def _params(self, entry: NewEntry) -> tuple:
         return (
@@ -113,12 +114,9 @@ class SqlitePoints:
     async def _insert_one(self, sql: str, params: tuple) -> int | None:
         """Insert one entry (in the caller's transaction) and add it to the totals; None if not inserted."""
         async with self.db.transaction():
-            async with self.db.connection.execute(sql, params) as cursor:
-                if cursor.rowcount != 1:
-                    return None
-                entry_id = cursor.lastrowid
-            assert entry_id is not None
-            await self._apply_totals(entry_id)
+            entry_id = await self.db.insert(sql, params)
+            if entry_id is not None:
+                await self._apply_totals(entry_id)
         return entry_id
 
     async def _apply_totals(self, first_id: int) -> None:
@@ -126,8 +124,8 @@ class SqlitePoints:
         await self.db.execute(_BALANCES_FROM, (first_id, self.community_id))
         await self.db.execute(_MONTHLY_FROM, (first_id, self.community_id))
 
-    def submit(self, entries: Sequence[NewEntry]) -> tuple[asyncio.Future[list[bool]], int]:
-        return self.writer.submit(entries)
+    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[bool]], int]:
+        return self.writer.submit(rows)
 
     @property
     def backlogged(self) -> bool:
@@ -136,8 +134,11 @@ class SqlitePoints:
     async def settle(self) -> None:
         await self.writer.settle()
 
-    async def _flush(self, entries: list[NewEntry]) -> list[bool]:
-        """One transaction for the whole batch; returns, per entry, whether its source was new."""
+    async def _flush(self, batch: list[NewEntry | FollowUp]) -> list[bool]:
+        """One transaction for the whole batch: the entries, their totals and the messages that tell of
+        them; returns, per row, whether it was written (an entry: whether its source was new)."""
+        entries = [row for row in batch if isinstance(row, NewEntry)]
+        follow_ups = [row for row in batch if isinstance(row, FollowUp)]
         unique: dict[str, NewEntry] = {}
         for entry in entries:  # the same source twice in one batch counts once
             unique.setdefault(entry.source, entry)
@@ -150,6 +151,7 @@ class SqlitePoints:
             for e in unique.values()
         ]  # fmt: skip
         balances, months = _totals(unique.values())
+        now = to_db(entries[0].created_at if entries else datetime.now(UTC))
 
         def write(connection: sqlite3.Connection) -> set[str] | None:
             top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
@@ -157,20 +159,34 @@ class SqlitePoints:
             if inserted == count:  # the usual case: every source was new, the totals summed above hold
                 connection.executemany(_BALANCE_UPSERT, [(community, *b) for b in balances])
                 connection.executemany(_MONTHLY_UPSERT, [(community, *m) for m in months])
-                return None
-            # Some sources were already used (a replay): sum only the rows this batch added.
-            query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
-            found = {row[0] for row in connection.execute(query, (top, community))}
-            if found:
-                connection.execute(_BALANCES_FROM, (top + 1, community))
-                connection.execute(_MONTHLY_FROM, (top + 1, community))
+                found = None
+            else:
+                # Some sources were already used (a replay): sum only the rows this batch added.
+                query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
+                found = {row[0] for row in connection.execute(query, (top, community))}
+                if found:
+                    connection.execute(_BALANCES_FROM, (top + 1, community))
+                    connection.execute(_MONTHLY_FROM, (top + 1, community))
+            if follow_ups:
+                written = set(unique) if found is None else found
+                told = [
+                    deliveries.params(community, f.message, now)
+                    for f in follow_ups
+                    if written.issuperset(f.sources)
+                ]
+                connection.executemany(deliveries.INSERT, told)
             return found
 
         found = await self.db.run_transaction(write)
-        if found is None and count == len(entries):
+        if found is None and count == len(entries) and not follow_ups:
             return [True] * count
         written = set(unique) if found is None else found
-        return [entry.source in written and unique[entry.source] is entry for entry in entries]
+        return [
+            written.issuperset(row.sources)
+            if isinstance(row, FollowUp)
+            else row.source in written and unique[row.source] is row
+            for row in batch
+        ]
 
     async def close(self) -> None:
         await self.writer.close()

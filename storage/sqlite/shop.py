@@ -107,7 +107,7 @@ class SqliteShop:
 
     async def add_codes(self, item_id: int, codes: Sequence[str]) -> int:
         before = await self._code_count(item_id)
-        await self.db.connection.executemany(
+        await self.db.execute_many(
             "INSERT OR IGNORE INTO shop_codes (item_id, code) VALUES (?, ?)", [(item_id, c) for c in codes]
         )
         await self.db.execute("UPDATE shop_items SET fulfilment = 'codes' WHERE id = ?", (item_id,))
@@ -135,13 +135,13 @@ class SqliteShop:
     async def record_redemption(self, item: ShopItem, member_id: int, ledger_id: int | None,
                                 now: datetime) -> int:  # fmt: skip
         state = "delivered" if item.fulfilment == "codes" else "pending"
-        async with self.db.connection.execute(
+        redemption = await self.db.insert(
             "INSERT INTO redemptions (community_id, item_id, member_id, ledger_id, cost, state, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.community_id, item.id, member_id, ledger_id, item.cost, state, to_db(now)),
-        ) as cursor:
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+        )
+        assert redemption is not None
+        return redemption
 
     async def attach_entry(self, redemption_id: int, ledger_id: int) -> None:
         await self.db.execute("UPDATE redemptions SET ledger_id = ? WHERE id = ?", (ledger_id, redemption_id))

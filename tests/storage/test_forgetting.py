@@ -82,5 +82,7 @@ async def test_the_ledger_still_refuses_every_other_change(core: Core, store: Sq
         "DELETE FROM ledger",
     ):
         with pytest.raises(sqlite3.IntegrityError):
-            await store.db.execute(statement)
-    await store.db.execute("UPDATE ledger SET reason = '', actor_identity = NULL")  # erasing is allowed
+            async with store.transaction():
+                await store.db.execute(statement)
+    async with store.transaction():
+        await store.db.execute("UPDATE ledger SET reason = '', actor_identity = NULL")  # erasing is allowed

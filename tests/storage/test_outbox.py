@@ -87,8 +87,9 @@ async def test_only_final_states_finish_a_row(store: SqliteStore, clock: FakeClo
 
 
 async def test_windows_never_move_backwards(store: SqliteStore, clock: FakeClock) -> None:
-    later = clock.now() + timedelta(hours=1)
-    await store.windows.touch(ANA, later)
-    await store.windows.touch(ANA, clock.now())  # a late retry of an older message
-    assert await store.windows.last_inbound(ANA) == later
-    assert await store.windows.last_inbound(BEN) is None
+    async with store.transaction():
+        later = clock.now() + timedelta(hours=1)
+        await store.windows.touch(ANA, later)
+        await store.windows.touch(ANA, clock.now())  # a late retry of an older message
+        assert await store.windows.last_inbound(ANA) == later
+        assert await store.windows.last_inbound(BEN) is None

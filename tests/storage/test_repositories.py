@@ -53,28 +53,31 @@ async def test_a_failed_transaction_writes_nothing(store: SqliteStore) -> None:
 
 
 async def test_choices_expire_and_are_replaced(store: SqliteStore) -> None:
-    await store.choices.offer(ALICE, [Choice("Yes", "AGREE")], START)
-    assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == [Choice("Yes", "AGREE")]
-    assert await store.choices.pending(ALICE, START + timedelta(seconds=1)) == []
-    await store.choices.clear(ALICE)
-    assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == []
+    async with store.transaction():
+        await store.choices.offer(ALICE, [Choice("Yes", "AGREE")], START)
+        assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == [Choice("Yes", "AGREE")]
+        assert await store.choices.pending(ALICE, START + timedelta(seconds=1)) == []
+        await store.choices.clear(ALICE)
+        assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == []
 
 
 async def test_inbox_accepts_a_message_id_once(store: SqliteStore) -> None:
-    assert await store.inbox.first_time(ALICE, "m1", START)
-    assert not await store.inbox.first_time(ALICE, "m1", START)
-    assert await store.inbox.first_time(Identity.parse("discord:123456"), "m1", START)
+    async with store.transaction():
+        assert await store.inbox.first_time(ALICE, "m1", START)
+        assert not await store.inbox.first_time(ALICE, "m1", START)
+        assert await store.inbox.first_time(Identity.parse("discord:123456"), "m1", START)
 
 
 async def test_jobs_come_due_in_time_order_and_keys_are_unique(store: SqliteStore) -> None:
-    jobs = store.jobs
-    assert await jobs.schedule("b", START + timedelta(hours=2), {"n": 2})
-    assert await jobs.schedule("a", START + timedelta(hours=1), {"n": 1}, key="only-once")
-    assert not await jobs.schedule("a", START + timedelta(hours=5), {"n": 9}, key="only-once")
-    assert await jobs.next_run_at() == START + timedelta(hours=1)
-    assert await jobs.due(START, 10) == []
-    due = await jobs.due(START + timedelta(hours=3), 10)
-    assert [j.payload["n"] for j in due] == [1, 2]
-    await jobs.finish(due[0].id, START)
-    await jobs.fail(due[1].id, "boom", None, START)
-    assert await jobs.next_run_at() is None
+    async with store.transaction():
+        jobs = store.jobs
+        assert await jobs.schedule("b", START + timedelta(hours=2), {"n": 2})
+        assert await jobs.schedule("a", START + timedelta(hours=1), {"n": 1}, key="only-once")
+        assert not await jobs.schedule("a", START + timedelta(hours=5), {"n": 9}, key="only-once")
+        assert await jobs.next_run_at() == START + timedelta(hours=1)
+        assert await jobs.due(START, 10) == []
+        due = await jobs.due(START + timedelta(hours=3), 10)
+        assert [j.payload["n"] for j in due] == [1, 2]
+        await jobs.finish(due[0].id, START)
+        await jobs.fail(due[1].id, "boom", None, START)
+        assert await jobs.next_run_at() is None

@@ -10,7 +10,8 @@ import discord.ext.test.backend as back
 import pytest
 
 from bot.discord.render import MAX_CONTENT, as_embed, split_text
-from handlers.models import Choice, Identity, Outgoing, Reply, RoleUpdate
+from handlers.delivery import MessageKind, Outgoing
+from handlers.models import Choice, Identity, Reply, RoleUpdate
 from tests.bot.discord.conftest import World
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -22,16 +23,22 @@ def ident(member: discord.abc.User) -> Identity:
 
 async def deliver(world: World, message: Outgoing | RoleUpdate) -> None:
     if isinstance(message, RoleUpdate):
-        await world.core.deliver([], [message])
+        await world.core.dispatcher.update_roles([message])
     else:
-        await world.core.deliver([message])
+        await world.core.send([message])
     await dpytest.run_all_events()
 
 
 async def test_a_channel_post_goes_to_the_channel_mapped_to_its_key(world: World) -> None:
-    await deliver(world, Outgoing(Reply("Poll closes tonight @everyone"), channel="announcements"))
+    await deliver(
+        world,
+        Outgoing(
+            Reply("Poll closes tonight @everyone @here <@&123456789012345678>"), channel="announcements"
+        ),
+    )
     [post] = world.posts_in(world.announcements)
-    assert post.content == "Poll closes tonight @everyone"
+    # Mass mentions are inert twice over: broken by a zero-width space, and nothing may ping anyway.
+    assert post.content == "Poll closes tonight @\u200beveryone @\u200bhere <@\u200b&123456789012345678>"
     assert post.payload["allowed_mentions"] == {"parse": []}  # member text never pings everyone
 
 
@@ -57,7 +64,7 @@ async def test_a_direct_message_reaches_the_member(world: World) -> None:
 async def test_closed_dms_fall_back_to_a_ping_in_the_fallback_channel(world: World) -> None:
     alice = world.members["alice"]
     world.closed_dms.add(alice.id)
-    await deliver(world, Outgoing(Reply("Welcome aboard!"), to=ident(alice), kind="welcome"))
+    await deliver(world, Outgoing(Reply("Welcome aboard!"), to=ident(alice), kind=MessageKind.WELCOME))
     [post] = world.posts_in(world.welcome)
     assert post.content == f"<@{alice.id}> Welcome aboard!"
     assert post.payload["allowed_mentions"] == {"parse": [], "users": [alice.id]}  # pings alice only

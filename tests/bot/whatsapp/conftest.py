@@ -19,8 +19,11 @@ from bot.whatsapp.twilio_client import TwilioMessages
 from config.community import CommunityFile
 from config.settings import TwilioSettings
 from config.whatsapp import WhatsAppCommunity
+from handlers.core import Core
+from handlers.delivery import MessageKind, Outgoing
 from handlers.features import FEATURES
 from handlers.install import build_core
+from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
 from storage.sqlite.store import SqliteStore
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
@@ -29,7 +32,7 @@ from tests.fakes import FakeClock, RecordingMessenger
 PUBLIC = "https://bot.example.com"
 BOT_NUMBER = "whatsapp:+14155238886"
 ANA = "whatsapp:+15550001234"
-NEWSLETTER_SID = "HX" + "a" * 32
+AWARD_SID = "HX" + "a" * 32
 NOTICE_SID = "HX" + "b" * 32
 
 
@@ -40,6 +43,7 @@ def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
 @dataclass
 class WhatsAppHarness:
     adapter: WhatsAppAdapter
+    core: Core
     store: SqliteStore
     clock: FakeClock
     fake: FakeTwilio
@@ -89,8 +93,18 @@ class WhatsAppHarness:
         return [form.get("Body", "") for form in self.fake.accepted if form["To"] == to]
 
     async def rows(self) -> list[dict]:
+        """WhatsApp's outbox: what was handed to the sender, part by part."""
         rows = await self.store.db.fetch_all("SELECT * FROM outbox ORDER BY id")
         return [dict(row) for row in rows]
+
+    async def deliveries(self) -> list[dict]:
+        """The outbox of every platform: what the delivery policy decided for each message."""
+        rows = await self.store.db.fetch_all("SELECT * FROM deliveries ORDER BY id")
+        return [dict(row) for row in rows]
+
+    async def send(self, text: str, kind: MessageKind, to: str = ANA, reply: Reply | None = None) -> None:
+        """A message the core sends unasked (written to the outbox, then dispatched)."""
+        await self.core.send([Outgoing(reply or Reply(text), to=Identity.parse(to), kind=kind)])
 
 
 def twilio_settings(fake: FakeTwilio, **extra: object) -> TwilioSettings:
@@ -117,14 +131,19 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
             "roles": {"moderators": ["whatsapp:+15550009999"]},
-            "whatsapp": {"templates": {"newsletter": NEWSLETTER_SID, "notice": NOTICE_SID}},
+            "whatsapp": {"templates": {"award": AWARD_SID, "notice": NOTICE_SID}},
         }
     )
     router = MessengerRouter()
     console = RecordingMessenger()
     router.add("console", console, posts_to_channels=True)
     whatsapp = community.section(WhatsAppCommunity)
-    platforms = Platforms(consent_wording=whatsapp.consent_wording)
+    platforms = Platforms(
+        consent_wording=whatsapp.consent_wording,
+        running=frozenset({"whatsapp", "console"}),
+        idempotent=frozenset({"whatsapp"}),
+        durable_replies=frozenset({"whatsapp"}),
+    )
     core = build_core(store.services(community, clock), router, FEATURES, platforms)
     api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url)
     await api.open()
@@ -142,7 +161,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
     adapter.mount(web.app)
     await web.start()
     try:
-        yield WhatsAppHarness(adapter, store, clock, fake, web, console)
+        yield WhatsAppHarness(adapter, core, store, clock, fake, web, console)
     finally:
         await web.stop()
         await adapter.webhooks.drain()

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 
 from bot.whatsapp.outbound import BODY_LIMIT, split_text, template_variables
-from handlers.models import Choice, Identity, Outgoing, Reply
-from tests.bot.whatsapp.conftest import ANA, NEWSLETTER_SID, NOTICE_SID, WhatsAppHarness
+from handlers.delivery import MessageKind, Outgoing
+from handlers.models import Choice, Identity, Reply
+from tests.bot.whatsapp.conftest import ANA, AWARD_SID, NOTICE_SID, WhatsAppHarness
 
 TO = Identity.parse(ANA)
-
-
-def proactive(text: str, kind: str) -> Outgoing:
-    return Outgoing(Reply(text), to=TO, kind=kind)
 
 
 async def joined(wa: WhatsAppHarness) -> None:
@@ -24,60 +21,54 @@ async def joined(wa: WhatsAppHarness) -> None:
 async def test_inside_the_window_free_text_outside_only_the_kinds_template(wa: WhatsAppHarness) -> None:
     await joined(wa)
     wa.clock.advance(hours=23)
-    await wa.adapter.messenger.deliver(proactive("Your RSVP is confirmed", "notice"))
+    await wa.send("Your reward is on its way", MessageKind.NOTICE)
     await wa.flush()
-    assert wa.fake.accepted[-1]["Body"] == "Your RSVP is confirmed"
+    assert wa.fake.accepted[-1]["Body"] == "Your reward is on its way"
     wa.clock.advance(hours=2)  # 25 h after the last message from Ana
-    await wa.adapter.messenger.deliver(proactive("This week:\nnew members,\n\ttop posts", "newsletter"))
-    await wa.adapter.messenger.deliver(proactive("The session starts in 1 h", "reminder"))
+    await wa.send("You were awarded 20:\ngreat\n\tphotos", MessageKind.AWARD)
+    await wa.send("One week with us!", MessageKind.NUDGE)
     await wa.flush()
     template = wa.fake.accepted[-1]
     assert set(template) == {"To", "From", "ContentSid", "ContentVariables", "StatusCallback"}  # no Body
-    assert template["ContentSid"] == NEWSLETTER_SID
-    assert json.loads(template["ContentVariables"]) == {"1": "This week: new members, top posts"}
+    assert template["ContentSid"] == AWARD_SID
+    assert json.loads(template["ContentVariables"]) == {"1": "You were awarded 20: great photos"}
     rows = await wa.rows()
-    assert (rows[-1]["kind"], rows[-1]["state"]) == ("reminder", "skipped")
+    assert (rows[-1]["kind"], rows[-1]["state"]) == ("nudge", "skipped")
     assert rows[-1]["note"] == (
-        "outside the 24-hour window and no template is configured for kind 'reminder' ([whatsapp.templates])"
+        "outside the 24-hour window and no template is configured for kind 'nudge' ([whatsapp.templates])"
     )
-    assert len(wa.fake.accepted) == 2  # the reminder was never sent
+    assert len(wa.fake.accepted) == 2  # the nudge was never sent
     await wa.say("HELP")  # Ana writes again: the window reopens
-    await wa.adapter.messenger.deliver(proactive("The session starts in 1 h", "reminder"))
+    await wa.send("One week with us!", MessageKind.NUDGE)
     await wa.flush()
-    assert wa.fake.accepted[-1]["Body"] == "The session starts in 1 h"
+    assert wa.fake.accepted[-1]["Body"] == "One week with us!"
 
 
 async def test_nothing_proactive_without_consent_and_nothing_after_stop(wa: WhatsAppHarness) -> None:
     stranger = Identity.parse("whatsapp:+15550007777")
     await wa.say("HELP", sender=str(stranger))  # writes, so inside the window, but never opted in
-    await wa.adapter.messenger.deliver(Outgoing(Reply("News!"), to=stranger, kind="newsletter"))
+    await wa.send("You were introduced", MessageKind.INVITATION, to=str(stranger))
     await joined(wa)
     await wa.say("STOP")
-    await wa.adapter.messenger.deliver(proactive("Your RSVP is confirmed", "notice"))
+    await wa.send("Your reward is on its way", MessageKind.NOTICE)
     await wa.flush()
-    assert [b for b in wa.bodies() if "RSVP" in b] == []
-    skipped = [(r["recipient"], r["note"]) for r in await wa.rows() if r["state"] == "skipped"]
-    assert skipped == [
-        (str(stranger), "never opted in: not sent"),
-        (ANA, "opted out with STOP: not sent"),
-    ]
+    assert [b for b in wa.bodies() if "reward" in b] == []
+    withheld = [(r["recipient"], r["note"]) for r in await wa.deliveries() if r["state"] == "withheld"]
+    assert withheld == [(str(stranger), "never opted in"), (ANA, "opted out with STOP")]
     assert wa.bodies()[-1].startswith("Done: Test Club will send you nothing more here")  # replies still go
     await wa.say("START")
-    await wa.adapter.messenger.deliver(proactive("Your RSVP is confirmed", "notice"))
+    await wa.send("Your reward is on its way", MessageKind.NOTICE)
     await wa.flush()
-    assert wa.bodies()[-1] == "Your RSVP is confirmed"
+    assert wa.bodies()[-1] == "Your reward is on its way"
 
 
 async def test_long_texts_are_split_in_order_and_choices_are_numbered(wa: WhatsAppHarness) -> None:
     await joined(wa)
     paragraphs = [f"Paragraph {n}: " + "word " * 120 for n in range(12)]  # about 7,300 characters
     text = "\n\n".join(p.strip() for p in paragraphs)
-    await wa.adapter.messenger.deliver(proactive(text, "notice"))
-    await wa.adapter.messenger.deliver(
-        Outgoing(
-            Reply("Pick one", choices=(Choice("Yes", "JOIN"), Choice("No", "HELP"))), to=TO, kind="notice"
-        )
-    )
+    await wa.send(text, MessageKind.NOTICE)
+    choices = (Choice("Yes", "JOIN"), Choice("No", "HELP"))
+    await wa.send("", MessageKind.NOTICE, reply=Reply("Pick one", choices=choices))
     await wa.flush()
     bodies = wa.bodies()
     assert all(len(b) <= BODY_LIMIT for b in bodies)
@@ -93,6 +84,10 @@ async def test_long_texts_are_split_in_order_and_choices_are_numbered(wa: WhatsA
 
 def test_split_text_cuts_between_words_and_keeps_every_character_of_a_single_long_word() -> None:
     assert split_text("short") == ["short"]
+    # A line break near the start is no reason to cut a word: "Hello\n" + "community " * 300 (found).
+    parts = split_text("Hello\n" + "community " * 300)
+    assert len(parts) == 2 and all(p.endswith("community") for p in parts)
+    assert " ".join(parts).replace("\n", " ") == ("Hello " + "community " * 300).strip()
     words = split_text("abc " * 1000, limit=100)
     assert all(len(p) <= 100 for p in words) and " ".join(words) == ("abc " * 1000).strip()
     blob = "x" * 250
@@ -105,14 +100,15 @@ def test_template_variables_are_one_line_and_bounded() -> None:
 
 
 async def test_messages_for_other_platforms_are_not_sent_as_whatsapp(wa: WhatsAppHarness) -> None:
-    await wa.adapter.messenger.deliver(Outgoing(Reply("hi"), to=Identity.parse("console:bob"), kind="notice"))
-    await wa.adapter.messenger.deliver(Outgoing(Reply("hi"), channel="announcements", kind="announcement"))
+    await wa.send("hi", MessageKind.REPLY, to="console:bob")
+    await wa.core.send([Outgoing(Reply("hi"), channel="announcements")])
     assert await wa.rows() == []
+    assert [m.reply.text for m in wa.console.sent] == ["hi", "hi"]  # the console took both
 
 
 async def test_the_configured_notice_template_is_used_for_notices(wa: WhatsAppHarness) -> None:
     await joined(wa)
     wa.clock.advance(days=2)
-    await wa.adapter.messenger.deliver(proactive("@bob thanked you", "notice"))
+    await wa.send("@bob thanked you", MessageKind.NOTICE)
     await wa.flush()
     assert wa.fake.accepted[-1]["ContentSid"] == NOTICE_SID

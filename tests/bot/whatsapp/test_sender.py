@@ -9,7 +9,8 @@ from pydantic import SecretStr
 
 from bot.whatsapp.sender import OutboxWorker, RateLimiter, RetryPolicy
 from bot.whatsapp.twilio_client import TwilioMessages
-from handlers.models import Identity, Outgoing, Reply
+from handlers.delivery import MessageKind
+from handlers.models import Identity
 from storage.sqlite.export import export_table
 from tests.bot.whatsapp.conftest import ANA, NOTICE_SID, WhatsAppHarness
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
@@ -25,7 +26,7 @@ async def member_in_window(wa: WhatsAppHarness) -> None:
 
 
 async def notice(wa: WhatsAppHarness, text: str) -> int:
-    await wa.adapter.messenger.deliver(Outgoing(Reply(text), to=TO, kind="notice"))
+    await wa.send(text, MessageKind.NOTICE)
     return (await wa.rows())[-1]["id"]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.whatsapp.inbound import parse_inbound
 from bot.whatsapp.webhook import EMPTY_TWIML
 from handlers.consent._policy import DEFAULT_WORDING
+from handlers.delivery import MessageKind
 from handlers.models import Attachment, Identity
 from tests.bot.whatsapp.conftest import ANA, BOT_NUMBER, PUBLIC, WhatsAppHarness, sign
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID
@@ -136,7 +137,7 @@ async def test_status_callbacks_are_signed_and_recorded_by_message_sid(wa: Whats
 async def test_a_63016_reported_by_status_callback_falls_back_to_the_template(wa: WhatsAppHarness) -> None:
     await wa.say("JOIN")
     await wa.flush()
-    await wa.adapter.messenger.deliver(_notice("Your order shipped"))
+    await wa.send("Your order shipped", MessageKind.NOTICE)
     await wa.flush()
     sid = wa.adapter.store.outbox
     row_id = (await wa.rows())[-1]["id"]
@@ -148,9 +149,3 @@ async def test_a_63016_reported_by_status_callback_falls_back_to_the_template(wa
     template = wa.fake.accepted[-1]
     assert template["ContentSid"].startswith("HX") and "Body" not in template
     assert [r["retry_of"] for r in await wa.rows()].count(row_id) == 1
-
-
-def _notice(text: str):
-    from handlers.models import Outgoing, Reply
-
-    return Outgoing(Reply(text), to=Identity.parse(ANA), kind="notice")

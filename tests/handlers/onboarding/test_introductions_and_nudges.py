@@ -56,9 +56,10 @@ async def test_opted_in_invitee_gets_an_invitation_naming_the_introducer(
     core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
-    await store.repository(CONSENT_RECORDS).record(
-        Identity.parse(f"whatsapp:{PHONE}"), True, "START", None, clock.now()
-    )
+    async with store.transaction():
+        await store.repository(CONSENT_RECORDS).record(
+            Identity.parse(f"whatsapp:{PHONE}"), True, "START", None, clock.now()
+        )
     reply = await say(core, "console:bob", f"INTRO {PHONE} my neighbour")
     assert reply.text.startswith(f"Invitation sent to {PHONE}")
     invitation = messenger.texts_to(f"whatsapp:{PHONE}")[-1]

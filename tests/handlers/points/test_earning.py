@@ -67,7 +67,7 @@ async def test_kudos_forms_and_refusals(core: Core, store: SqliteStore, messenge
     await members(core, "alice", "bob", "carol")
     assert await chat(core, "console:alice", "thanks @bob and @carol for the help!") == []
     # confirmed privately once the entries are durable, not by the chat handler itself
-    confirmation = [m for m in messenger.sent if m.kind == "kudos"]
+    confirmation = [m for m in messenger.sent if m.reply.text.startswith("Kudos sent")]
     assert [m.reply.text for m in confirmation] == [
         "Kudos sent to @bob, @carol (+5 each). You have 1 of 3 left today."
     ]

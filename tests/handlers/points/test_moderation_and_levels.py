@@ -68,7 +68,8 @@ async def test_the_ledger_is_append_only(core: Core, store: SqliteStore) -> None
     await give(core, "bob", 30)
     for statement in ("UPDATE ledger SET delta = 1000", "DELETE FROM ledger"):
         with pytest.raises(Exception, match="append-only"):
-            await store.db.execute(statement)
+            async with store.transaction():
+                await store.db.execute(statement)
 
 
 async def test_level_up_is_announced_and_roles_follow(

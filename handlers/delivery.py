@@ -1,0 +1,177 @@
+"""What the bot sends, and to whom it may: message kinds, the delivery policy, the outbox's records.
+
+Every message says what it is (a kind from a closed set). An answer to the person's own action always
+goes; a proactive message (they did not just ask for it) goes only to a member who is still here, who has
+not sent STOP on any of their platforms, and, on a platform that needs an explicit opt-in (WhatsApp), to a
+number that opted in. The policy is decided once, here, when the message is about to leave, for every
+platform alike.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from handlers.models import Choice, Identity, Reply
+
+
+class MessageKind(StrEnum):
+    """What a message is. WhatsApp picks the approved template for it by this name."""
+
+    REPLY = "reply"
+    """Answers what the person just did (a command, a chat message, a click)."""
+    WELCOME = "welcome"
+    """The welcome after a platform join: it answers their joining, with the rules to accept."""
+    NOTICE = "notice"
+    """Something about them they did not ask for: a referral credited, a link made, a reward on its way."""
+    KUDOS = "kudos"
+    """Someone thanked them."""
+    AWARD = "award"
+    """A moderator gave them points or corrected them."""
+    LEVEL_UP = "level_up"
+    NUDGE = "nudge"
+    """An onboarding follow-up."""
+    INVITATION = "invitation"
+    """A member introduced them to the community (they may not be a member yet)."""
+    ANNOUNCEMENT = "announcement"
+    """A post in a community channel."""
+    MODERATION = "moderation"
+    """A post in the moderators' channel (a redemption to fulfil)."""
+
+    @property
+    def proactive(self) -> bool:
+        return self not in ANSWERS
+
+
+ANSWERS = frozenset({MessageKind.REPLY, MessageKind.WELCOME})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message a unit of work sends once it has committed: to an identity, a member (on the platform
+    they used last that may receive it), or a channel."""
+
+    reply: Reply
+    to: Identity | None = None
+    member_id: int | None = None
+    channel: str | None = None
+    kind: MessageKind = MessageKind.REPLY
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """An outbox row as a platform's messenger is handed it: `to` is resolved (None for a channel post)."""
+
+    id: int
+    kind: MessageKind
+    reply: Reply
+    to: Identity | None = None
+    channel: str | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Queued:
+    """An outbox row as the dispatcher reads it back (`to` may still be a member to resolve)."""
+
+    id: int
+    kind: MessageKind
+    reply: Reply
+    to: Identity | None
+    member_id: int | None
+    channel: str | None
+    attempts: int
+
+
+class DeliveryFailed(Exception):
+    """A messenger could not deliver. `retry`: it certainly did not arrive and may be tried again;
+    `uncertain`: it may have arrived (a timeout after the request went out): never sent again."""
+
+    def __init__(self, reason: str, retry: bool = False, uncertain: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry = retry
+        self.uncertain = uncertain
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    WITHHELD = "withheld"
+    """The policy kept it back (STOP, left, never opted in, no platform to reach them on)."""
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    """Interrupted while sending, or a timeout after the request went out: it may have arrived, so it is
+    never resent."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: int
+    state: DeliveryState
+    note: str | None = None
+    retry_at: datetime | None = None
+    """With PENDING: when to try again."""
+
+
+class OutboxRepository(Protocol):
+    """Written in the unit of work's own transaction, so its messages are as durable as its changes."""
+
+    async def add(self, messages: Sequence[Outgoing], now: datetime) -> list[int]: ...
+
+
+class DeliveryLog(Protocol):
+    """The dispatcher's progress, committed on a connection of its own: a command's rollback can never take
+    a `sending` mark with it."""
+
+    async def read(self, ids: Sequence[int]) -> list[Queued]:
+        """Those of these rows still pending, in id order."""
+        ...
+
+    async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
+        """Mark the rows `sending` (committed), each with the platform it goes to; the ids this claim got
+        (a row another dispatcher claimed first is not among them)."""
+        ...
+
+    async def due(self, now: datetime, limit: int) -> list[int]:
+        """Pending rows whose time has come, oldest first."""
+        ...
+
+    async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None: ...
+    async def interrupted(self, retried: frozenset[str], now: datetime) -> tuple[int, int]:
+        """At start: rows left `sending` by a crash. Those to a platform in `retried` (where handing over
+        twice has no second effect) are pending again; the others end `unknown`. (unknown, retried)."""
+        ...
+
+
+RETRY_DELAYS = (timedelta(seconds=5), timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10))
+"""When a delivery that certainly did not arrive is tried again; after the last, it has failed."""
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try again after the `attempts`-th failed try; None: give up."""
+    if attempts > len(RETRY_DELAYS):
+        return None
+    return now + RETRY_DELAYS[attempts - 1]
+
+
+def reply_to_json(reply: Reply) -> str:
+    return json.dumps(
+        {
+            "text": reply.text,
+            "choices": [[c.label, c.command] for c in reply.choices],
+            "private": reply.private,
+        },
+        ensure_ascii=False,
+    )
+
+
+def reply_from_json(text: str) -> Reply:
+    data = json.loads(text)
+    choices = tuple(Choice(label, command) for label, command in data.get("choices", ()))
+    return Reply(data["text"], choices, bool(data.get("private", False)))

@@ -1,0 +1,199 @@
+"""After a commit: the outbox rows a unit of work wrote go out, each once, through the delivery policy.
+
+Rows are claimed (`sending`, committed on the log's own connection) before a messenger sees them and
+settled after; a crash in between leaves them `sending`, and the next start ends them `unknown` (never
+resent: a duplicate is worse than a gap an admin can see), except on platforms where handing a row over
+twice has no second effect (WhatsApp's outbox keeps one row per delivery), where they are tried again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Sequence
+
+from handlers.audience import Consent
+from handlers.delivery import (
+    Delivery,
+    DeliveryFailed,
+    DeliveryLog,
+    DeliveryState,
+    Outcome,
+    Queued,
+    retry_at,
+)
+from handlers.models import Identity, MemberStatus, RoleUpdate
+from handlers.platforms import Platforms
+from handlers.ports import Clock, MemberRepository, Messenger
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        log_: DeliveryLog,
+        messenger: Messenger,
+        members: MemberRepository,
+        clock: Clock,
+        platforms: Platforms,
+    ) -> None:
+        self.log = log_
+        self.messenger = messenger
+        self.members = members
+        self.clock = clock
+        self.platforms = platforms
+        self.consent: Consent | None = None
+        """Set once the consent feature is installed; without it nobody has opted out."""
+        self.withheld: Counter[str] = Counter()
+        """Messages the policy kept back, by reason (STOP, left, never opted in...)."""
+        self._kicked: asyncio.Task[int] | None = None
+        self._again = False
+
+    async def dispatch(self, ids: Sequence[int]) -> None:
+        """Send these rows now (a unit of work just committed them); failures are recorded, never raised."""
+        if not ids:
+            return
+        try:
+            await self._dispatch(ids)
+        except Exception:
+            log.exception("the outbox could not be read or marked: its messages go out on the next tick")
+
+    async def run_due(self) -> int:
+        """Send every pending row whose time has come (retries, rows written by the chat path)."""
+        sent = 0
+        while ids := await self.log.due(self.clock.now(), BATCH):
+            await self.dispatch(ids)
+            sent += len(ids)
+            if len(ids) < BATCH:
+                break
+        return sent
+
+    def kick(self) -> None:
+        """Run `run_due` soon (once, however often it is kicked meanwhile)."""
+        if self._kicked is not None and not self._kicked.done():
+            self._again = True
+            return
+        self._kicked = asyncio.get_running_loop().create_task(self._run_kicked())
+
+    async def _run_kicked(self) -> int:
+        sent = 0
+        while True:
+            self._again = False
+            try:
+                sent += await self.run_due()
+            except Exception:
+                log.exception("the outbox could not be read; pending messages go out on the next tick")
+            if not self._again:
+                return sent
+
+    async def settle(self) -> None:
+        """Wait until what was kicked has gone out (so that a test or a console script reads in order)."""
+        while self._kicked is not None and not self._kicked.done():
+            await asyncio.wait([self._kicked])
+
+    async def recover(self) -> None:
+        """At start: settle what a crash interrupted, then send what is pending."""
+        unknown, retried = await self.log.interrupted(self.platforms.idempotent, self.clock.now())
+        if unknown:
+            log.warning("%d message(s) were interrupted while sending: marked unknown, not resent", unknown)
+        if retried:
+            log.info("%d interrupted hand-over(s) are tried again (they cannot arrive twice)", retried)
+        await self.run_due()
+
+    async def update_roles(self, updates: Sequence[RoleUpdate]) -> None:
+        """Platform role changes (levels, answers): applied where a running platform has roles."""
+        roles = self.platforms.roles
+        for update in updates:
+            if roles is None:
+                log.debug("no running platform has roles: %s not applied", update.role)
+                continue
+            try:
+                await roles.update_role(update)
+            except Exception:
+                log.exception("could not update a role")
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    async def _dispatch(self, ids: Sequence[int]) -> None:
+        rows = await self.log.read(ids)
+        if not rows:
+            return
+        targets = [await self._target(row) for row in rows]
+        plan = [
+            (row.id, t.platform if isinstance(t, Identity) else None)
+            for row, t in zip(rows, targets, strict=True)
+        ]
+        # Decided before the claim, so the claim records where each row goes (an interrupted hand-over to
+        # a platform where it cannot arrive twice is tried again at start).
+        mine = await self.log.claim(plan, self.clock.now())
+        outcomes = []
+        for row, target in zip(rows, targets, strict=True):
+            if row.id not in mine:
+                continue  # another dispatcher claimed it first
+            if isinstance(target, str):
+                self.withheld[target] += 1
+                log.debug("withheld %s message %s: %s", row.kind, row.id, target)
+                outcomes.append(Outcome(row.id, DeliveryState.WITHHELD, target))
+            else:
+                delivery = Delivery(row.id, row.kind, row.reply, target, row.channel, row.attempts + 1)
+                outcomes.append(await self._deliver(delivery))
+        try:
+            await self.log.settle(outcomes, self.clock.now())
+        except Exception:
+            # The messages went out; only their marks are missing, so they stay `sending` and the next
+            # start ends them `unknown`: none is sent twice.
+            log.exception("could not record %d delivery outcome(s)", len(outcomes))
+
+    async def _target(self, row: Queued) -> Identity | str | None:
+        """The identity a direct message goes to, why it may not go (a string), or None for a channel post."""
+        if row.channel is not None:
+            return None
+        return await self._audience(row)
+
+    async def _deliver(self, delivery: Delivery) -> Outcome:
+        try:
+            await self.messenger.deliver(delivery)
+        except DeliveryFailed as failure:
+            if failure.uncertain:
+                return Outcome(delivery.id, DeliveryState.UNKNOWN, failure.reason)
+            again = retry_at(delivery.attempts, self.clock.now()) if failure.retry else None
+            if again is not None:
+                return Outcome(delivery.id, DeliveryState.PENDING, failure.reason, again)
+            log.warning("%s message %s failed: %s", delivery.kind, delivery.id, failure.reason)
+            return Outcome(delivery.id, DeliveryState.FAILED, failure.reason)
+        except Exception as error:  # a bug in a messenger: recorded, and the others still go
+            log.exception("could not deliver %s message %s", delivery.kind, delivery.id)
+            return Outcome(delivery.id, DeliveryState.FAILED, f"{type(error).__name__}: {error}"[:300])
+        return Outcome(delivery.id, DeliveryState.SENT)
+
+    async def _audience(self, row: Queued) -> Identity | str:
+        """Who the row may reach: the identity, or why nobody (a string). A message to a member goes to the
+        identity they used last on a running platform that may receive it."""
+        if row.member_id is not None:
+            member = await self.members.by_id(row.member_id)
+            identities = await self.members.identities(row.member_id)
+        else:
+            assert row.to is not None
+            member = await self.members.by_identity(row.to)
+            identities = [row.to]
+        reachable = [i for i in identities if self.platforms.reaches(i.platform)]
+        if not reachable:
+            return "no running platform reaches them"
+        if not row.kind.proactive:
+            return reachable[0]
+        if member is not None and member.status is MemberStatus.LEFT:
+            return "left the community"
+        if self.consent is None:
+            return reachable[0]
+        linked = await self.members.identities(member.id) if member is not None else []
+        why = "opted out with STOP"
+        for identity in reachable:
+            refused = await self.consent.why_not(identity, linked)
+            if refused is None:
+                return identity
+            why = refused
+        return why
