@@ -3,6 +3,7 @@ starts them in one event loop, stopping them in reverse order."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -57,6 +58,9 @@ class Application:
         self.console: ConsoleAdapter | None = None
         self.discord: DiscordAdapter | None = None
         self.whatsapp: WhatsAppAdapter | None = None
+        self.failure: str | None = None
+        """Why an adapter stopped for good (the Discord connection): the program then exits non-zero."""
+        self.failed = asyncio.Event()
         self.whatsapp_section = _section(community, WhatsAppCommunity)
         self.discord_section = _section(community, DiscordCommunity)
 
@@ -101,7 +105,7 @@ class Application:
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
             self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
         elif discord_on:
-            self.discord = DiscordAdapter(core, self.discord_section, self.settings.discord)
+            self.discord = DiscordAdapter(core, self.discord_section, self.settings.discord, self._fail)
             messenger = self.discord.messenger
             self.router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
             await self.discord.start()
@@ -119,6 +123,10 @@ class Application:
             if self.whatsapp is not None:
                 self.whatsapp.mount(self.web.app)
             await self.web.start()
+
+    def _fail(self, reason: str) -> None:
+        self.failure = reason
+        self.failed.set()
 
     async def _healthy(self) -> bool:
         if self.store is None:

@@ -119,7 +119,10 @@ async def serve(
         loop.add_signal_handler(sig, stop.set)
     await app.start()
     try:
-        waiters: list[asyncio.Task[object]] = [asyncio.create_task(stop.wait())]
+        waiters: list[asyncio.Task[object]] = [
+            asyncio.create_task(stop.wait()),
+            asyncio.create_task(app.failed.wait()),
+        ]
         if app.console is not None:
             waiters.append(asyncio.create_task(app.console.run(_console_source(args))))
         done, pending = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -129,6 +132,10 @@ async def serve(
             task.result()
     finally:
         await app.stop()
+    if app.failure is not None:
+        # Non-zero, so that Docker, systemd or compose restart the bot rather than it running half-alive.
+        print(f"communitybot: {app.failure}", file=sys.stderr)
+        return 1
     return 0
 
 

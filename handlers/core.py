@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
@@ -32,6 +32,7 @@ from handlers.platforms import Platforms
 from handlers.ports import Job, Messenger
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
+from handlers.text import clean, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class Core:
 
     async def handle_direct(self, message: DirectMessage) -> list[Reply]:
         """A person wrote to the bot: run the command and return the replies for them."""
-        text = " ".join(message.text.split())
+        text = " ".join(clean(message.text).split())
         durable = self._durable(message)
         if not text:
             return await self._refused(_asker(message), Reply(EmptyMessage().text(), private=True), durable)
@@ -134,6 +135,9 @@ class Core:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
         if not message.text.strip() or not self.listeners.chat:
             return []
+        cleaned = clean(message.text)
+        if cleaned is not message.text:  # rare: most chat holds no control characters
+            message = replace(message, text=cleaned)
         replies: list[Reply] = []
         try:
             for listener in self.listeners.chat:
@@ -299,7 +303,11 @@ class Core:
         assert ctx.actor is not None
         if ctx.member is not None:
             await self.services.members.touch(ctx.actor, ctx.now)
-        present = {name: value for name, value in given.items() if value is not None and value != ""}
+        present = {
+            name: clean(value) if isinstance(value, str) else value
+            for name, value in given.items()
+            if value is not None and value != ""
+        }
         return await self._run(ctx, command, convert_values(command, present))
 
     async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
@@ -413,7 +421,7 @@ def _asker(message: DirectMessage) -> _Asker:
     return _Asker(
         message.identity,
         message.event_id,
-        message.display_name,
+        clean_name(message.display_name),
         message.mentions,
         message.platform_role,
         direct=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.delivery import MessageKind
 from handlers.ledger import Kind
-from handlers.models import Identity, Member, MemberStatus, Reply
+from handlers.models import Choice, Identity, Member, MemberStatus, Reply
 from handlers.onboarding import _codes as codes
 from handlers.onboarding._errors import (
     IntroducedAlready,
@@ -114,16 +114,33 @@ async def arrived(ctx: Context, ob: Onboarding, newcomer: Member) -> str | None:
 
 
 async def prompt_reply(ctx: Context, ob: Onboarding, text: str) -> Reply | None:
-    """A free-form message after the introduce-yourself prompt is the member's introduction."""
+    """A free-form message after the introduce-yourself prompt may be the member's introduction: it is
+    shown back to be posted with one answer, never posted at once (a mistyped command would be public).
+    Text that looks like a command (a close typo of one, or a first word in capitals) is left to be
+    answered as one."""
     member = ctx.member
     if member is None or member.status is not MemberStatus.MEMBER or len(text) < MIN_REPLY_INTRO:
         return None
-    if not ob.settings.guided:
+    if not ob.settings.guided or looks_like_a_command(ob, ctx, text):
         return None
     progress = await ob.repo.progress(member.id)
     if progress is None or progress.answered_at is None or progress.introduced_at is not None:
         return None
-    return await introduce_self(ctx, ob, member, text)
+    story = _clean(text)
+    return Reply(
+        f"Your introduction will read: “{story}”\nPost it in #{ctx.config.channels.introductions}? "
+        "To change it, just send it again.",
+        choices=(Choice("Post it", f"INTRO me {story}"),),
+        private=True,
+    )
+
+
+def looks_like_a_command(ob: Onboarding, ctx: Context, text: str) -> bool:
+    first = text.split()[0]
+    letters = [c for c in first if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return True
+    return bool(ob.commands.suggest(text, ctx.role))
 
 
 async def _target(ctx: Context, who: str) -> tuple[Identity | None, Member | None]:

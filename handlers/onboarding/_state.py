@@ -13,6 +13,7 @@ from handlers.models import Member, Reply
 from handlers.onboarding._ports import ONBOARDING, OnboardingRepository
 from handlers.onboarding._settings import OnboardingConfig
 from handlers.ports import InviteMaker
+from handlers.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Onboarding:
     """Personal invite links, where a running platform makes them (Discord)."""
     whatsapp_number: str | None
     """The WhatsApp sender referral links point at, when WhatsApp is set up."""
+    commands: Registry
+    """Every command: a reply that looks like one is not taken for an introduction."""
 
     def notify(self, ctx: Context, member: Member, text: str, kind: MessageKind = MessageKind.NOTICE) -> None:
         """A message the member did not ask for (the delivery policy sends it only where it may go)."""
@@ -40,4 +43,5 @@ def build(setup: Setup) -> Onboarding:
         setup.need(CONSENT),
         platforms.invites,
         platforms.whatsapp_number,
+        setup.commands,
     )

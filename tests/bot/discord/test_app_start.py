@@ -178,3 +178,61 @@ def test_a_token_without_a_guild_id_exits_with_one_line(tmp_path: Path) -> None:
         "set it to the id of the community's Discord server"
     )
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr + result.stdout
+
+
+def flaky_gateway(monkeypatch: pytest.MonkeyPatch, failures: int) -> list[int]:
+    """A gateway whose first `failures` connections end, a moment after READY, with an error discord.py does
+    not recover from (a payload it could not parse); the next stays up."""
+    attempts: list[int] = []
+    closed = asyncio.Event()
+    close = CommunityBot.close
+
+    async def connect(self: CommunityBot, *, reconnect: bool = True) -> None:
+        attempts.append(len(attempts) + 1)
+        self._ready.set()
+        if len(attempts) == 1:
+            await asyncio.sleep(0.05)  # up for a moment after the start
+        if len(attempts) <= failures:
+            raise KeyError("'type'")  # what a parse error in discord.py's gateway looks like
+        await closed.wait()
+
+    async def closing(self: CommunityBot) -> None:
+        await close(self)
+        closed.set()
+
+    monkeypatch.setattr(CommunityBot, "connect", connect)
+    monkeypatch.setattr(CommunityBot, "close", closing)
+    monkeypatch.setattr("bot.discord.adapter.RECONNECT_DELAYS", (0.01, 0.01, 0.01))
+    return attempts
+
+
+async def test_a_connection_that_dies_of_a_gateway_error_is_made_again(
+    tmp_path: Path, api: FakeDiscordApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts = flaky_gateway(monkeypatch, failures=2)
+    app = Application(settings_for(tmp_path), CommunityFile(), web=False)
+    await app.start()
+    try:
+        for _ in range(100):
+            if len(attempts) >= 3:
+                break
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.05)
+        assert len(attempts) == 3  # two failures, each followed by a new connection
+        assert await app._healthy() and app.failure is None
+    finally:
+        await app.stop()
+
+
+async def test_when_every_reconnection_fails_the_program_stops_to_be_restarted(
+    tmp_path: Path, api: FakeDiscordApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    attempts = flaky_gateway(monkeypatch, failures=99)
+    app = Application(settings_for(tmp_path), CommunityFile(), web=False)
+    await app.start()
+    try:
+        await asyncio.wait_for(app.failed.wait(), 5)
+        assert app.failure is not None and app.failure.startswith("could not reconnect to Discord after 3 tries")
+        assert len(attempts) == 4 and not await app._healthy()
+    finally:
+        await app.stop()

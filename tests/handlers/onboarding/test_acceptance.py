@@ -81,7 +81,10 @@ async def test_introducing_oneself_posts_once_and_credits_once(
     core: Core, store: SqliteStore, messenger: RoleMessenger
 ) -> None:
     await onboard(core, "bob", intro=False)
-    reply = await say(core, "console:bob", "I joined because I love handmade mugs")  # the prompt's reply
+    shown = await say(core, "console:bob", "I joined because I love handmade mugs")  # the prompt's reply
+    assert shown.choices == (Choice("Post it", "INTRO me I joined because I love handmade mugs"),)
+    assert messenger.posts_in("introductions") == []  # shown back first, posted only when confirmed
+    reply = await say(core, "console:bob", "1")
     assert reply.text == "Thank you! Your introduction is posted in #introductions. You earned 10 credits."
     assert messenger.posts_in("introductions") == ["Meet @bob (bob): “I joined because I love handmade mugs”"]
     again = await say(core, "console:bob", "INTRO me once more with feeling")
@@ -89,6 +92,21 @@ async def test_introducing_oneself_posts_once_and_credits_once(
     assert await balance(store, "bob") == 10
     # After the introduction, free text is no introduction any more.
     assert "I don't know" in (await say(core, "console:bob", "I joined because I love handmade mugs")).text
+
+
+async def test_a_mistyped_command_after_the_prompt_is_answered_as_a_command_never_posted(
+    core: Core, messenger: RoleMessenger
+) -> None:
+    """Found: `mo: AGREE` then `mo: POLL NEW "Next flavour?" | Mango | Yuzu` was posted as mo's introduction."""
+    await onboard(core, "mo", intro=False)
+    for typed in ('POLL NEW "Next flavour?" | Mango | Yuzu', "refferal please, where is my code?"):
+        reply = await say(core, "console:mo", typed)
+        assert reply.text.startswith("I don't know"), reply.text
+        assert not any(c.label == "Post it" for c in reply.choices)
+    changed = await say(core, "console:mo", "I came for the workshops and stayed for you all")
+    again = await say(core, "console:mo", "I came for the workshops, and I stayed for the people")
+    assert "stayed for the people" in again.text and changed.choices != again.choices
+    assert messenger.posts_in("introductions") == []
 
 
 async def test_pending_members_cannot_introduce_or_skip_the_rules(core: Core, store: SqliteStore) -> None:
