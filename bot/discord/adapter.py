@@ -107,7 +107,9 @@ class DiscordAdapter:
         )
         ready.cancel()
         if self._task in done:
-            failure = self._task.exception() or RuntimeError(self._gave_up or "the gateway closed the connection")
+            failure = self._task.exception() or RuntimeError(
+                self._gave_up or "the gateway closed the connection"
+            )
             await self.bot.close()
             raise DiscordStartError(explain(failure))
         if not done:
@@ -136,7 +138,9 @@ class DiscordAdapter:
                 raise error
             self._failures += 1
             if self._failures > len(RECONNECT_DELAYS):
-                self._gave_up = f"could not reconnect to Discord after {len(RECONNECT_DELAYS)} tries: {explain(error)}"
+                self._gave_up = (
+                    f"could not reconnect to Discord after {len(RECONNECT_DELAYS)} tries: {explain(error)}"
+                )
                 raise RuntimeError(self._gave_up) from error
             delay = RECONNECT_DELAYS[self._failures - 1]
             log.error("the Discord connection failed (%s): connecting again in %.0f s", explain(error), delay)
@@ -149,7 +153,9 @@ class DiscordAdapter:
         if error is None:
             return
         reason = explain(error)
-        log.critical("the Discord connection ended for good: %s; stopping so the bot can be restarted", reason)
+        log.critical(
+            "the Discord connection ended for good: %s; stopping so the bot can be restarted", reason
+        )
         self._on_fatal(reason)
 
     async def stop(self) -> None:

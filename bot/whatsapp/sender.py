@@ -172,7 +172,6 @@ class OutboxWorker:
     async def _send_row(self, row: OutboxRow) -> bool:
         """Send the row's remaining parts; False when it has to wait for a retry."""
         parts: list[str | None] = list(split_text(row.body)) if row.mode == "text" else [None]
-        unrecorded: Exception | None = None
         for index in range(row.parts_sent, row.parts_total):
             await self.limiter.wait()
             await self.outbox.begin_part(row.id, self.clock.now())
@@ -191,18 +190,14 @@ class OutboxWorker:
                 log.exception("outbox row %s: unexpected error while sending", row.id)
                 return await self._failed(row, index, SendError("client", repr(error), retryable=False))
             log.info("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
-            try:
-                await self._record(row, index + 1, sent)
-            except Exception as error:  # the member still gets the rest of the message
-                unrecorded = error
-        if unrecorded is not None:
-            raise unrecorded
+            await self._record(row, index + 1, sent)
         return True
 
     async def _record(self, row: OutboxRow, part: int, sent: Sent) -> None:
         """Twilio took the part: record it, trying again if the database is busy or failing for a moment.
-        If it cannot be recorded at all the row stays `sending` (the next start ends it `unknown`: it is
-        never sent twice); the rest of the message is still sent, then the queue carries on."""
+        A part that cannot be recorded at all is logged with its SID; the rest of the message still goes
+        (the next part's record counts it, by number), and if none can be recorded the row stays `sending`
+        and the next start ends it `unknown`: it is never sent twice."""
         for pause in (*RECORD_RETRIES, None):
             try:
                 await self.outbox.part_sent(row.id, part, sent.sid, sent.status, self.clock.now())
@@ -211,7 +206,7 @@ class OutboxWorker:
                 if pause is None:
                     log.critical("outbox row %s: Twilio took part %d as %s, but it could not be recorded",
                                  row.id, part, sent.sid)  # fmt: skip
-                    raise
+                    return
                 log.warning("outbox row %s: could not record part %d yet; trying again", row.id, part)
                 await asyncio.sleep(pause)
 

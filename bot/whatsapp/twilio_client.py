@@ -130,15 +130,22 @@ def _refused(code: str, status: int, twilio_code: int | None, message: str) -> S
 class TwilioMessages:
     """`messages.create_async` for one account. `open()` must run inside the event loop."""
 
-    def __init__(self, account_sid: str, auth_token: SecretStr, base_url: str = TWILIO_API) -> None:
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: SecretStr,
+        base_url: str = TWILIO_API,
+        timeout: float = REQUEST_TIMEOUT,
+    ) -> None:
         self.account_sid = account_sid
         self._auth_token = auth_token
         self.base_url = base_url
+        self.timeout = timeout
         self._http: RebasedHttpClient | None = None
         self._client: Client | None = None
 
     async def open(self) -> None:
-        self._http = RebasedHttpClient(self.base_url)
+        self._http = RebasedHttpClient(self.base_url, self.timeout)
         self._client = Client(self.account_sid, self._auth_token.get_secret_value(), http_client=self._http)
 
     async def close(self) -> None:

@@ -152,11 +152,14 @@ class SqliteOutbox:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (self.community_id, sid, row_id, part, status, to_db(now), to_db(now)),
             )
+            # By the part's number, not +1: a part whose record was lost must not make a later part be
+            # counted as an earlier one (and sent again).
             await self._update(
                 row_id,
                 now,
-                "parts_sent = parts_sent + 1, error_code = NULL, note = NULL,"
-                " state = CASE WHEN parts_sent + 1 >= parts_total THEN 'sent' ELSE 'pending' END",
+                "parts_sent = max(parts_sent, ?), error_code = NULL, note = NULL,"
+                " state = CASE WHEN ? >= parts_total THEN 'sent' ELSE 'pending' END",
+                (part, part),
             )
 
     async def retry_later(self, row_id: int, error_code: str, note: str, at: datetime, now: datetime) -> None:

@@ -118,3 +118,33 @@ def test_run_without_credentials_serves_and_stops_cleanly_on_sigterm(tmp_path: P
     assert "database closed" in err
     members = communitybot(tmp_path, "export", "members").stdout
     assert ",alice,alice,member," in members  # acknowledged, so committed
+
+
+def test_more_lines_than_the_input_queue_holds_still_end_at_end_of_input(tmp_path: Path) -> None:
+    """Found: with more than 100 lines piped in, the console answered every line and never exited (the
+    end-of-input marker was lost to a full queue)."""
+    lines = "alice: JOIN\n" + "alice: POINTS\n" * 300
+    result = communitybot(tmp_path, "console", stdin=lines, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("[to alice] @alice: 0 credits") == 300
+
+
+def test_stop_on_the_console_stops_what_alice_did_not_ask_for(tmp_path: Path) -> None:
+    script = "alice: JOIN\nbob: JOIN\nalice: STOP\nmod: JOIN\nbob: KUDOS @alice thanks\nalice: POINTS\n"
+    result = communitybot(tmp_path, "console", stdin=script)
+    assert result.returncode == 0, result.stderr
+    told = [line for line in result.stdout.splitlines() if line.startswith("[to alice]")]
+    assert not any("thanked you" in line for line in told)
+    assert told[-1].startswith("[to alice] @alice: 5 credits")  # her own question is still answered
+
+
+def test_control_characters_never_reach_the_terminal_or_the_database(tmp_path: Path) -> None:
+    """Found: `AWARD @bob 5 <ESC>]0;pwned<BEL>` on the console rewrote the terminal's title."""
+    (tmp_path / "community.toml").write_text('[roles]\nmoderators = ["console:mod"]\n', encoding="utf-8")
+    script = "bob: JOIN\nmod: AWARD @bob 5 nice\x1b]0;pwned\x07 work\u202e\x00\nbob: HISTORY\n"
+    result = communitybot(tmp_path, "console", stdin=script)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout and "\u202e" not in result.stdout
+    assert "nice]0;pwned work" in result.stdout
+    exported = communitybot(tmp_path, "export", "ledger", "--format", "json")
+    assert "\\u001b" not in exported.stdout and "nice]0;pwned work" in exported.stdout

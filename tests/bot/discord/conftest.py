@@ -84,6 +84,8 @@ class World:
     sent: list[Sent] = field(default_factory=list)
     calls: list[WebhookCall] = field(default_factory=list)
     closed_dms: set[int] = field(default_factory=set)
+    failing_dms: int = 0
+    """How many DMs Discord answers with a 503 before taking them again."""
     invites: dict[str, int] | None = field(default_factory=dict)
     """Invite code -> uses, as GET /guilds/{id}/invites answers; None: the bot may not list them (403)."""
 
@@ -178,6 +180,9 @@ def _record_sends(world: World) -> None:
             raise discord.Forbidden(
                 back.FakeRequest(403, "Forbidden"), {"code": 50007, "message": "DMs closed"}
             )
+        if isinstance(channel, discord.DMChannel) and world.failing_dms > 0:
+            world.failing_dms -= 1
+            raise discord.DiscordServerError(back.FakeRequest(503, "Service Unavailable"), "overloaded")
         world.sent.append(Sent(channel, dict(params.payload or {})))
         return await original(channel_id, params=params)
 

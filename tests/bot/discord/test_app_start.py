@@ -232,7 +232,9 @@ async def test_when_every_reconnection_fails_the_program_stops_to_be_restarted(
     await app.start()
     try:
         await asyncio.wait_for(app.failed.wait(), 5)
-        assert app.failure is not None and app.failure.startswith("could not reconnect to Discord after 3 tries")
+        assert app.failure is not None and app.failure.startswith(
+            "could not reconnect to Discord after 3 tries"
+        )
         assert len(attempts) == 4 and not await app._healthy()
     finally:
         await app.stop()

@@ -135,3 +135,39 @@ async def test_a_role_above_the_bot_is_reported_clearly_without_crashing(
     assert "Manage Roles" in caplog.text and "'Founders'" in caplog.text
     await deliver(world, RoleUpdate(ident(alice), "12345678901234567", grant=True, reason="level X"))
     assert "does not exist" in caplog.text
+
+
+async def test_a_dm_discord_keeps_failing_is_tried_again_then_goes_to_the_fallback_channel(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found: the DM fallback ran only on 403; a 5xx lost the message instead."""
+    monkeypatch.setattr("bot.discord.messenger.SERVER_ERROR_RETRIES", (0.0, 0.0, 0.0))
+    alice = world.members["alice"]
+    world.failing_dms = 2  # two 503s, then Discord takes it
+    await deliver(world, Outgoing(Reply("Welcome aboard!"), to=ident(alice), kind=MessageKind.WELCOME))
+    assert [s.content for s in world.to("alice")] == ["Welcome aboard!"]
+    world.failing_dms = 10  # Discord keeps failing: the fallback channel
+    await deliver(
+        world, Outgoing(Reply("Your reward is on its way"), to=ident(alice), kind=MessageKind.NOTICE)
+    )
+    [post] = world.posts_in(world.welcome)
+    assert post.content == f"<@{alice.id}> Your reward is on its way"
+
+
+async def test_nothing_proactive_reaches_a_discord_member_who_sent_stop(world: World) -> None:
+    alice = world.members["alice"]
+    dm = await alice.create_dm()
+    await dpytest.message("JOIN", channel=dm, member=alice)
+    await dpytest.message("STOP", channel=dm, member=alice)
+    before = len(world.to("alice"))
+    member = await world.core.services.members.by_identity(ident(alice))
+    assert member is not None
+    await deliver(world, Outgoing(Reply("You were awarded 5"), member_id=member.id, kind=MessageKind.AWARD))
+    assert len(world.to("alice")) == before
+    await dpytest.message("POINTS", channel=dm, member=alice)
+    assert "credits" in world.to("alice")[-1].text  # answers still come
+
+
+def test_a_line_break_near_the_start_is_no_reason_to_cut_a_word() -> None:
+    chunks = split_text("Hello\n" + "community " * 300)
+    assert len(chunks) == 2 and all(c.endswith("community") for c in chunks)

@@ -145,7 +145,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         durable_replies=frozenset({"whatsapp"}),
     )
     core = build_core(store.services(community, clock), router, FEATURES, platforms)
-    api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url)
+    api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url, timeout=1.0)
     await api.open()
     adapter = WhatsAppAdapter(
         core,

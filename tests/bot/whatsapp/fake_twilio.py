@@ -8,12 +8,13 @@ message resource whose `sid` is SM + 32 hex. Tests script failures: 429, 500, 63
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import re
 import secrets
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -40,6 +41,8 @@ class Scripted:
     status: int
     code: int
     message: str
+    rfc9457: bool = False
+    """Answer in Twilio's newer error format (RFC 9457: type, title, status, code, detail)."""
 
 
 ERRORS = {
@@ -61,7 +64,9 @@ class FakeTwilio:
         self.refused: list[tuple[int, str]] = []
         """(status, reason) of every request refused by the contract checks."""
         self.calls = 0
-        self._script: deque[Scripted] = deque()
+        self._script: deque[Scripted | str] = deque()
+        self.held = asyncio.Event()
+        """Set to let held requests answer (`hold_next`)."""
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
 
@@ -69,9 +74,19 @@ class FakeTwilio:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def fail_next(self, *errors: int) -> None:
+    def fail_next(self, *errors: int, rfc9457: bool = False) -> None:
         """The next calls answer these errors (429, 500, 63016, 21211), in order, then succeed again."""
-        self._script.extend(ERRORS[e] for e in errors)
+        self._script.extend(replace(ERRORS[e], rfc9457=rfc9457) for e in errors)
+
+    def hold_next(self, count: int = 1) -> None:
+        """The next calls are accepted (the message counts as sent), then answered only once `held` is set:
+        what a request that times out after Twilio took it looks like to the bot."""
+        self._script.extend(["hold"] * count)
+        self.held.clear()
+
+    def drop_next(self, count: int = 1) -> None:
+        """The next calls are accepted, then the connection is closed without an answer."""
+        self._script.extend(["drop"] * count)
 
     async def start(self) -> None:
         app = web.Application()
@@ -97,6 +112,19 @@ class FakeTwilio:
             status=status,
         )
 
+    def _problem(self, status: int, code: int, title: str) -> web.Response:
+        return web.json_response(
+            {
+                "type": f"https://www.twilio.com/docs/errors/{code}",
+                "title": title,
+                "status": status,
+                "code": code,
+                "detail": f"{title} (scripted by the test)",
+            },
+            status=status,
+            content_type="application/problem+json",
+        )
+
     def _refuse(self, status: int, code: int, reason: str) -> web.Response:
         self.refused.append((status, reason))
         return self._error(status, code, reason)
@@ -115,10 +143,18 @@ class FakeTwilio:
         problem = self._contract_problem(form)
         if problem:
             return self._refuse(400, 21000, problem)
-        if self._script:
-            scripted = self._script.popleft()
+        scripted = self._script.popleft() if self._script else None
+        if isinstance(scripted, Scripted):
+            if scripted.rfc9457:
+                return self._problem(scripted.status, scripted.code, scripted.message)
             return self._error(scripted.status, scripted.code, scripted.message)
         self.accepted.append(form)
+        if scripted == "hold":
+            await self.held.wait()
+        elif scripted == "drop":
+            assert request.transport is not None
+            request.transport.close()
+            raise web.HTTPInternalServerError()
         sid = "SM" + secrets.token_hex(16)
         return web.json_response(
             {

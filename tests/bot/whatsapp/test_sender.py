@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
+import pytest
 from pydantic import SecretStr
 
 from bot.whatsapp.sender import OutboxWorker, RateLimiter, RetryPolicy
@@ -185,3 +187,115 @@ def test_backoff_doubles_up_to_a_ceiling() -> None:
     policy = RetryPolicy()
     assert [policy.delay(n).total_seconds() for n in (1, 2, 3, 4)] == [2, 4, 8, 16]
     assert policy.delay(30).total_seconds() == 600
+
+
+async def test_a_timeout_after_twilio_took_the_message_is_never_sent_again(wa: WhatsAppHarness) -> None:
+    """Found: every aiohttp error and timeout was retried, also a read timeout after Twilio received the
+    POST (its Messages API has no idempotency key): the member got it twice."""
+    await member_in_window(wa)
+    wa.fake.hold_next()  # Twilio takes it, but the answer comes after the client's timeout (1 s here)
+    await notice(wa, "Your order shipped")
+    await wa.flush()
+    wa.fake.held.set()
+    row = (await wa.rows())[-1]
+    assert (row["state"], row["error_code"]) == ("unknown", "uncertain")
+    assert "not resent" in row["note"]
+    wa.clock.advance(minutes=20)
+    await wa.flush()
+    assert wa.fake.calls == 1 and len(wa.fake.accepted) == 1  # taken once, never tried again
+
+
+async def test_a_connection_dropped_after_the_request_went_out_is_never_sent_again(
+    wa: WhatsAppHarness,
+) -> None:
+    await member_in_window(wa)
+    wa.fake.drop_next()
+    await notice(wa, "Your order shipped")
+    await wa.flush()
+    wa.clock.advance(minutes=20)
+    await wa.flush()
+    assert (await wa.rows())[-1]["state"] == "unknown"
+    assert wa.fake.calls == 1
+
+
+async def test_twilios_newer_error_format_is_understood(wa: WhatsAppHarness) -> None:
+    """Found: twilio-python 9 raises TwilioServiceException (RFC 9457) for the newer format, which is no
+    TwilioRestException: a new-format 429 was not retried and a 63016 got no template."""
+    await member_in_window(wa)
+    wa.fake.fail_next(429, rfc9457=True)
+    await notice(wa, "first")
+    await wa.flush()
+    row = (await wa.rows())[-1]
+    assert (row["state"], row["error_code"]) == ("pending", "20429")
+    wa.clock.advance(seconds=2)
+    await wa.flush()
+    assert wa.bodies() == ["first"]
+    wa.fake.fail_next(63016, rfc9457=True)
+    row_id = await notice(wa, "second")
+    await wa.flush()
+    await wa.flush()
+    failed, retry = (await wa.rows())[-2:]
+    assert (failed["id"], failed["error_code"], retry["retry_of"], retry["mode"]) == (
+        row_id,
+        "63016",
+        row_id,
+        "template",
+    )
+    assert wa.fake.accepted[-1]["ContentSid"] == NOTICE_SID
+
+
+async def test_a_part_twilio_took_that_cannot_be_recorded_does_not_stop_the_rest(
+    wa: WhatsAppHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found: a failure to record Twilio's answer escaped the worker: the row stayed `sending` and the rest
+    of that member's batch, the second part of a long message too, was dropped."""
+    await member_in_window(wa)
+    outbox = wa.store.outbox
+    real = outbox.part_sent
+    failing = {"left": 4}  # more than the tries to record the first part
+
+    async def part_sent(*args: object, **kwargs: object) -> None:
+        if failing["left"] > 0:
+            failing["left"] -= 1
+            raise sqlite3.OperationalError("disk I/O error")
+        await real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox, "part_sent", part_sent)
+    monkeypatch.setattr("bot.whatsapp.sender.RECORD_RETRIES", (0.0, 0.0, 0.0))
+    long_text = "\n\n".join(f"Paragraph {n}: " + "word " * 200 for n in range(2))
+    await notice(wa, long_text)
+    await notice(wa, "and then this one")
+    await wa.flush()
+    assert len(wa.bodies()) == 3  # both parts of the long message, then the next message
+    first, second = (await wa.rows())[-2:]
+    assert (first["state"], first["parts_sent"], second["state"]) == ("sent", 2, "sent")
+    assert len(await outbox.sends(first["id"])) == 1  # the first part's SID is in the log, not on record
+    await wa.flush()
+    assert len(wa.bodies()) == 3  # nothing is sent again
+
+
+async def test_a_mark_is_committed_even_while_a_command_is_rolled_back(wa: WhatsAppHarness) -> None:
+    """Found: the worker marked a row `sending` on the shared connection; inside another command's open
+    transaction the mark joined it and was rolled back with it, and a restart sent the message again."""
+    await member_in_window(wa)
+    row_id = await notice(wa, "Your order shipped")
+
+    class Refused(Exception):
+        pass
+
+    opened = asyncio.Event()
+
+    async def command() -> None:
+        async with wa.store.transaction():  # a command in progress on the shared connection...
+            await wa.store.db.execute("UPDATE members SET display_name = 'x' WHERE id = 1")
+            opened.set()
+            await asyncio.sleep(0.05)  # ...while the worker marks the row...
+            raise Refused  # ...and then refuses: its transaction is rolled back
+
+    async def worker() -> None:
+        await opened.wait()
+        await wa.store.outbox.begin_part(row_id, wa.clock.now())
+
+    results = await asyncio.gather(command(), worker(), return_exceptions=True)
+    assert isinstance(results[0], Refused) and results[1] is None
+    assert (await wa.rows())[-1]["state"] == "sending"  # the mark held

@@ -97,7 +97,7 @@ async def test_introducing_oneself_posts_once_and_credits_once(
 async def test_a_mistyped_command_after_the_prompt_is_answered_as_a_command_never_posted(
     core: Core, messenger: RoleMessenger
 ) -> None:
-    """Found: `mo: AGREE` then `mo: POLL NEW "Next flavour?" | Mango | Yuzu` was posted as mo's introduction."""
+    """Found: `mo: AGREE` then `mo: POLL NEW "Next flavour?" | Mango | Yuzu` was posted as an introduction."""
     await onboard(core, "mo", intro=False)
     for typed in ('POLL NEW "Next flavour?" | Mango | Yuzu', "refferal please, where is my code?"):
         reply = await say(core, "console:mo", typed)
