@@ -29,7 +29,7 @@ from handlers.key import Key
 from handlers.membership import Joining, Membership
 from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
-from handlers.ports import Job, Messenger
+from handlers.ports import Job, Messenger, StorageUnavailable
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
 from handlers.text import clean, clean_name
@@ -227,6 +227,12 @@ class Core:
         except DomainError as error:
             ctx.rolled_back()
             return await self._refused(asker, Reply(error.text(), private=True), durable)
+        except StorageUnavailable:
+            ctx.rolled_back()
+            if durable:  # nothing was written: the platform retries it (a webhook answered with an error)
+                raise
+            log.exception("the database could not take an event from %s", asker.identity)
+            return [Reply(SORRY, private=True)]
         except Exception:
             ctx.rolled_back()
             log.exception("failed to handle an event from %s", asker.identity)
@@ -237,18 +243,20 @@ class Core:
         return replies
 
     async def _refused(self, asker: _Asker, reply: Reply, durable: bool) -> list[Reply]:
-        """An answer that changes nothing (the refused work was rolled back); a durable one is written on
-        its own."""
-        if durable:
-            try:
-                async with self.services.transactions.transaction():
-                    written = await self.services.outbox.add(
-                        [Outgoing(reply, to=asker.identity)], self.services.clock.now()
-                    )
-            except Exception:
-                log.exception("could not queue the answer to %s", asker.identity)
-                return [reply]
-            await self.dispatcher.dispatch(written)
+        """An answer that changes nothing (the refused work was rolled back). A durable one is written on its
+        own, with the event's id: a platform's retry of the same message is answered once."""
+        if not durable:
+            return [reply]
+        # Not caught: if the answer cannot be written, the platform must retry the message (the webhook
+        # answers with an error) rather than hear nothing.
+        async with self.services.transactions.transaction():
+            now = self.services.clock.now()
+            if asker.event_id and not await self.services.inbox.first_time(
+                asker.identity, asker.event_id, now
+            ):
+                return []
+            written = await self.services.outbox.add([Outgoing(reply, to=asker.identity)], now)
+        await self.dispatcher.dispatch(written)
         return [reply]
 
     def _durable(self, message: DirectMessage) -> bool:

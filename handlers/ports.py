@@ -17,6 +17,11 @@ from handlers.delivery import Delivery
 from handlers.models import Choice, Identity, Member, MemberStatus, RoleUpdate
 
 
+class StorageUnavailable(Exception):
+    """The database could not take a transaction just now (busy past its timeout, a disk error): nothing
+    was written, and the same work may succeed when tried again."""
+
+
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware in UTC."""

@@ -31,6 +31,10 @@ STOP_GRACE = 20.0
 
 
 class MessageApi(Protocol):
+    async def recent(self, to: str, from_: str) -> list[Sent]:
+        """The newest messages Twilio has from `from_` to `to`."""
+        ...
+
     async def send(
         self,
         to: str,
@@ -105,6 +109,7 @@ class OutboxWorker:
     # -- life cycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
+        await self._reconcile()
         interrupted = await self.outbox.interrupted(self.clock.now())
         if interrupted:
             log.warning(
@@ -112,6 +117,35 @@ class OutboxWorker:
             )
         self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="whatsapp-outbox")
+
+    async def _reconcile(self) -> None:
+        """Rows a crash left `sending`: ask Twilio whether it took the part. If it did, the part is recorded
+        with its SID and the rest of the message goes on; if Twilio has no such message it never arrived, and
+        it is sent again. Only what cannot be told apart (a template, Twilio not answering) ends `unknown`."""
+        for row in await self.outbox.sending():
+            if row.mode != "text":
+                continue  # Twilio lists a template by its rendered text: it cannot be matched; unknown
+            to = f"whatsapp:{row.recipient.user_id}"
+            try:
+                taken = await self.api.recent(to, row.sender)
+                recorded = await self.outbox.recorded_sids(row.recipient)
+            except Exception:
+                log.exception("outbox row %s: could not ask Twilio what it took; it ends unknown", row.id)
+                continue
+            part = split_text(row.body)[row.parts_sent]
+            match = next((m for m in taken if m.body == part and m.sid not in recorded), None)
+            now = self.clock.now()
+            if match is not None:
+                await self.outbox.part_sent(row.id, row.parts_sent + 1, match.sid, match.status, now)
+                log.info(
+                    "outbox row %s: Twilio had taken part %d as %s", row.id, row.parts_sent + 1, match.sid
+                )
+            else:
+                why = "interrupted by a restart before Twilio took it: sent again"
+                await self.outbox.retry_later(row.id, "interrupted", why, now, now)
+                log.info(
+                    "outbox row %s: Twilio never took part %d; it is sent again", row.id, row.parts_sent + 1
+                )
 
     def wake(self) -> None:
         self._wake.set()

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 TWILIO_API = "https://api.twilio.com"
 REQUEST_TIMEOUT = 15.0
 TOO_MANY_REQUESTS = 20429
+RECENT = 50
+"""How many of a member's latest messages are compared with one interrupted by a crash."""
 OUTSIDE_WINDOW = 63016
 """WhatsApp refuses free-form text outside the 24-hour customer-service window."""
 
@@ -83,6 +85,7 @@ class RebasedHttpClient(AsyncTwilioHttpClient):
 class Sent:
     sid: str
     status: str
+    body: str = ""
 
 
 class SendError(Exception):
@@ -178,3 +181,13 @@ class TwilioMessages:
         except (TwilioException, aiohttp.ClientError, OSError) as error:  # TimeoutError is an OSError
             raise classify(error) from error
         return Sent(str(message.sid), str(message.status or "queued"))
+
+    async def recent(self, to: str, from_: str, limit: int = RECENT) -> list[Sent]:
+        """The newest messages Twilio has from `from_` to `to` (what it took, whatever their status)."""
+        if self._client is None:
+            raise RuntimeError("TwilioMessages.open() was not called")
+        try:
+            messages = await self._client.messages.list_async(to=to, from_=from_, limit=limit)
+        except (TwilioException, aiohttp.ClientError, OSError) as error:
+            raise classify(error) from error
+        return [Sent(str(m.sid), str(m.status or "queued"), str(m.body or "")) for m in messages]

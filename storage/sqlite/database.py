@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -12,6 +13,8 @@ from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
+
+from handlers.ports import StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -75,14 +78,22 @@ class Database:
             return
         async with self._lock:
             token = self._in_transaction.set(True)
-            await self.connection.execute("BEGIN IMMEDIATE")
             try:
-                yield
-            except BaseException:
-                await self.connection.execute("ROLLBACK")
-                raise
-            else:
-                await self.connection.execute("COMMIT")
+                try:
+                    await self.connection.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as error:  # busy past the timeout, disk trouble
+                    raise StorageUnavailable(str(error)) from error
+                try:
+                    yield
+                except BaseException:
+                    await self.connection.execute("ROLLBACK")
+                    raise
+                try:
+                    await self.connection.execute("COMMIT")
+                except sqlite3.OperationalError as error:
+                    with contextlib.suppress(sqlite3.OperationalError):  # it may be rolled back already
+                        await self.connection.execute("ROLLBACK")
+                    raise StorageUnavailable(str(error)) from error
             finally:
                 self._in_transaction.reset(token)
 
@@ -111,13 +122,16 @@ class Database:
             connection.execute("COMMIT")
             return result
 
+    # Reads run and finish in one call to the connection's thread: a statement left open between awaits
+    # holds a read snapshot, and another coroutine's BEGIN IMMEDIATE on the same connection would then
+    # fail at once with "database is locked" once a second connection has written.
+
     async def fetch_one(self, sql: str, params: tuple | dict = ()) -> aiosqlite.Row | None:
-        async with self.connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = list(await self.connection.execute_fetchall(sql, params))
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: tuple | dict = ()) -> list[aiosqlite.Row]:
-        async with self.connection.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return list(await self.connection.execute_fetchall(sql, params))
 
     async def execute(self, sql: str, params: tuple | dict = ()) -> int:
         """Run one statement; returns the rows it changed."""

@@ -175,9 +175,27 @@ class SqliteOutbox:
             raise ValueError(f"{state!r} is not a final outbox state")
         await self._update(row_id, now, "state = ?, error_code = ?, note = ?", (state, error_code, note))
 
+    async def sending(self) -> list[OutboxRow]:
+        """Rows a crash left `sending` (at start, before the worker sends anything)."""
+        rows = await self.db.fetch_all(
+            f"SELECT {_COLUMNS} FROM outbox WHERE community_id = ? AND state = 'sending' ORDER BY id",
+            (self.community_id,),
+        )
+        return [_row(row) for row in rows]
+
+    async def recorded_sids(self, recipient: Identity) -> set[str]:
+        """The SIDs of every part already on record for this recipient."""
+        rows = await self.db.fetch_all(
+            "SELECT s.sid FROM outbox_sends s JOIN outbox o ON o.id = s.outbox_id"
+            " WHERE o.community_id = ? AND o.recipient = ?",
+            (self.community_id, str(recipient)),
+        )
+        return {row[0] for row in rows}
+
     async def interrupted(self, now: datetime) -> int:
-        """At start: rows left `sending` by a crash may or may not have reached Twilio. They are not
-        resent (a duplicate is worse than a gap the admin can see); they end `unknown`."""
+        """At start, after what Twilio could tell was settled: the rows still `sending` may or may not have
+        reached Twilio. They are not resent (a duplicate is worse than a gap the admin can see); they end
+        `unknown`."""
         async with self.db.transaction():
             return await self.db.execute(
                 "UPDATE outbox SET state = 'unknown', updated_at = ?,"

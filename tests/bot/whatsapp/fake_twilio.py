@@ -61,14 +61,21 @@ class FakeTwilio:
         self.auth_token = auth_token
         self.accepted: list[dict[str, str]] = []
         """The form of every message accepted, in order."""
+        self._sids: dict[int, str] = {}
         self.refused: list[tuple[int, str]] = []
         """(status, reason) of every request refused by the contract checks."""
         self.calls = 0
         self._script: deque[Scripted | str] = deque()
         self.held = asyncio.Event()
         """Set to let held requests answer (`hold_next`)."""
+        self.holding = 0
+        """Requests taken and waiting for `held`."""
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+
+    def sid_of(self, form: dict[str, str]) -> str:
+        """The SID the fake gave an accepted message."""
+        return self._sids[id(form)]
 
     @property
     def base_url(self) -> str:
@@ -91,6 +98,7 @@ class FakeTwilio:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
+        app.router.add_get("/2010-04-01/Accounts/{account}/Messages.json", self._list)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -149,31 +157,52 @@ class FakeTwilio:
                 return self._problem(scripted.status, scripted.code, scripted.message)
             return self._error(scripted.status, scripted.code, scripted.message)
         self.accepted.append(form)
+        sid = self._sids[id(form)] = "SM" + secrets.token_hex(16)
         if scripted == "hold":
-            await self.held.wait()
+            self.holding += 1
+            try:
+                await self.held.wait()
+            finally:
+                self.holding -= 1
         elif scripted == "drop":
             assert request.transport is not None
             request.transport.close()
             raise web.HTTPInternalServerError()
-        sid = "SM" + secrets.token_hex(16)
+        return web.json_response(self._resource(form, sid), status=201)
+
+    def _resource(self, form: dict[str, str], sid: str) -> dict[str, object]:
+        return {
+            "account_sid": self.account_sid,
+            "api_version": "2010-04-01",
+            "body": form.get("Body", ""),
+            "direction": "outbound-api",
+            "error_code": None,
+            "error_message": None,
+            "from": form.get("From"),
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "num_media": "0",
+            "num_segments": "1",
+            "sid": sid,
+            "status": "queued",
+            "to": form["To"],
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
+        }
+
+    async def _list(self, request: web.Request) -> web.Response:
+        """`GET Messages.json?To=&From=`: the newest first, as Twilio lists them (one page is enough here)."""
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            return self._refuse(401, 20003, "Authenticate")
+        to, sender = request.query.get("To"), request.query.get("From")
+        found = [
+            self._resource(form, self.sid_of(form))
+            for form in reversed(self.accepted)
+            if (to is None or form["To"] == to) and (sender is None or form.get("From") == sender)
+        ]
+        size = int(request.query.get("PageSize", "50"))
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
         return web.json_response(
-            {
-                "account_sid": self.account_sid,
-                "api_version": "2010-04-01",
-                "body": form.get("Body", ""),
-                "direction": "outbound-api",
-                "error_code": None,
-                "error_message": None,
-                "from": form.get("From"),
-                "messaging_service_sid": form.get("MessagingServiceSid"),
-                "num_media": "0",
-                "num_segments": "1",
-                "sid": sid,
-                "status": "queued",
-                "to": form["To"],
-                "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{sid}.json",
-            },
-            status=201,
+            {"messages": found[:size], "page": 0, "page_size": size, "uri": uri, "next_page_uri": None}
         )
 
     @staticmethod

@@ -14,7 +14,7 @@ from bot.whatsapp.twilio_client import TwilioMessages
 from handlers.delivery import MessageKind
 from handlers.models import Identity
 from storage.sqlite.export import export_table
-from tests.bot.whatsapp.conftest import ANA, NOTICE_SID, WhatsAppHarness
+from tests.bot.whatsapp.conftest import ANA, BOT_NUMBER, NOTICE_SID, WhatsAppHarness
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 
 TO = Identity.parse(ANA)
@@ -128,41 +128,72 @@ async def test_63016_outside_the_window_is_sent_again_as_the_template(wa: WhatsA
     assert "Body" not in wa.fake.accepted[-1]
 
 
-async def test_after_a_crash_nothing_is_sent_twice_and_nothing_disappears(wa: WhatsAppHarness) -> None:
-    await member_in_window(wa)
-    interrupted = await notice(wa, "was being sent when the process died")
-    never_tried = await notice(wa, "written, never tried")
-    await wa.store.outbox.begin_part(interrupted, wa.clock.now())  # committed; then the process died
-    restarted = OutboxWorker(
+def restarted_worker(wa: WhatsAppHarness, api: object | None = None) -> OutboxWorker:
+    return OutboxWorker(
         wa.store.outbox,
-        wa.adapter.worker.api,
+        api or wa.adapter.worker.api,  # type: ignore[arg-type]
         wa.adapter.messenger,
         wa.clock,
         RateLimiter(1000),
         RetryPolicy(),
         status_callback=None,
     )
-    await restarted.start()  # marks what was in flight, then its loop sends what is pending
+
+
+async def run_briefly(worker: OutboxWorker, wa: WhatsAppHarness, expected: int) -> None:
+    await worker.start()  # settles what was in flight, then its loop sends what is pending
     try:
         for _ in range(500):
-            if wa.bodies():
+            if len(wa.bodies()) >= expected:
                 break
             await asyncio.sleep(0.01)
     finally:
-        await restarted.stop()
+        await worker.stop()
+
+
+async def test_after_a_crash_what_twilio_never_took_is_sent_once_and_what_it_took_is_not_again(
+    wa: WhatsAppHarness,
+) -> None:
+    await member_in_window(wa)
+    never_arrived = await notice(wa, "was being sent when the process died")
+    arrived = await notice(wa, "Twilio had taken this one")
+    never_tried = await notice(wa, "written, never tried")
+    for row_id in (never_arrived, arrived):
+        await wa.store.outbox.begin_part(row_id, wa.clock.now())  # committed; then the process died...
+    await wa.adapter.worker.api.send(ANA, BOT_NUMBER, body="Twilio had taken this one")  # ...after this POST
+    await run_briefly(restarted_worker(wa), wa, 3)
     rows = {r["id"]: r for r in await wa.rows()}
-    assert rows[interrupted]["state"] == "unknown"
-    assert rows[interrupted]["note"] == (
-        "interrupted while sending part 1 of 1: it may or may not have been delivered; not resent"
-    )
-    assert rows[never_tried]["state"] == "sent"
-    assert wa.bodies() == ["written, never tried"]
+    assert [rows[r]["state"] for r in (never_arrived, arrived, never_tried)] == ["sent", "sent", "sent"]
+    assert sorted(wa.bodies()) == sorted(
+        ["was being sent when the process died", "Twilio had taken this one", "written, never tried"]
+    )  # each exactly once
+    sends = await wa.store.outbox.sends(arrived)
+    [taken] = [f for f in wa.fake.accepted if f["Body"] == "Twilio had taken this one"]
+    assert [sid for sid, _, _ in sends] == [wa.fake.sid_of(taken)]  # recorded with the SID Twilio gave it
     columns, exported = await export_table(wa.store.db, wa.store.community_id, "outbox")
     by_id = {row[0]: dict(zip(columns, row, strict=True)) for row in exported}
-    assert by_id[interrupted]["state"] == "unknown"
     assert by_id[never_tried]["deliveries"].startswith("SM") and by_id[never_tried]["deliveries"].endswith(
         ":queued"
     )
+
+
+async def test_after_a_crash_what_cannot_be_told_is_marked_unknown_never_resent(wa: WhatsAppHarness) -> None:
+    await member_in_window(wa)
+    interrupted = await notice(wa, "was being sent when the process died")
+    await wa.store.outbox.begin_part(interrupted, wa.clock.now())
+    dead = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), "http://127.0.0.1:9")  # Twilio unreachable
+    await dead.open()
+    try:
+        await run_briefly(restarted_worker(wa, dead), wa, 0)
+    finally:
+        await dead.close()
+    row = (await wa.rows())[-1]
+    assert row["state"] == "unknown"
+    assert (
+        row["note"]
+        == "interrupted while sending part 1 of 1: it may or may not have been delivered; not resent"
+    )
+    assert wa.bodies() == []
 
 
 async def test_the_rate_limiter_spaces_calls_evenly() -> None:
