@@ -10,9 +10,17 @@ import re
 
 from pydantic import Field, field_validator
 
+from handlers.delivery import MessageKind
 from handlers.section import Section
 
-_KIND = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_CHANNEL_ONLY = {MessageKind.ANNOUNCEMENT, MessageKind.MODERATION}
+_PROACTIVE = tuple(
+    kind.value
+    for kind in MessageKind
+    if (kind.proactive or kind is MessageKind.WELCOME) and kind not in _CHANNEL_ONLY
+)
+"""The kinds that may leave the 24-hour window: everything proactive, and the welcome after a Discord-style
+platform join (answers go out inside the window, where free text is allowed)."""
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 
 
@@ -35,8 +43,9 @@ class WhatsAppCommunity(Section):
     @classmethod
     def _content_sids(cls, value: dict[str, str]) -> dict[str, str]:
         for kind, sid in value.items():
-            if not _KIND.match(kind):
-                raise ValueError(f"{kind!r} is not a message kind: use lower-case words like newsletter")
+            if kind not in _PROACTIVE:
+                kinds = ", ".join(_PROACTIVE)
+                raise ValueError(f"{kind!r} is not a kind of message sent unasked: use one of {kinds}")
             if not _CONTENT_SID.match(sid):
                 raise ValueError(
                     f"{kind} = {sid!r} is not a ContentSid: copy the HX... id of the approved template"

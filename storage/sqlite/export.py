@@ -35,6 +35,11 @@ EXPORTS: dict[str, str] = {
         "   (SELECT * FROM outbox_sends s WHERE s.outbox_id = o.id ORDER BY s.part)) AS deliveries,"
         " o.body FROM outbox o WHERE o.community_id = ? ORDER BY o.id"
     ),
+    "deliveries": (
+        "SELECT d.id, d.created_at, d.updated_at, d.kind, coalesce(d.recipient, 'member:' || d.member_id,"
+        " '#' || d.channel) AS recipient, d.platform, d.state, d.attempts, d.note,"
+        " json_extract(d.payload, '$.text') AS text FROM deliveries d WHERE d.community_id = ? ORDER BY d.id"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"

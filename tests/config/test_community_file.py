@@ -65,3 +65,13 @@ def test_configured_roles_resolve_per_identity() -> None:
     assert config.roles.role_of(Identity.parse("console:alice")) is Role.ADMIN
     assert config.roles.role_of(Identity.parse("whatsapp:+15550001111")) is Role.MODERATOR
     assert config.roles.role_of(Identity.parse("console:zed")) is Role.MEMBER
+
+
+def test_whatsapp_templates_are_for_kinds_of_message_sent_unasked(tmp_path: Path) -> None:
+    path = tmp_path / "community.toml"
+    path.write_text('[whatsapp.templates]\nnewsletter = "HX' + "a" * 32 + '"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_community(path)
+    [problem] = error.value.problems
+    assert problem.startswith("whatsapp.templates: 'newsletter' is not a kind of message sent unasked: use one of")
+    assert "notice" in problem and "reply" not in problem.split("use one of")[1]
