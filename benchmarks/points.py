@@ -45,7 +45,8 @@ from handlers.core import Core
 from handlers.events import ChatMessage, DirectMessage
 from handlers.features import FEATURES, community_config
 from handlers.install import build_core
-from handlers.models import Identity, MemberStatus, Outgoing
+from handlers.delivery import Delivery
+from handlers.models import Identity, MemberStatus
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
 from storage.sqlite.points import SqlitePoints
@@ -100,7 +101,7 @@ class NullMessenger:
     def __init__(self) -> None:
         self.count = 0
 
-    async def deliver(self, message: Outgoing) -> None:
+    async def deliver(self, delivery: Delivery) -> None:
         self.count += 1
 
 

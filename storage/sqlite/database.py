@@ -50,7 +50,13 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._bulk: sqlite3.Connection | None = None
+        self._marks: sqlite3.Connection | None = None
         self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
+        self._companions: list[Database] = []
+
+    def write_beside(self, other: Database) -> None:
+        """`other` is a second connection to the same file: bulk transactions wait for its transactions."""
+        self._companions.append(other)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -65,9 +71,10 @@ class Database:
 
     async def close(self) -> None:
         async with self._lock:
-            if self._bulk is not None:
-                self._bulk.close()
-                self._bulk = None
+            for extra in (self._bulk, self._marks):
+                if extra is not None:
+                    extra.close()
+            self._bulk = self._marks = None
             await self.connection.close()
         log.info("database closed")
 
@@ -97,22 +104,28 @@ class Database:
             finally:
                 self._in_transaction.reset(token)
 
-    async def run_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def run_transaction(self, work: Callable[[sqlite3.Connection], T], marks: bool = False) -> T:
         """Run `work` in one transaction on this thread, through a second connection to the same file.
 
         For bulk writes on a busy event loop (the ledger's group commit). Handing a batch to
         aiosqlite's thread costs a GIL hand-over at every statement, and a CPU-bound loop thread makes
         each one wait for milliseconds; SQLite doing the batch here takes less time than those waits.
         The lock keeps it apart from every other transaction, so it never waits for SQLite's own lock.
+
+        `marks`: progress marks (the outbox's `sending` and `sent`), on a connection of their own whose
+        commits skip the fsync (synchronous = NORMAL). In WAL mode such a commit survives a crash of the
+        process; only a power cut could lose it, until the next ordinary commit syncs the shared log.
         """
         if self._in_transaction.get():
             raise RuntimeError("run_transaction cannot join an open transaction")
-        async with self._lock:
-            if self._bulk is None:
-                self._bulk = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-                for pragma in PRAGMAS:
-                    self._bulk.execute(f"PRAGMA {pragma}")
-            connection = self._bulk
+        async with contextlib.AsyncExitStack() as locks:
+            await locks.enter_async_context(self._lock)
+            # The bulk transaction runs on the event loop's thread, so it must never wait for SQLite's lock:
+            # a companion connection's transaction spans awaits, and could only finish once the loop is
+            # free again. Holding the companions' locks too, it starts only when none of theirs is open.
+            for companion in self._companions:
+                await locks.enter_async_context(companion._lock)
+            connection = self._marks_connection() if marks else self._bulk_connection()
             connection.execute("BEGIN IMMEDIATE")
             try:
                 result = work(connection)
@@ -121,6 +134,23 @@ class Database:
                 raise
             connection.execute("COMMIT")
             return result
+
+    def _bulk_connection(self) -> sqlite3.Connection:
+        if self._bulk is None:
+            self._bulk = self._connect(PRAGMAS)
+        return self._bulk
+
+    def _marks_connection(self) -> sqlite3.Connection:
+        if self._marks is None:
+            self._marks = self._connect((*PRAGMAS, "synchronous = NORMAL"))
+            self._marks.row_factory = sqlite3.Row
+        return self._marks
+
+    def _connect(self, pragmas: tuple[str, ...]) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in pragmas:
+            connection.execute(f"PRAGMA {pragma}")
+        return connection
 
     # Reads run and finish in one call to the connection's thread: a statement left open between awaits
     # holds a read snapshot, and another coroutine's BEGIN IMMEDIATE on the same connection would then

@@ -4,13 +4,11 @@ dispatcher's progress marks, committed on a connection of their own."""
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-import aiosqlite
-
 from handlers.delivery import (
-    DeliveryState,
     MessageKind,
     Outcome,
     Outgoing,
@@ -39,7 +37,7 @@ def params(community_id: int, message: Outgoing, now: str) -> tuple[object, ...]
     )  # fmt: skip
 
 
-def _queued(row: aiosqlite.Row) -> Queued:
+def _queued(row: sqlite3.Row) -> Queued:
     return Queued(
         id=row["id"],
         kind=MessageKind(row["kind"]),
@@ -69,7 +67,9 @@ class SqliteDeliveries:
 
 
 class SqliteDeliveryLog:
-    """The dispatcher's marks, each committed at once on its own connection (never inside a command's)."""
+    """The dispatcher's marks: each a short transaction of its own, on a connection of its own (never inside
+    a command's), run on the event loop's thread between the other transactions (Database.run_transaction
+    with marks=True): no await inside, so it never holds SQLite's lock while the loop is busy elsewhere."""
 
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
@@ -77,61 +77,74 @@ class SqliteDeliveryLog:
 
     async def read(self, ids: Sequence[int]) -> list[Queued]:
         marks = ",".join("?" * len(ids))
-        rows = await self.db.fetch_all(
+        sql = (
             f"SELECT {_COLUMNS} FROM deliveries WHERE community_id = ? AND state = 'pending'"
-            f" AND id IN ({marks}) ORDER BY id",
-            (self.community_id, *ids),
+            f" AND id IN ({marks}) ORDER BY id"
         )
-        return [_queued(row) for row in rows]
+
+        def work(connection: sqlite3.Connection) -> list[Queued]:
+            return [_queued(row) for row in connection.execute(sql, (self.community_id, *ids))]
+
+        return await self.db.run_transaction(work, marks=True)
 
     async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
         claim, moment = next(_claims), to_db(now)
-        async with self.db.transaction():
-            await self.db.execute_many(
+
+        def work(connection: sqlite3.Connection) -> set[int]:
+            connection.executemany(
                 "UPDATE deliveries SET state = 'sending', claim = ?, platform = ?, attempts = attempts + 1,"
                 " updated_at = ? WHERE id = ? AND state = 'pending'",
                 [(claim, platform, moment, row_id) for row_id, platform in plan],
             )
-        rows = await self.db.fetch_all("SELECT id FROM deliveries WHERE claim = ?", (claim,))
-        return {row[0] for row in rows}
+            return {
+                row[0] for row in connection.execute("SELECT id FROM deliveries WHERE claim = ?", (claim,))
+            }
+
+        return await self.db.run_transaction(work, marks=True)
 
     async def due(self, now: datetime, limit: int) -> list[int]:
-        rows = await self.db.fetch_all(
+        sql = (
             "SELECT id FROM deliveries WHERE community_id = ? AND state = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY id LIMIT ?",
-            (self.community_id, to_db(now), limit),
+            " ORDER BY id LIMIT ?"
         )
-        return [row[0] for row in rows]
+
+        def work(connection: sqlite3.Connection) -> list[int]:
+            return [row[0] for row in connection.execute(sql, (self.community_id, to_db(now), limit))]
+
+        return await self.db.run_transaction(work, marks=True)
 
     async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         moment = to_db(now)
-        async with self.db.transaction():
-            await self.db.execute_many(
+        rows = [
+            (o.state.value, o.note, None if o.retry_at is None else to_db(o.retry_at), moment, o.id)
+            for o in outcomes
+        ]
+
+        def work(connection: sqlite3.Connection) -> None:
+            connection.executemany(
                 "UPDATE deliveries SET state = ?, note = ?, next_attempt_at = coalesce(?, next_attempt_at),"
                 " claim = NULL, updated_at = ? WHERE id = ?",
-                [
-                    (o.state.value, o.note, None if o.retry_at is None else to_db(o.retry_at), moment, o.id)
-                    for o in outcomes
-                ],
+                rows,
             )
+
+        await self.db.run_transaction(work, marks=True)
 
     async def interrupted(self, retried: frozenset[str], now: datetime) -> tuple[int, int]:
         moment = to_db(now)
         platforms = ",".join("?" * len(retried)) or "''"
-        async with self.db.transaction():
-            again = await self.db.execute(
+
+        def work(connection: sqlite3.Connection) -> tuple[int, int]:
+            again = connection.execute(
                 "UPDATE deliveries SET state = 'pending', claim = NULL, updated_at = ?"
                 f" WHERE community_id = ? AND state = 'sending' AND platform IN ({platforms})",
                 (moment, self.community_id, *sorted(retried)),
-            )
-            unknown = await self.db.execute(
+            ).rowcount
+            unknown = connection.execute(
                 "UPDATE deliveries SET state = 'unknown', claim = NULL, updated_at = ?,"
                 " note = 'interrupted while sending: it may or may not have arrived; not resent'"
                 " WHERE community_id = ? AND state = 'sending'",
                 (moment, self.community_id),
-            )
-        return unknown, again
+            ).rowcount
+            return unknown, again
 
-    async def state_of(self, delivery_id: int) -> DeliveryState | None:
-        row = await self.db.fetch_one("SELECT state FROM deliveries WHERE id = ?", (delivery_id,))
-        return None if row is None else DeliveryState(row[0])
+        return await self.db.run_transaction(work, marks=True)

@@ -48,7 +48,7 @@ class SqliteStore:
         self.jobs = SqliteJobs(db, community_id)
         self.clock_state = SqliteClockState(db, community_id)
         self.deliveries = SqliteDeliveries(db, community_id)
-        self.delivery_log = SqliteDeliveryLog(side, community_id)
+        self.delivery_log = SqliteDeliveryLog(db, community_id)
         self.outbox = SqliteOutbox(side, community_id)
         """WhatsApp's outbox: its worker's marks and the hand-overs commit on the side connection."""
         self.windows = SqliteWindows(db, community_id)
@@ -70,6 +70,7 @@ class SqliteStore:
             await migrate(db, assembly.migrations)
             community_id = await ensure_community(db, community_slug, datetime.now(UTC))
             side = await Database.open(path)
+            db.write_beside(side)
         except BaseException:
             await db.close()
             raise
