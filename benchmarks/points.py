@@ -42,10 +42,10 @@ from bot.clock import SystemClock
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
 from handlers.core import Core
+from handlers.delivery import Delivery
 from handlers.events import ChatMessage, DirectMessage
 from handlers.features import FEATURES, community_config
 from handlers.install import build_core
-from handlers.delivery import Delivery
 from handlers.models import Identity, MemberStatus
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig

@@ -138,7 +138,7 @@ class DeliveryLog(Protocol):
         (a row another dispatcher claimed first is not among them)."""
         ...
 
-    async def due(self, now: datetime, limit: int) -> list[int]:
+    async def due(self, now: datetime, limit: int) -> list[Queued]:
         """Pending rows whose time has come, oldest first."""
         ...
 

@@ -58,17 +58,17 @@ class Dispatcher:
         if not ids:
             return
         try:
-            await self._dispatch(ids)
+            await self._send(await self.log.read(ids))
         except Exception:
             log.exception("the outbox could not be read or marked: its messages go out on the next tick")
 
     async def run_due(self) -> int:
         """Send every pending row whose time has come (retries, rows written by the chat path)."""
         sent = 0
-        while ids := await self.log.due(self.clock.now(), BATCH):
-            await self.dispatch(ids)
-            sent += len(ids)
-            if len(ids) < BATCH:
+        while rows := await self.log.due(self.clock.now(), BATCH):
+            await self._send(rows)
+            sent += len(rows)
+            if len(rows) < BATCH:
                 break
         return sent
 
@@ -118,8 +118,7 @@ class Dispatcher:
 
     # -- rows ---------------------------------------------------------------------------------
 
-    async def _dispatch(self, ids: Sequence[int]) -> None:
-        rows = await self.log.read(ids)
+    async def _send(self, rows: Sequence[Queued]) -> None:
         if not rows:
             return
         targets = [await self._target(row) for row in rows]
@@ -173,6 +172,9 @@ class Dispatcher:
     async def _audience(self, row: Queued) -> Identity | str:
         """Who the row may reach: the identity, or why nobody (a string). A message to a member goes to the
         identity they used last on a running platform that may receive it."""
+        if row.member_id is None and not row.kind.proactive:  # an answer: it goes if its platform runs
+            assert row.to is not None
+            return row.to if self.platforms.reaches(row.to.platform) else "no running platform reaches them"
         if row.member_id is not None:
             member = await self.members.by_id(row.member_id)
             identities = await self.members.identities(row.member_id)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.delivery import (
+    DeliveryState,
     MessageKind,
     Outcome,
     Outgoing,
@@ -90,41 +91,56 @@ class SqliteDeliveryLog:
     async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
         claim, moment = next(_claims), to_db(now)
 
+        ids = [row_id for row_id, _ in plan]
+        marks = ",".join("?" * len(ids))
+        sql = (
+            f"UPDATE deliveries SET state = 'sending', claim = ?, attempts = attempts + 1, updated_at = ?"
+            f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
+        )
+
         def work(connection: sqlite3.Connection) -> set[int]:
+            # One statement: a row another dispatcher claimed first is not pending, so not returned, not ours.
+            mine = {row[0] for row in connection.execute(sql, (claim, moment, *ids))}
             connection.executemany(
-                "UPDATE deliveries SET state = 'sending', claim = ?, platform = ?, attempts = attempts + 1,"
-                " updated_at = ? WHERE id = ? AND state = 'pending'",
-                [(claim, platform, moment, row_id) for row_id, platform in plan],
+                "UPDATE deliveries SET platform = ? WHERE id = ?",
+                [(platform, row_id) for row_id, platform in plan if row_id in mine and platform is not None],
             )
-            return {
-                row[0] for row in connection.execute("SELECT id FROM deliveries WHERE claim = ?", (claim,))
-            }
+            return mine
 
         return await self.db.run_transaction(work, marks=True)
 
-    async def due(self, now: datetime, limit: int) -> list[int]:
+    async def due(self, now: datetime, limit: int) -> list[Queued]:
         sql = (
-            "SELECT id FROM deliveries WHERE community_id = ? AND state = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY id LIMIT ?"
+            f"SELECT {_COLUMNS} FROM deliveries WHERE community_id = ? AND state = 'pending'"
+            " AND next_attempt_at <= ? ORDER BY id LIMIT ?"
         )
 
-        def work(connection: sqlite3.Connection) -> list[int]:
-            return [row[0] for row in connection.execute(sql, (self.community_id, to_db(now), limit))]
+        def work(connection: sqlite3.Connection) -> list[Queued]:
+            return [_queued(row) for row in connection.execute(sql, (self.community_id, to_db(now), limit))]
 
         return await self.db.run_transaction(work, marks=True)
 
     async def settle(self, outcomes: Sequence[Outcome], now: datetime) -> None:
         moment = to_db(now)
-        rows = [
+        sent = [o.id for o in outcomes if o.state is DeliveryState.SENT and o.note is None]
+        others = [
             (o.state.value, o.note, None if o.retry_at is None else to_db(o.retry_at), moment, o.id)
             for o in outcomes
+            if not (o.state is DeliveryState.SENT and o.note is None)
         ]
 
         def work(connection: sqlite3.Connection) -> None:
+            if sent:  # the usual outcome, for the whole batch in one statement
+                marks = ",".join("?" * len(sent))
+                connection.execute(
+                    "UPDATE deliveries SET state = 'sent', claim = NULL, updated_at = ?"
+                    f" WHERE id IN ({marks})",
+                    (moment, *sent),
+                )
             connection.executemany(
                 "UPDATE deliveries SET state = ?, note = ?, next_attempt_at = coalesce(?, next_attempt_at),"
                 " claim = NULL, updated_at = ? WHERE id = ?",
-                rows,
+                others,
             )
 
         await self.db.run_transaction(work, marks=True)

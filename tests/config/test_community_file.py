@@ -73,5 +73,7 @@ def test_whatsapp_templates_are_for_kinds_of_message_sent_unasked(tmp_path: Path
     with pytest.raises(ConfigError) as error:
         load_community(path)
     [problem] = error.value.problems
-    assert problem.startswith("whatsapp.templates: 'newsletter' is not a kind of message sent unasked: use one of")
+    assert problem.startswith(
+        "whatsapp.templates: 'newsletter' is not a kind of message sent unasked: use one of"
+    )
     assert "notice" in problem and "reply" not in problem.split("use one of")[1]
