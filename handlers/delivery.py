@@ -61,6 +61,10 @@ class Outgoing:
     channel: str | None = None
     kind: MessageKind = MessageKind.REPLY
 
+    def queued(self, row_id: int) -> Queued:
+        """This message as the outbox row `row_id` that was just written for it."""
+        return Queued(row_id, self.kind, self.reply, self.to, self.member_id, self.channel, 0)
+
 
 @dataclass(frozen=True)
 class Delivery:
@@ -160,14 +164,18 @@ def retry_at(attempts: int, now: datetime) -> datetime | None:
     return now + RETRY_DELAYS[attempts - 1]
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""One encoder for every payload: json.dumps with options builds a new one per call (the chat path writes
+thousands of payloads a second)."""
+
+
 def reply_to_json(reply: Reply) -> str:
-    return json.dumps(
+    return _ENCODER.encode(
         {
             "text": reply.text,
             "choices": [[c.label, c.command] for c in reply.choices],
             "private": reply.private,
-        },
-        ensure_ascii=False,
+        }
     )
 
 

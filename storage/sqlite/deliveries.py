@@ -25,6 +25,10 @@ INSERT = (
     "INSERT INTO deliveries (community_id, kind, recipient, member_id, channel, payload, next_attempt_at,"
     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+INSERT_WITH_ID = (
+    "INSERT INTO deliveries (id, community_id, kind, recipient, member_id, channel, payload, next_attempt_at,"
+    " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _COLUMNS = "id, kind, recipient, member_id, channel, payload, attempts"
 _claims = itertools.count(1)
 
@@ -90,21 +94,21 @@ class SqliteDeliveryLog:
 
     async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
         claim, moment = next(_claims), to_db(now)
-
-        ids = [row_id for row_id, _ in plan]
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"UPDATE deliveries SET state = 'sending', claim = ?, attempts = attempts + 1, updated_at = ?"
-            f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
-        )
+        by_platform: dict[str | None, list[int]] = {}
+        for row_id, platform in plan:
+            by_platform.setdefault(platform, []).append(row_id)
 
         def work(connection: sqlite3.Connection) -> set[int]:
-            # One statement: a row another dispatcher claimed first is not pending, so not returned, not ours.
-            mine = {row[0] for row in connection.execute(sql, (claim, moment, *ids))}
-            connection.executemany(
-                "UPDATE deliveries SET platform = ? WHERE id = ?",
-                [(platform, row_id) for row_id, platform in plan if row_id in mine and platform is not None],
-            )
+            mine: set[int] = set()
+            for platform, ids in by_platform.items():  # one statement per platform (usually one in all)
+                marks = ",".join("?" * len(ids))
+                # A row another dispatcher claimed first is no longer pending, so not returned: not ours.
+                sql = (
+                    "UPDATE deliveries SET state = 'sending', claim = ?, platform = ?,"
+                    " attempts = attempts + 1, updated_at = ?"
+                    f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
+                )
+                mine.update(row[0] for row in connection.execute(sql, (claim, platform, moment, *ids)))
             return mine
 
         return await self.db.run_transaction(work, marks=True)
