@@ -30,6 +30,7 @@ from handlers.ports import Clock, MemberRepository, Messenger
 log = logging.getLogger(__name__)
 
 BATCH = 200
+NO_PLATFORM = "no running platform reaches them"
 
 
 class Dispatcher:
@@ -50,8 +51,9 @@ class Dispatcher:
         """Set once the consent feature is installed; without it nobody has opted out."""
         self.withheld: Counter[str] = Counter()
         """Messages the policy kept back, by reason (STOP, left, never opted in...)."""
-        self._kicked: asyncio.Task[int] | None = None
-        self._again = False
+        self._posted: list[Queued] = []
+        self._due = False
+        self._worker: asyncio.Task[None] | None = None
 
     async def dispatch(self, ids: Sequence[int]) -> None:
         """Send these rows now (a unit of work just committed them); failures are recorded, never raised."""
@@ -63,7 +65,7 @@ class Dispatcher:
             log.exception("the outbox could not be read or marked: its messages go out on the next tick")
 
     async def run_due(self) -> int:
-        """Send every pending row whose time has come (retries, rows written by the chat path)."""
+        """Send every pending row whose time has come (retries, rows a crash left behind)."""
         sent = 0
         while rows := await self.log.due(self.clock.now(), BATCH):
             await self._send(rows)
@@ -72,28 +74,39 @@ class Dispatcher:
                 break
         return sent
 
+    def post(self, rows: Sequence[Queued]) -> None:
+        """Send these rows soon, without reading them back (a group commit just wrote them). Rows posted
+        while a send is under way go together in the next one."""
+        self._posted.extend(rows)
+        self._wake()
+
     def kick(self) -> None:
         """Run `run_due` soon (once, however often it is kicked meanwhile)."""
-        if self._kicked is not None and not self._kicked.done():
-            self._again = True
-            return
-        self._kicked = asyncio.get_running_loop().create_task(self._run_kicked())
+        self._due = True
+        self._wake()
 
-    async def _run_kicked(self) -> int:
-        sent = 0
-        while True:
-            self._again = False
+    def _wake(self) -> None:
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        while self._posted or self._due:
+            rows, self._posted = self._posted, []
+            due, self._due = self._due, False
             try:
-                sent += await self.run_due()
+                for start in range(0, len(rows), BATCH):
+                    await self._send(rows[start : start + BATCH])
+                if due:
+                    await self.run_due()
             except Exception:
-                log.exception("the outbox could not be read; pending messages go out on the next tick")
-            if not self._again:
-                return sent
+                # Posted rows that could not be claimed are still pending: the next tick sends them.
+                log.exception("the outbox could not be read or marked: its messages go out on the next tick")
 
     async def settle(self) -> None:
-        """Wait until what was kicked has gone out (so that a test or a console script reads in order)."""
-        while self._kicked is not None and not self._kicked.done():
-            await asyncio.wait([self._kicked])
+        """Wait until what was posted or kicked has gone out (so that a test or a console script reads in
+        order)."""
+        while self._worker is not None and not self._worker.done():
+            await asyncio.wait([self._worker])
 
     async def recover(self) -> None:
         """At start: settle what a crash interrupted, then send what is pending."""
@@ -121,7 +134,14 @@ class Dispatcher:
     async def _send(self, rows: Sequence[Queued]) -> None:
         if not rows:
             return
-        targets = [await self._target(row) for row in rows]
+        reaches = self.platforms.reaches
+        targets = [
+            # An answer to an identity goes if its platform runs: decided here, without a call per row.
+            (row.to if reaches(row.to.platform) else NO_PLATFORM)
+            if row.to is not None and row.member_id is None and not row.kind.proactive
+            else await self._target(row)
+            for row in rows
+        ]
         plan = [
             (row.id, t.platform if isinstance(t, Identity) else None)
             for row, t in zip(rows, targets, strict=True)
@@ -172,9 +192,6 @@ class Dispatcher:
     async def _audience(self, row: Queued) -> Identity | str:
         """Who the row may reach: the identity, or why nobody (a string). A message to a member goes to the
         identity they used last on a running platform that may receive it."""
-        if row.member_id is None and not row.kind.proactive:  # an answer: it goes if its platform runs
-            assert row.to is not None
-            return row.to if self.platforms.reaches(row.to.platform) else "no running platform reaches them"
         if row.member_id is not None:
             member = await self.members.by_id(row.member_id)
             identities = await self.members.identities(row.member_id)
@@ -184,7 +201,7 @@ class Dispatcher:
             identities = [row.to]
         reachable = [i for i in identities if self.platforms.reaches(i.platform)]
         if not reachable:
-            return "no running platform reaches them"
+            return NO_PLATFORM
         if not row.kind.proactive:
             return reachable[0]
         if member is not None and member.status is MemberStatus.LEFT:

@@ -14,20 +14,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from handlers.delivery import MessageKind, Outgoing
+from handlers.delivery import MessageKind, Outgoing, Queued
 from handlers.events import ChatMessage
-from handlers.ledger import SPENDING, Kind
+from handlers.ledger import Kind
 from handlers.models import Identity, Member, MemberStatus, Reply
 from handlers.points._counters import UNKNOWN, Counters
 from handlers.points._errors import KudosWhilePending
-from handlers.points._levels import announcements
-from handlers.points._mentions import KudosMention, find_kudos
+from handlers.points._levels import Crossing, announcements
+from handlers.points._mentions import find_kudos
 from handlers.points._models import FollowUp, NewEntry
 
 if TYPE_CHECKING:
@@ -42,7 +41,7 @@ class ChatPoints:
         self.rules = engine.rules
         self.repo = engine.repo
         self._cooldown = timedelta(seconds=engine.rules.activity.cooldown_seconds)
-        self._batch: asyncio.Future[list[bool]] | None = None
+        self._batch: asyncio.Future[list[int]] | None = None
         self._written: list[ChatWrite] = []
         """The chat writes in the open batch, settled together by one callback."""
 
@@ -68,6 +67,7 @@ class ChatPoints:
         key = f"{identity.platform}:{message.event_id or uuid.uuid4().hex}"
         entries: list[NewEntry] = []
         replies: list[Reply] = []
+        thanked: list[Member] = []
         activity = rules.activity
         previous = counters.last_activity_at
         if (
@@ -96,6 +96,7 @@ class ChatPoints:
                 replies.append(Reply(engine.budget_spent(now, target.mention()).text(), private=True))
                 break
             counters.kudos_given += 1
+            thanked.append(target)
             entries.append(
                 NewEntry(
                     target.id, rules.kudos.points, Kind.KUDOS, mention.reason or "kudos",
@@ -104,7 +105,13 @@ class ChatPoints:
             )  # fmt: skip
         if not entries:
             return replies
-        follow_ups = self._follow_ups(member, identity, targets, entries, counters)
+        crossings = engine.predict(entries)
+        # Most messages earn activity points only: nothing to tell, so nothing to build.
+        follow_ups = (
+            self._follow_ups(member, identity, thanked, entries, counters, crossings)
+            if thanked or crossings
+            else []
+        )
         # No chat handler waits for the commit; only a full batch makes the producer wait for it
         # (backpressure: at most one message per event in flight joins a full batch, so its commit stays
         # short).
@@ -112,7 +119,7 @@ class ChatPoints:
         if batch is not self._batch:
             self._batch, self._written = batch, []
             batch.add_done_callback(partial(self._settle_batch, self._written))
-        self._written.append(ChatWrite(start, entries, len(follow_ups), identity, counters, previous))
+        self._written.append(ChatWrite(start, entries, follow_ups, crossings, identity, counters, previous))
         if self.repo.backlogged:
             await asyncio.wait([batch])
         return replies
@@ -121,34 +128,33 @@ class ChatPoints:
         self,
         author: Member,
         giver: Identity,
-        targets: Sequence[tuple[KudosMention, Member | None]],
+        thanked: list[Member],
         entries: list[NewEntry],
         counters: Counters,
+        crossings: list[tuple[Crossing, str]],
     ) -> list[FollowUp]:
         """The messages that acknowledge the entries, each written only if the entries it tells of are."""
         engine = self.engine
         follow_ups: list[FollowUp] = []
-        kudos = [e for e in entries if e.kind is Kind.KUDOS]
-        if kudos:
+        if thanked:
             rules = self.rules.kudos
-            names = ", ".join(f"@{t.handle}" for _, t in targets if t is not None and _gets(t, kudos))
-            each = " each" if len(kudos) > 1 else ""
+            names = ", ".join(f"@{t.handle}" for t in thanked)
+            each = " each" if len(thanked) > 1 else ""
             left = rules.daily_budget - counters.kudos_given
             text = (
                 f"Kudos sent to {names} (+{rules.points}{each}). "
                 f"You have {left} of {rules.daily_budget} left today."
             )
             message = Outgoing(Reply(text, private=True), to=giver, kind=MessageKind.REPLY)
-            follow_ups.append(FollowUp(message, tuple(e.source for e in kudos)))
-        crossings = engine.predict(entries)
+            follow_ups.append(FollowUp(message, tuple(e.source for e in entries if e.kind is Kind.KUDOS)))
         if crossings:
-            handles = {author.id: author.handle} | {t.id: t.handle for _, t in targets if t is not None}
+            handles = {author.id: author.handle} | {t.id: t.handle for t in thanked}
             for crossing, source in crossings:
                 for message in announcements(engine.levels, [crossing], handles):
                     follow_ups.append(FollowUp(message, (source,)))
         return follow_ups
 
-    def _settle_batch(self, writes: list[ChatWrite], done: asyncio.Future[list[bool]]) -> None:
+    def _settle_batch(self, writes: list[ChatWrite], done: asyncio.Future[list[int]]) -> None:
         """A batch of chat entries was committed (or failed): give back what was reserved for entries that
         were not written, count the rest as earned, send what the batch wrote to the outbox and change the
         roles of levels left and reached."""
@@ -169,28 +175,24 @@ class ChatPoints:
                 engine.spawn(engine.send(sorry))
             return
         fresh = done.result()
-        moved: list[tuple[int, int]] = []
-        wrote_messages = False
+        told: list[Queued] = []
+        reached: list[Crossing] = []
         for write in writes:
             for position, entry in enumerate(write.entries, write.start):
-                new = fresh[position]
+                new = bool(fresh[position])
                 engine.settled(entry, fresh=new)
                 if not new:
                     write.release(entry)
-                elif entry.kind not in SPENDING:
-                    moved.append((entry.member_id, entry.delta))
+            reached += [c for c, source in write.crossings if write.wrote(source, fresh)]
             after = write.start + len(write.entries)
-            wrote_messages = wrote_messages or any(fresh[after : after + write.follow_ups])
-        if wrote_messages:
-            engine.dispatcher.kick()
-        if moved:
-            crossings = engine.crossed(moved)
-            if crossings:
-                engine.spawn(engine.change_roles(crossings))
-
-
-def _gets(target: Member, kudos: list[NewEntry]) -> bool:
-    return any(e.member_id == target.id for e in kudos)
+            for offset, follow_up in enumerate(write.follow_ups):
+                row_id = fresh[after + offset]
+                if row_id:  # written: the batch gave it this outbox id
+                    told.append(follow_up.message.queued(row_id))
+        if told:
+            engine.dispatcher.post(told)
+        if reached:
+            engine.spawn(engine.change_roles(reached))
 
 
 @dataclass(slots=True)
@@ -200,11 +202,17 @@ class ChatWrite:
     start: int
     """Where the entries start in the batch's result (the follow-ups come right after them)."""
     entries: list[NewEntry]
-    follow_ups: int
+    follow_ups: list[FollowUp]
+    crossings: list[tuple[Crossing, str]]
+    """The levels its entries were predicted to cross, each with the entry that crosses."""
     giver: Identity
     counters: Counters
     previous: datetime | None
     """The last activity before this message's (the cooldown goes back to it)."""
+
+    def wrote(self, source: str, fresh: list[int]) -> bool:
+        """Whether the batch wrote this message's entry with that source."""
+        return any(fresh[p] for p, e in enumerate(self.entries, self.start) if e.source == source)
 
     def release(self, entry: NewEntry) -> None:
         if entry.kind is Kind.ACTIVITY:

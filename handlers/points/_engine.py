@@ -134,8 +134,9 @@ class PointsEngine:
         if entry_id is None:
             return None
         if entry.kind not in SPENDING:
-            crossings = self.crossed([(entry.member_id, entry.delta)], durable=False)
-            if crossings:
+            crossing = self.crossing(entry.member_id, entry.delta)
+            if crossing is not None:
+                crossings = [crossing]
                 handles = {entry.member_id: await self.handle_of(entry.member_id)}
                 ctx.outbox.extend(announcements(self.levels, crossings, handles))
                 ctx.role_updates.extend(await role_updates(self.members, crossings))
@@ -302,35 +303,30 @@ class PointsEngine:
         old, new = self._level(before), self._level(after)
         return None if old == new else (member_id, self.levels.tiers[old], self.levels.tiers[new])
 
-    def crossed(self, changes: list[tuple[int, int]], durable: bool = True) -> list[Crossing]:
-        """Members whose level these earned changes move: already in the totals (`durable`), or about to be
-        (a command's entry, in its transaction)."""
-        totals: dict[int, int] = {}
-        for member_id, delta in changes:
-            totals[member_id] = totals.get(member_id, 0) + delta
-        found = []
-        for member_id, delta in totals.items():
-            after = self.boards.earned(member_id)
-            if not durable:
-                after += self._pending.get(member_id, 0) + delta
-            crossing = self._crossing(member_id, after - delta, after)
-            if crossing is not None:
-                found.append(crossing)
-        return found
+    def crossing(self, member_id: int, delta: int) -> Crossing | None:
+        """The level a command's entry moves its member across, if any: its totals are about to change (in
+        the command's transaction), after any chat entries still on their way."""
+        after = self.boards.earned(member_id) + self._pending.get(member_id, 0) + delta
+        return self._crossing(member_id, after - delta, after)
 
     def predict(self, entries: list[NewEntry]) -> list[tuple[Crossing, str]]:
         """Chat entries about to be submitted: the levels they will cross, with the entry that crosses,
         counted as on their way until `settled`."""
         found = []
+        on_the_way, thresholds = self._pending, self._thresholds
         for entry in entries:
             if entry.kind in SPENDING:
                 continue
-            pending = self._pending.get(entry.member_id, 0)
-            before = self.boards.earned(entry.member_id) + pending
-            self._pending[entry.member_id] = pending + entry.delta
-            crossing = self._crossing(entry.member_id, before, before + entry.delta)
-            if crossing is not None:
-                found.append((crossing, entry.source))
+            member_id = entry.member_id
+            pending = on_the_way.get(member_id, 0)
+            before = self.boards.earned(member_id) + pending
+            after = before + entry.delta
+            on_the_way[member_id] = pending + entry.delta
+            # The hot path: most entries cross no threshold, which two bisections tell.
+            if bisect_right(thresholds, before) != bisect_right(thresholds, after):
+                crossing = self._crossing(member_id, before, after)
+                if crossing is not None:
+                    found.append((crossing, entry.source))
         return found
 
     def settled(self, entry: NewEntry, fresh: bool) -> None:

@@ -16,11 +16,12 @@ class PointsRepository(Protocol):
         """Append one entry in the caller's transaction; its id, or None when the source was already used."""
         ...
 
-    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[bool]], int]:
+    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[int]], int]:
         """Add entries (and the messages that acknowledge them) to the next group commit without waiting:
         that commit's future, shared by every caller in it, and where these rows start in its result. Once
-        durable, the result says for each row whether it was written (a replayed source is not, nor a
-        message about it). Attach work with add_done_callback."""
+        durable, the result has for each row 0 if it was not written (a replayed source is not, nor a
+        message about it), else 1 for an entry and the outbox id for a message. Attach work with
+        add_done_callback."""
         ...
 
     @property

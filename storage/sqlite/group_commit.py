@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 log = logging.getLogger(__name__)
 
 Row = TypeVar("Row")
+Out = TypeVar("Out")
 
 FLUSH_BUDGET_SECONDS = 0.016
 """A batch is full when writing it is expected to take this long (at the measured cost per row): a full
@@ -33,15 +34,16 @@ LINGER_SECONDS = 0.012
 holds rows of many members), so rows that share a commit cost several times less each."""
 
 
-class GroupCommitWriter(Generic[Row]):
-    """`flush(rows)` writes and commits one batch and returns, per row, whether it was new."""
+class GroupCommitWriter(Generic[Row, Out]):
+    """`flush(rows)` writes and commits one batch and returns, per row, what became of it (whether it was
+    new, or the id it got)."""
 
-    def __init__(self, flush: Callable[[list[Row]], Awaitable[list[bool]]]) -> None:
+    def __init__(self, flush: Callable[[list[Row]], Awaitable[list[Out]]]) -> None:
         self._flush = flush
         self._rows: list[Row] = []
-        self._batch: asyncio.Future[list[bool]] | None = None
+        self._batch: asyncio.Future[list[Out]] | None = None
         """The open batch: it holds the rows added since the writer last took one."""
-        self._last: asyncio.Future[list[bool]] | None = None
+        self._last: asyncio.Future[list[Out]] | None = None
         self._wakeup = asyncio.Event()
         self._opened = 0.0
         self._lateness = 0.0
@@ -59,16 +61,16 @@ class GroupCommitWriter(Generic[Row]):
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
-    def submit(self, rows: Sequence[Row]) -> tuple[asyncio.Future[list[bool]], int]:
+    def submit(self, rows: Sequence[Row]) -> tuple[asyncio.Future[list[Out]], int]:
         """Add rows to the open batch: its future and where these rows start in its result.
 
-        Once the batch is committed the future gives, for each of its rows, whether it was new; every
+        Once the batch is committed the future gives, for each of its rows, what `flush` said of it; every
         caller that added to the same batch gets the same future.
         """
         if self._closing:
             raise RuntimeError("the writer is closed")
         if not rows:  # nothing to write: nothing to wait for
-            done: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
+            done: asyncio.Future[list[Out]] = asyncio.get_running_loop().create_future()
             done.set_result([])
             return done, 0
         batch = self._batch
@@ -85,8 +87,8 @@ class GroupCommitWriter(Generic[Row]):
             self._hurry()
         return batch, start
 
-    async def write(self, rows: Sequence[Row]) -> list[bool]:
-        """Add rows and wait until they are durable; for each, whether it was new."""
+    async def write(self, rows: Sequence[Row]) -> list[Out]:
+        """Add rows and wait until they are durable; for each, what `flush` said of it."""
         batch, start = self.submit(rows)
         return (await batch)[start : start + len(rows)]
 

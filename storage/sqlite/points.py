@@ -100,7 +100,7 @@ class SqlitePoints:
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
         self.community_id = community_id
-        self.writer: GroupCommitWriter[NewEntry | FollowUp] = GroupCommitWriter(self._flush)
+        self.writer: GroupCommitWriter[NewEntry | FollowUp, int] = GroupCommitWriter(self._flush)
 
     def _params(self, entry: NewEntry) -> tuple:
         return (
@@ -124,7 +124,7 @@ class SqlitePoints:
         await self.db.execute(_BALANCES_FROM, (first_id, self.community_id))
         await self.db.execute(_MONTHLY_FROM, (first_id, self.community_id))
 
-    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[bool]], int]:
+    def submit(self, rows: Sequence[NewEntry | FollowUp]) -> tuple[asyncio.Future[list[int]], int]:
         return self.writer.submit(rows)
 
     @property
@@ -134,11 +134,19 @@ class SqlitePoints:
     async def settle(self) -> None:
         await self.writer.settle()
 
-    async def _flush(self, batch: list[NewEntry | FollowUp]) -> list[bool]:
+    async def _flush(self, batch: list[NewEntry | FollowUp]) -> list[int]:
         """One transaction for the whole batch: the entries, their totals and the messages that tell of
-        them; returns, per row, whether it was written (an entry: whether its source was new)."""
-        entries = [row for row in batch if isinstance(row, NewEntry)]
-        follow_ups = [row for row in batch if isinstance(row, FollowUp)]
+        them. Per row: 0 if it was not written (an entry whose source was not new, a message about one),
+        else 1 for an entry and the outbox id for a message (so the dispatcher need not read it back)."""
+        entries: list[NewEntry] = []
+        follow_ups: list[FollowUp] = []
+        at: list[int] = []  # where each follow-up is in the batch
+        for position, row in enumerate(batch):
+            if isinstance(row, NewEntry):
+                entries.append(row)
+            else:
+                follow_ups.append(row)
+                at.append(position)
         unique: dict[str, NewEntry] = {}
         for entry in entries:  # the same source twice in one batch counts once
             unique.setdefault(entry.source, entry)
@@ -152,6 +160,7 @@ class SqlitePoints:
         ]  # fmt: skip
         balances, months = _totals(unique.values())
         now = to_db(entries[0].created_at if entries else datetime.now(UTC))
+        told: dict[int, int] = {}  # a follow-up's position in `follow_ups`: its outbox id
 
         def write(connection: sqlite3.Connection) -> set[str] | None:
             top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
@@ -167,26 +176,37 @@ class SqlitePoints:
                 if found:
                     connection.execute(_BALANCES_FROM, (top + 1, community))
                     connection.execute(_MONTHLY_FROM, (top + 1, community))
+            told.clear()
             if follow_ups:
                 written = set(unique) if found is None else found
-                told = [
-                    deliveries.params(community, f.message, now)
-                    for f in follow_ups
-                    if written.issuperset(f.sources)
-                ]
-                connection.executemany(deliveries.INSERT, told)
+                # The ids are given here, in the transaction that holds the write lock, so they are known
+                # without a statement per row.
+                last = connection.execute("SELECT coalesce(max(id), 0) FROM deliveries").fetchone()[0]
+                for position, follow_up in enumerate(follow_ups):
+                    if written.issuperset(follow_up.sources):
+                        last += 1
+                        told[position] = last
+                connection.executemany(
+                    deliveries.INSERT_WITH_ID,
+                    [
+                        (row_id, *deliveries.params(community, follow_ups[position].message, now))
+                        for position, row_id in told.items()
+                    ],
+                )
             return found
 
         found = await self.db.run_transaction(write)
-        if found is None and count == len(entries) and not follow_ups:
-            return [True] * count
-        written = set(unique) if found is None else found
-        return [
-            written.issuperset(row.sources)
-            if isinstance(row, FollowUp)
-            else row.source in written and unique[row.source] is row
-            for row in batch
-        ]
+        if found is None and count == len(entries):  # the usual case: every entry was written
+            result = [1] * len(batch)
+        else:
+            written = set(unique) if found is None else found
+            result = [
+                int(isinstance(row, NewEntry) and row.source in written and unique[row.source] is row)
+                for row in batch
+            ]
+        for index, position in enumerate(at):
+            result[position] = told.get(index, 0)
+        return result
 
     async def close(self) -> None:
         await self.writer.close()

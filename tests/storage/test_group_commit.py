@@ -34,7 +34,7 @@ async def busy_flush(per_row: float, rows: list[str]) -> list[bool]:
 
 async def test_callers_in_one_batch_share_one_commit_and_read_their_own_rows() -> None:
     recorder = Recorder()
-    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(recorder.flush)
     first, start_a = writer.submit(["a1", "old-a2"])
     second, start_b = writer.submit(["b1"])
     assert first is second and (start_a, start_b) == (0, 2)
@@ -46,7 +46,7 @@ async def test_callers_in_one_batch_share_one_commit_and_read_their_own_rows() -
 
 async def test_a_failed_commit_reaches_every_caller_and_the_writer_goes_on() -> None:
     recorder = Recorder(fail=True)
-    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(recorder.flush)
     batch, _ = writer.submit(["a"])
     with pytest.raises(OSError, match="disk full"):
         await writer.write(["b"])
@@ -61,7 +61,7 @@ async def test_a_small_batch_lingers_but_settle_and_close_write_it_at_once(
 ) -> None:
     monkeypatch.setattr(group_commit, "LINGER_SECONDS", 5.0)
     recorder = Recorder()
-    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(recorder.flush)
     writer.submit(["a"])
     await asyncio.sleep(0.05)
     assert recorder.batches == []  # still lingering for company
@@ -76,7 +76,7 @@ async def test_a_small_batch_lingers_but_settle_and_close_write_it_at_once(
 async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(group_commit, "LINGER_SECONDS", 5.0)
     recorder = Recorder()
-    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(recorder.flush)
     writer.full_rows = 3
     assert await asyncio.wait_for(writer.write(["a", "b", "c"]), 1) == [True, True, True]
     await writer.close()
@@ -84,7 +84,7 @@ async def test_a_full_batch_does_not_linger(monkeypatch: pytest.MonkeyPatch) -> 
 
 async def test_a_batch_is_full_at_what_the_flush_budget_writes_at_the_measured_cost() -> None:
     per_row = 50e-6  # a slow disk: 400 rows take 20 ms
-    writer: GroupCommitWriter[str] = GroupCommitWriter(partial(busy_flush, per_row))
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(partial(busy_flush, per_row))
     first = writer.full_rows
     for batch in range(12):
         await writer.write([f"{batch}-{n}" for n in range(400)])
@@ -102,7 +102,7 @@ async def test_a_batch_is_full_at_what_the_flush_budget_writes_at_the_measured_c
 
 async def test_rows_added_after_a_batch_filled_are_counted_against_the_next_ones() -> None:
     per_row = 50e-6
-    writer: GroupCommitWriter[str] = GroupCommitWriter(partial(busy_flush, per_row))
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(partial(busy_flush, per_row))
     for batch in range(20):  # 100 events in flight each add a row before they see the batch is full
         full = writer.full_rows
         writer.submit([f"{batch}-{n}" for n in range(full)])
@@ -116,14 +116,14 @@ async def test_rows_added_after_a_batch_filled_are_counted_against_the_next_ones
 
 async def test_no_rows_need_no_commit() -> None:
     recorder = Recorder()
-    writer: GroupCommitWriter[str] = GroupCommitWriter(recorder.flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(recorder.flush)
     assert await writer.write([]) == []
     await writer.close()
     assert recorder.batches == []
 
 
 async def test_a_closed_writer_refuses_rows() -> None:
-    writer: GroupCommitWriter[str] = GroupCommitWriter(Recorder().flush)
+    writer: GroupCommitWriter[str, bool] = GroupCommitWriter(Recorder().flush)
     await writer.close()
     with pytest.raises(RuntimeError):
         writer.submit(["late"])
