@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.clock import SystemClock
+from bot.formats import TEXTS
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
 from handlers.core import Core
@@ -145,7 +146,7 @@ async def chat_throughput(folder: Path, count: int, members: int, workers: int, 
     await make_members(store, members, START)
     clock = BurstClock() if step is None else BenchClock(START, step)
     messenger = NullMessenger()
-    core = build_core(store.services(community(), clock), messenger, FEATURES)
+    core = build_core(store.services(community(), clock), messenger, FEATURES, texts=TEXTS)
     mix = chat_mix(count, members)  # the input, as if it came off the network: not the bot's heap
     await core.start()
     settle_after_start_up()  # as `communitybot run` does after start-up
@@ -333,7 +334,7 @@ def bulk_community(path: Path, members: int, entries: int) -> None:
 async def time_queries(path: Path, members: int, samples: int) -> dict:
     store = await SqliteStore.open(path, "bench")
     clock = BenchClock(START, 0)
-    core: Core = build_core(store.services(community(), clock), NullMessenger(), FEATURES)
+    core: Core = build_core(store.services(community(), clock), NullMessenger(), FEATURES, texts=TEXTS)
     await core.start()
     rng = random.Random(11)
     timings: dict[str, list[float]] = {"POINTS": [], "TOP": [], "TOP month": []}

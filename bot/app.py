@@ -12,6 +12,7 @@ from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.discord.adapter import DiscordAdapter
+from bot.formats import catalogs
 from bot.heap import settle_after_start_up
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
@@ -96,7 +97,13 @@ class Application:
             idempotent=frozenset({"whatsapp"}),
             durable_replies=frozenset({"whatsapp"}),
         )
-        self.core = core = build_core(store.services(self.community, clock), self.router, FEATURES, platforms)
+        self.core = core = build_core(
+            store.services(self.community, clock),
+            self.router,
+            FEATURES,
+            platforms,
+            texts=catalogs(self.community.overrides()),
+        )
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         settle_after_start_up()
         self.scheduler = SchedulerService(core)

@@ -12,6 +12,7 @@ from typing import Any
 from handlers.book import MemberBook, MemberChanges
 from handlers.delivery import MessageKind, Outgoing
 from handlers.errors import NotAMember, UnknownMember
+from handlers.i18n import Catalogs, Translator, language_of
 from handlers.models import Identity, Member, MemberStatus, Reply, Role, RoleUpdate
 from handlers.registry import MemberRef
 from handlers.services import Services
@@ -27,6 +28,7 @@ class Context:
     """One unit of work: a command, an event or a job, in one transaction."""
 
     services: Services
+    texts: Catalogs
     now: datetime
     actor: Identity | None = None
     member: Member | None = None
@@ -38,6 +40,8 @@ class Context:
     """`@name` tokens the adapter resolved to the person meant."""
     direct: bool = False
     """A person wrote to the bot directly: the choices answered to them can be answered by number."""
+    locale: str | None = None
+    """The language the asker's app is set to, when the platform says (a Discord interaction's locale)."""
     outbox: list[Outgoing] = field(default_factory=list)
     """Messages sent once the transaction has committed."""
     role_updates: list[RoleUpdate] = field(default_factory=list)
@@ -53,6 +57,24 @@ class Context:
     @property
     def config(self) -> CommunityConfig:
         return self.services.config
+
+    # -- in whose language --------------------------------------------------------------------------
+
+    @property
+    def t(self) -> Translator:
+        """Texts for the asker: the language they chose, else their app's, else the community's."""
+        chosen = self.member.language if self.member is not None else None
+        return self.texts.translator(chosen or language_of(self.locale) or self.config.community.language)
+
+    def t_for(self, member: Member | None) -> Translator:
+        """Texts for another member (a notice to them): their language, else the community's."""
+        chosen = member.language if member is not None else None
+        return self.texts.translator(chosen or self.config.community.language)
+
+    @property
+    def t_community(self) -> Translator:
+        """Texts for everyone (a channel post): the community's language."""
+        return self.texts.translator(self.config.community.language)
 
     # -- after the transaction ------------------------------------------------------------------
 

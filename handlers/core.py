@@ -25,6 +25,7 @@ from handlers.errors import (
     UnknownCommand,
 )
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft, ReactionAdded
+from handlers.i18n import Catalogs, Translator, language_of
 from handlers.key import Key
 from handlers.membership import Joining, Membership
 from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
@@ -42,7 +43,6 @@ JOB_BATCH = 100
 JOB_RETRY_AFTER = timedelta(minutes=5)
 JOB_MAX_ATTEMPTS = 5
 T = TypeVar("T")
-SORRY = "Sorry, something went wrong on our side and nothing was changed. Please try again."
 
 
 @dataclass
@@ -71,11 +71,16 @@ class _Asker:
     mentions: Mapping[str, Identity] = field(default_factory=dict)
     platform_role: Role = Role.EVERYONE
     direct: bool = False
+    locale: str | None = None
 
 
 class Core:
-    def __init__(self, services: Services, messenger: Messenger, platforms: Platforms | None = None) -> None:
+    def __init__(
+        self, services: Services, messenger: Messenger, texts: Catalogs, platforms: Platforms | None = None
+    ) -> None:
         self.services = services
+        self.texts = texts
+        """Every language's catalogs: each unit of work reads its texts through them."""
         self.messenger = messenger
         self.platforms = platforms or Platforms()
         self.registry = Registry()
@@ -111,9 +116,10 @@ class Core:
         text = " ".join(clean(message.text).split())
         durable = self._durable(message)
         if not text:
-            return await self._refused(_asker(message), Reply(EmptyMessage().text(), private=True), durable)
+            empty = Reply(EmptyMessage().text(self._first_t(message)), private=True)
+            return await self._refused(_asker(message), empty, durable)
         if len(message.text) > MAX_MESSAGE_LENGTH:
-            too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(), private=True)
+            too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(self._first_t(message)), private=True)
             return await self._refused(_asker(message), too_long, durable)
         return await self._guarded(_asker(message), self._direct, text, durable=durable)
 
@@ -127,7 +133,7 @@ class Core:
         """
         command = self.registry.get(command_name)
         if command is None:
-            return [Reply(UnknownCommand(command_name).text(), private=True)]
+            return [Reply(UnknownCommand(command_name).text(self._first_t(message)), private=True)]
         durable = self._durable(message)
         return await self._guarded(_asker(message), self._invoke, command, values, durable=durable)
 
@@ -142,11 +148,11 @@ class Core:
         try:
             for listener in self.listeners.chat:
                 replies += await listener(message)
-        except DomainError as error:
-            replies.append(Reply(error.text(), private=True))
+        except DomainError as error:  # listeners answer their members in their language; this is the rest
+            replies.append(Reply(error.text(self._community_t()), private=True))
         except Exception:
             log.exception("failed to handle chat from %s", message.identity)
-            replies.append(Reply(SORRY, private=True))
+            replies.append(Reply(self._community_t()("core.sorry"), private=True))
         return replies
 
     async def reaction_added(self, reaction: ReactionAdded) -> list[Reply]:
@@ -226,17 +232,17 @@ class Core:
                 written = await self.services.outbox.add([*answers, *ctx.outbox], ctx.now)
         except DomainError as error:
             ctx.rolled_back()
-            return await self._refused(asker, Reply(error.text(), private=True), durable)
+            return await self._refused(asker, Reply(error.text(ctx.t), private=True), durable)
         except StorageUnavailable:
             ctx.rolled_back()
             if durable:  # nothing was written: the platform retries it (a webhook answered with an error)
                 raise
             log.exception("the database could not take an event from %s", asker.identity)
-            return [Reply(SORRY, private=True)]
+            return [Reply(ctx.t("core.sorry"), private=True)]
         except Exception:
             ctx.rolled_back()
             log.exception("failed to handle an event from %s", asker.identity)
-            return await self._refused(asker, Reply(SORRY, private=True), durable)
+            return await self._refused(asker, Reply(ctx.t("core.sorry"), private=True), durable)
         self._committed(ctx)
         await self.dispatcher.dispatch(written)
         await self.dispatcher.update_roles(ctx.role_updates)
@@ -265,15 +271,17 @@ class Core:
     def _context(self, asker: _Asker | None) -> Context:
         now = self.services.clock.now()
         if asker is None:
-            return Context(self.services, now)
+            return Context(self.services, self.texts, now)
         return Context(
             self.services,
+            self.texts,
             now,
             actor=asker.identity,
             event_id=asker.event_id,
             display_name=asker.display_name,
             mentions=asker.mentions,
             direct=asker.direct,
+            locale=asker.locale,
         )
 
     def _committed(self, ctx: Context) -> None:
@@ -304,7 +312,7 @@ class Core:
                 answer = await listener(ctx, text)
                 if answer is not None:
                     return [answer]
-            return [self._unknown(text, ctx.role)]
+            return [self._unknown(ctx.t, text, ctx.role)]
         return await self._run(ctx, parsed.command, parsed.values)
 
     async def _invoke(self, ctx: Context, command: Command, given: Mapping[str, OptionValue]) -> list[Reply]:
@@ -359,10 +367,18 @@ class Core:
             raise MembersOnly(command.name)
         raise StaffOnly(command.name, command.permission)
 
-    def _unknown(self, text: str, role: Role) -> Reply:
+    def _unknown(self, t: Translator, text: str, role: Role) -> Reply:
         close = self.registry.suggest(text, role)
-        unknown = UnknownCommand(text.split()[0], [c.name for c in close])
-        return Reply(unknown.text(), choices=tuple(Choice(c.name, c.name) for c in close), private=True)
+        names = [c.name_in(t.language) for c in close]
+        unknown = UnknownCommand(text.split()[0], names)
+        return Reply(unknown.text(t), choices=tuple(Choice(n, n) for n in names), private=True)
+
+    def _community_t(self) -> Translator:
+        return self.texts.translator(self.services.config.community.language)
+
+    def _first_t(self, message: DirectMessage) -> Translator:
+        """Texts for a refusal before the asker is looked up: their app's language, else the community's."""
+        return self.texts.translator(language_of(message.locale) or self.services.config.community.language)
 
     async def _remember_choices(self, ctx: Context, replies: list[Reply]) -> None:
         if ctx.actor is None or not ctx.direct:
@@ -433,4 +449,5 @@ def _asker(message: DirectMessage) -> _Asker:
         message.mentions,
         message.platform_role,
         direct=True,
+        locale=message.locale,
     )

@@ -1,6 +1,7 @@
-"""Domain errors: each holds the values it reports; its text is made from them in `text()`.
+"""Domain errors: each holds the values it reports; its text is made from them in `text(t)`, in the
+reader's language (`t` is their Translator; the wording is in the catalogs, by key).
 
-An error is an expected refusal: nothing was written, and the person who caused it reads `text()` (the
+An error is an expected refusal: nothing was written, and the person who caused it reads `text(t)` (the
 core turns every DomainError into a private reply, in one place). The four bases say what kind of refusal
 it is; features define their own errors beside their commands (`_errors.py`), tests assert on the values.
 """
@@ -9,18 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from handlers.i18n import Translator
 from handlers.models import Role
 
 
 class DomainError(Exception):
     """An expected refusal. Subclasses are dataclasses whose fields are what the text reports."""
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
         raise NotImplementedError(type(self).__name__)
 
     def __str__(self) -> str:
-        return self.text()
+        return f"{type(self).__name__}{vars(self)}"
 
 
 class UsageError(DomainError):
@@ -49,30 +52,30 @@ def shorten(text: str, limit: int = 30) -> str:
 
 @dataclass(eq=False)
 class EmptyMessage(UsageError):
-    def text(self) -> str:
-        return "Send HELP to see what I can do."
+    def text(self, t: Translator) -> str:
+        return t("core.empty_message")
 
 
 @dataclass(eq=False)
 class MessageTooLong(UsageError):
     limit: int
 
-    def text(self) -> str:
-        return f"That message is too long (at most {self.limit:,} characters)."
+    def text(self, t: Translator) -> str:
+        return t("core.message_too_long", count=self.limit)
 
 
 @dataclass(eq=False)
 class NothingToChoose(UsageError):
-    def text(self) -> str:
-        return "There is nothing to choose right now. Send HELP to see what I can do."
+    def text(self, t: Translator) -> str:
+        return t("core.nothing_to_choose")
 
 
 @dataclass(eq=False)
 class ChoiceOutOfRange(UsageError):
     count: int
 
-    def text(self) -> str:
-        return f"Answer with a number from 1 to {self.count}."
+    def text(self, t: Translator) -> str:
+        return t("core.choice_out_of_range", count=self.count)
 
 
 @dataclass(eq=False)
@@ -80,11 +83,11 @@ class UnknownCommand(UsageError):
     word: str
     suggestions: Sequence[str] = ()
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
         shown = shorten(self.word)
         if not self.suggestions:
-            return f"I don't know “{shown}”. Send HELP to see what you can do."
-        return f"I don't know “{shown}”. Did you mean {' or '.join(self.suggestions)}?"
+            return t("core.unknown_command", word=shown)
+        return t("core.unknown_command_suggest", word=shown, suggestions=t.either(self.suggestions))
 
 
 # -- who may -------------------------------------------------------------------------------------
@@ -94,8 +97,8 @@ class UnknownCommand(UsageError):
 class MembersOnly(PermissionDenied):
     command: str
 
-    def text(self) -> str:
-        return f"{self.command} is for members: send JOIN to join first."
+    def text(self, t: Translator) -> str:
+        return t("core.members_only", command=self.command)
 
 
 @dataclass(eq=False)
@@ -103,14 +106,15 @@ class StaffOnly(PermissionDenied):
     command: str
     role: Role
 
-    def text(self) -> str:
-        return f"{self.command} is for {self.role.label}s only."
+    def text(self, t: Translator) -> str:
+        key = "core.admins_only" if self.role >= Role.ADMIN else "core.moderators_only"
+        return t(key, command=self.command)
 
 
 @dataclass(eq=False)
 class NotAMember(PermissionDenied):
-    def text(self) -> str:
-        return "You are not a member yet: send JOIN to join."
+    def text(self, t: Translator) -> str:
+        return t("core.not_a_member")
 
 
 @dataclass(eq=False)
@@ -118,32 +122,42 @@ class UnknownMember(NotFound):
     named: str
     """As the asker wrote it (`@bob`, `+14155550123`)."""
 
-    def text(self) -> str:
-        return f"I don't know {shorten(self.named)} here: they need to JOIN first."
+    def text(self, t: Translator) -> str:
+        return t("core.unknown_member", named=shorten(self.named))
 
 
 # -- arguments -----------------------------------------------------------------------------------
 
 
+class Usage(Protocol):
+    """What an argument error shows the asker: the command's usage line in their language."""
+
+    def usage(self, t: Translator) -> str: ...
+
+    def label(self, arg_name: str, t: Translator) -> str: ...
+
+    def placeholder_of(self, arg_name: str, t: Translator) -> str: ...
+
+
 @dataclass(eq=False)
 class ArgumentError(UsageError):
-    """An argument did not fit its declaration; `usage` is the command's usage line."""
+    """An argument did not fit its declaration; `command` gives the usage line."""
 
-    usage: str
+    command: Usage
 
-    def problem(self) -> str:
+    def problem(self, t: Translator) -> str:
         raise NotImplementedError(type(self).__name__)
 
-    def text(self) -> str:
-        return f"{self.problem()}. Usage: {self.usage}"
+    def text(self, t: Translator) -> str:
+        return t("core.argument_error", problem=self.problem(t), usage=self.command.usage(t))
 
 
 @dataclass(eq=False)
 class MissingArgument(ArgumentError):
-    placeholder: str
+    arg: str
 
-    def problem(self) -> str:
-        return f"{self.placeholder} is missing"
+    def problem(self, t: Translator) -> str:
+        return t("core.argument_missing", placeholder=self.command.placeholder_of(self.arg, t))
 
 
 @dataclass(eq=False)
@@ -151,8 +165,10 @@ class NotAWholeNumber(ArgumentError):
     name: str
     given: str
 
-    def problem(self) -> str:
-        return f"{self.name} must be a whole number, not “{shorten(self.given)}”"
+    def problem(self, t: Translator) -> str:
+        return t(
+            "core.argument_not_a_number", name=self.command.label(self.name, t), given=shorten(self.given)
+        )
 
 
 @dataclass(eq=False)
@@ -161,8 +177,10 @@ class NumberOutOfRange(ArgumentError):
     low: int
     high: int
 
-    def problem(self) -> str:
-        return f"{self.name} must be between {self.low} and {self.high}"
+    def problem(self, t: Translator) -> str:
+        return t(
+            "core.argument_out_of_range", name=self.command.label(self.name, t), low=self.low, high=self.high
+        )
 
 
 @dataclass(eq=False)
@@ -170,21 +188,23 @@ class NotOneOf(ArgumentError):
     name: str
     choices: Sequence[str]
 
-    def problem(self) -> str:
-        return f"{self.name} must be one of {', '.join(self.choices)}"
+    def problem(self, t: Translator) -> str:
+        return t(
+            "core.argument_not_one_of", name=self.command.label(self.name, t), choices=t.either(self.choices)
+        )
 
 
 @dataclass(eq=False)
 class NotAMemberName(ArgumentError):
     given: str
 
-    def problem(self) -> str:
-        return f"name a member as @name, not “{shorten(self.given)}”"
+    def problem(self, t: Translator) -> str:
+        return t("core.argument_not_a_member", given=shorten(self.given))
 
 
 @dataclass(eq=False)
 class UnexpectedWords(ArgumentError):
     extra: str
 
-    def problem(self) -> str:
-        return f"unexpected “{shorten(self.extra)}”"
+    def problem(self, t: Translator) -> str:
+        return t("core.argument_unexpected", given=shorten(self.extra))

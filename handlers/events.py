@@ -27,6 +27,8 @@ class DirectMessage:
     attachments: tuple[Attachment, ...] = ()
     platform_role: Role = Role.EVERYONE
     """What the platform itself grants (a configured Discord moderator role), checked on every call."""
+    locale: str | None = None
+    """The language the person's app is set to, when the platform says (`fr`, `en-GB`: Discord's locale)."""
 
 
 @dataclass(slots=True)

@@ -66,6 +66,7 @@ class CommandSpec:
     permission: Role = Role.MEMBER
     private: bool = False
     aliases: tuple[str, ...] = ()
+    localized: Mapping[str, str] = field(default_factory=dict)
 
 
 class Commands(Generic[S]):
@@ -82,18 +83,31 @@ class Commands(Generic[S]):
         permission: Role = Role.MEMBER,
         private: bool = False,
         aliases: Iterable[str] = (),
+        localized: Mapping[str, str] | None = None,
     ) -> Callable[[CommandHandler], CommandHandler]:
+        """`help` is the catalog key of what it does; `localized` its keyword in other languages."""
+
         def declare(handler: CommandHandler) -> CommandHandler:
-            self.specs.append(
-                CommandSpec(name, help, handler, tuple(args), permission, private, tuple(aliases))
+            spec = CommandSpec(
+                name, help, handler, tuple(args), permission, private, tuple(aliases), dict(localized or {})
             )
+            self.specs.append(spec)
             return handler
 
         return declare
 
     def bind(self, state: S) -> list[Command]:
         return [
-            Command(s.name, s.help, _bound(s.handler, state), s.args, s.permission, s.private, s.aliases)
+            Command(
+                s.name,
+                s.help,
+                _bound(s.handler, state),
+                s.args,
+                s.permission,
+                s.private,
+                s.aliases,
+                s.localized,
+            )
             for s in self.specs
         ]
 

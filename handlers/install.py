@@ -11,6 +11,7 @@ from typing import Any, cast
 from handlers.audience import CONSENT, Consent
 from handlers.core import Core
 from handlers.feature import Feature, FeatureError, Provided, Setup
+from handlers.i18n import Catalogs
 from handlers.membership import MEMBERSHIP, Membership
 from handlers.platforms import Platforms
 from handlers.ports import Messenger
@@ -35,9 +36,11 @@ def build_core(
     messenger: Messenger,
     features: Sequence[Feature[Any]],
     platforms: Platforms | None = None,
+    *,
+    texts: Catalogs,
 ) -> Core:
     check_order(features)
-    core = Core(services, messenger, platforms)
+    core = Core(services, messenger, texts, platforms)
     provided: dict[str, Provided] = {}
     for feature in features:
         _install(core, feature, provided)

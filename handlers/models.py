@@ -69,6 +69,8 @@ class Member:
     status: MemberStatus
     joined_at: datetime
     left_at: datetime | None = None
+    language: str | None = None
+    """The language the member chose (`LANGUAGE fr`); None: their app's, else the community's."""
 
     @property
     def is_active(self) -> bool:

@@ -19,6 +19,7 @@ from handlers.errors import (
     NumberOutOfRange,
     UnexpectedWords,
 )
+from handlers.i18n import LANGUAGES, Translator
 from handlers.models import Identity, Reply, Role
 
 Handler = Callable[..., Awaitable[Reply]]
@@ -43,18 +44,24 @@ class Arg:
     name: str
     kind: ArgKind
     help: str
+    """The catalog key of what the argument is (`points.arg_points_help`): Discord shows it by the option."""
     required: bool = True
     choices: tuple[str, ...] = ()
     min: int | None = None
     max: int | None = None
+    label: str | None = None
+    """The catalog key of its short name in usage lines (`<points>`); by default `<domain>.arg_<name>`."""
 
-    def placeholder(self) -> str:
+    def label_key(self, domain: str) -> str:
+        return self.label or f"{domain}.arg_{self.name}"
+
+    def placeholder(self, t: Translator, domain: str) -> str:
         if self.kind is ArgKind.MEMBER:
-            inner = "@name"
+            inner = t("core.placeholder_member")
         elif self.kind is ArgKind.CHOICE:
             inner = "|".join(self.choices)
         else:
-            inner = self.name.replace("_", "-")
+            inner = t(self.label_key(domain))
         if self.kind is not ArgKind.MEMBER and self.kind is not ArgKind.CHOICE:
             inner = f"<{inner}>" if self.required else inner
         return inner if self.required else f"[{inner}]"
@@ -73,15 +80,40 @@ class Command:
     name: str
     """Upper-case keyword(s): `POINTS`, `SHOP ADD`."""
     help: str
+    """The catalog key of what it does (`points.cmd_points`); its first part is the feature's domain."""
     handler: Handler
     args: tuple[Arg, ...] = ()
     permission: Role = Role.MEMBER
     private: bool = False
     """Replies are for the asker only (ephemeral on Discord)."""
     aliases: tuple[str, ...] = ()
+    localized: Mapping[str, str] = field(default_factory=dict)
+    """The keyword in other languages (`{"fr": "CLASSEMENT", "it": "CLASSIFICA"}`): typed text accepts
+    them beside the English one, HELP shows the reader's, Discord shows them as localized slash names."""
 
-    def usage(self) -> str:
-        return " ".join([self.name, *(arg.placeholder() for arg in self.args)])
+    @property
+    def domain(self) -> str:
+        return self.help.partition(".")[0]
+
+    def name_in(self, language: str) -> str:
+        return self.localized.get(language, self.name)
+
+    def usage(self, t: Translator) -> str:
+        """`AWARD @name <points> <reason>`, in the reader's language."""
+        return " ".join([self.name_in(t.language), *(arg.placeholder(t, self.domain) for arg in self.args)])
+
+    def label(self, arg_name: str, t: Translator) -> str:
+        """An argument's short name as usage lines show it."""
+        for arg in self.args:
+            if arg.name == arg_name:
+                return t(arg.label_key(self.domain))
+        return arg_name
+
+    def placeholder_of(self, arg_name: str, t: Translator) -> str:
+        for arg in self.args:
+            if arg.name == arg_name:
+                return arg.placeholder(t, self.domain)
+        return arg_name
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -95,6 +127,7 @@ class Parsed:
 
 
 _NAME = re.compile(r"^[A-Z][A-Z0-9]*( [A-Z][A-Z0-9]*)*$")
+_LOCALIZED_NAME = re.compile(r"^[A-ZÀ-ÖØ-Ý][A-ZÀ-ÖØ-Ý0-9]*( [A-ZÀ-ÖØ-Ý][A-ZÀ-ÖØ-Ý0-9]*)*$")
 _MEMBER_TOKEN = re.compile(r"^(@[^\s@]{1,64}|\+[0-9]{7,15}|[a-z]+:[^\s]{1,64})$")
 
 
@@ -105,11 +138,18 @@ class Registry:
     def add(self, command: Command) -> Command:
         if not _NAME.match(command.name):
             raise ValueError(f"command name {command.name!r} must be upper-case words")
-        for key in (command.name, *command.aliases):
+        for language, name in command.localized.items():
+            if language not in LANGUAGES or not _LOCALIZED_NAME.match(name):
+                raise ValueError(
+                    f"{command.name}: localized name {language}={name!r} must be upper-case words"
+                )
+        keys = dict.fromkeys((command.name, *command.aliases, *command.localized.values()))
+        for key in keys:
             words = tuple(key.split())
             if words in self._commands:
                 raise ValueError(f"command {key!r} is declared twice")
-            self._commands[words] = command
+        for key in keys:
+            self._commands[tuple(key.split())] = command
         texts = [a for a in command.args if a.kind is ArgKind.TEXT]
         if (texts and command.args[-1] is not texts[0]) or len(texts) > 1:
             raise ValueError(f"{command.name}: a text argument must be the last one")
@@ -142,9 +182,12 @@ class Registry:
 
     def suggest(self, text: str, role: Role) -> list[Command]:
         first = text.split()[0].upper() if text.split() else ""
-        names = {c.words[0]: c for c in self.available_to(role)}
+        names: dict[str, Command] = {}
+        for command in self.available_to(role):
+            for name in (command.name, *command.localized.values()):
+                names.setdefault(name.split()[0], command)
         close = difflib.get_close_matches(first, list(names), n=3, cutoff=0.7)
-        return [names[n] for n in close]
+        return list({id(names[n]): names[n] for n in close}.values())
 
     def parse(self, text: str) -> Parsed | None:
         """Parse a line; None when no command matches. Raises UsageError for wrong arguments."""
@@ -161,7 +204,7 @@ def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
     for arg in command.args:
         if position >= len(tokens):
             if arg.required:
-                raise MissingArgument(command.usage(), arg.placeholder())
+                raise MissingArgument(command, arg.name)
             values[arg.name] = None
             continue
         if arg.kind is ArgKind.TEXT:
@@ -171,7 +214,7 @@ def parse_args(command: Command, tokens: list[str]) -> dict[str, Any]:
         values[arg.name] = _convert(command, arg, tokens[position])
         position += 1
     if position < len(tokens):
-        raise UnexpectedWords(command.usage(), " ".join(tokens[position:]))
+        raise UnexpectedWords(command, " ".join(tokens[position:]))
     return values
 
 
@@ -190,7 +233,7 @@ def convert_values(command: Command, given: Mapping[str, OptionValue]) -> dict[s
         token = None if value is None else str(value)
         if token is None or not token.strip():
             if arg.required:
-                raise MissingArgument(command.usage(), arg.placeholder())
+                raise MissingArgument(command, arg.name)
             values[arg.name] = None
         elif arg.kind is ArgKind.TEXT:
             values[arg.name] = " ".join(token.split())
@@ -204,20 +247,20 @@ def _convert(command: Command, arg: Arg, token: str) -> Any:
         return token
     if arg.kind is ArgKind.INTEGER:
         if not re.fullmatch(r"[+-]?[0-9]{1,9}", token):
-            raise NotAWholeNumber(command.usage(), arg.name, token)
+            raise NotAWholeNumber(command, arg.name, token)
         number = int(token)
         low = arg.min if arg.min is not None else -MAX_INTEGER
         high = arg.max if arg.max is not None else MAX_INTEGER
         if not low <= number <= high:
-            raise NumberOutOfRange(command.usage(), arg.name, low, high)
+            raise NumberOutOfRange(command, arg.name, low, high)
         return number
     if arg.kind is ArgKind.CHOICE:
         for choice in arg.choices:
             if token.lower() == choice.lower():
                 return choice
-        raise NotOneOf(command.usage(), arg.name, arg.choices)
+        raise NotOneOf(command, arg.name, arg.choices)
     if arg.kind is ArgKind.MEMBER:
         if not _MEMBER_TOKEN.match(token):
-            raise NotAMemberName(command.usage(), token)
+            raise NotAMemberName(command, token)
         return MemberRef(token)
     raise AssertionError(arg.kind)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, create_model, field_validator
@@ -26,6 +26,8 @@ class CommunityInfo(Section):
     slug: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")
     """Scopes every row in the database; never change it once the bot has run."""
     timezone: str = "UTC"
+    language: Literal["en", "fr", "it"] = "en"
+    """What members read unless they choose their own (`LANGUAGE fr`), and what channel posts are in."""
     welcome: str = Field(
         default="Welcome to {community}, {name}! Send HELP to see what you can do.",
         min_length=1,
@@ -86,9 +88,16 @@ class CommunityConfig(Section):
     community: CommunityInfo = Field(default_factory=CommunityInfo)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
+    texts: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Wording overrides by language and key: `[texts.fr.points]` `kudos_to_self = "..."` overrides the text
+    `points.kudos_to_self` in French; `check-config` checks each against the catalogs (`overrides()`)."""
 
     sections: ClassVar[dict[type[Section], str]] = {}
     """Which key of the file each added section model is read from."""
+
+    def overrides(self) -> dict[str, dict[str, str | list[str]]]:
+        """`texts` with its nested tables flattened into catalog keys (`points.kudos_to_self`)."""
+        return {language: dict(_flatten(table, "")) for language, table in self.texts.items()}
 
     def section(self, model: type[M]) -> M:
         key = type(self).sections.get(model)
@@ -122,3 +131,13 @@ def assemble(
     model = cast(type[CommunityConfig], create_model(name, __base__=base, **fields))
     model.sections = known
     return model
+
+
+def _flatten(table: dict[str, Any], prefix: str) -> list[tuple[str, str | list[str]]]:
+    found: list[tuple[str, str | list[str]]] = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found += _flatten(value, f"{prefix}{key}.")
+        else:
+            found.append((f"{prefix}{key}", value if isinstance(value, str) else [str(v) for v in value]))
+    return found

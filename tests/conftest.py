@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.formats import TEXTS
 from handlers.core import Core
 from handlers.events import ChatMessage, DirectMessage
 from handlers.features import FEATURES, community_config
@@ -52,7 +53,7 @@ def make_core(
     community: CommunityConfig,
     platforms: Platforms | None = None,
 ) -> Core:
-    return build_core(store.services(community, clock), messenger, FEATURES, platforms)
+    return build_core(store.services(community, clock), messenger, FEATURES, platforms, texts=TEXTS)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from bot.formats import TEXTS
 from config.community import CommunityFile
 from handlers.audience import CONSENT
 from handlers.feature import Commands, Feature, FeatureError, Setup
@@ -25,7 +26,7 @@ from tests.fakes import FakeClock, RecordingMessenger
 
 
 async def test_every_feature_installs_on_a_real_store(store: SqliteStore, clock: FakeClock) -> None:
-    core = build_core(store.services(CommunityFile(), clock), RecordingMessenger(), FEATURES)
+    core = build_core(store.services(CommunityFile(), clock), RecordingMessenger(), FEATURES, texts=TEXTS)
     await core.start()
     declared = {spec.name for feature in FEATURES for spec in feature.commands.specs}
     assert declared == {command.name for command in core.registry.all()}
@@ -75,10 +76,10 @@ def test_a_feature_reads_only_what_it_declares(store: SqliteStore, clock: FakeCl
     nosy: Feature[Tries] = Feature(name="nosy", build=build, commands=Commands())
     services = store.services(CommunityFile(), clock)
     with pytest.raises(FeatureError, match="nosy reads PointsRules without declaring it"):
-        build_core(services, RecordingMessenger(), (*FEATURES, nosy))
+        build_core(services, RecordingMessenger(), (*FEATURES, nosy), texts=TEXTS)
     tries.what = "port"
     with pytest.raises(FeatureError, match="nosy needs ledger from points: add it to requires"):
-        build_core(services, RecordingMessenger(), (*FEATURES, nosy))
+        build_core(services, RecordingMessenger(), (*FEATURES, nosy), texts=TEXTS)
 
 
 def test_the_example_community_file_documents_every_key() -> None:

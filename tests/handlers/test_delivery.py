@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.formats import TEXTS
 from handlers.core import Core
 from handlers.delivery import MessageKind, Outgoing
 from handlers.events import MemberLeft
@@ -61,7 +62,7 @@ async def test_every_kind_reaches_only_those_it_may(
     """Each kind of message, to a member who is in, pending, opted out, left, and (on WhatsApp) a number
     that never opted in: what reaches them is decided by the kind alone, the same on every platform."""
     with_rules = community_config({"onboarding": {"rules": ["Be kind"]}})  # so that JOIN leaves one pending
-    core = build_core(store.services(with_rules, clock), messenger, FEATURES)
+    core = build_core(store.services(with_rules, clock), messenger, FEATURES, texts=TEXTS)
     await core.start()
     member, stopped, gone = Identity.parse(platform), _other(platform, 1), _other(platform, 2)
     pending = _other(platform, 4)
@@ -104,7 +105,7 @@ async def test_a_message_to_a_platform_with_no_running_adapter_is_withheld(
 ) -> None:
     messenger = RecordingMessenger()
     platforms = Platforms(running=frozenset({"console"}))
-    core = build_core(store.services(community, clock), messenger, FEATURES, platforms)
+    core = build_core(store.services(community, clock), messenger, FEATURES, platforms, texts=TEXTS)
     await core.start()
     await core.send([Outgoing(Reply("hi"), to=Identity.parse("whatsapp:+15550001234"))])
     assert messenger.sent == []
@@ -123,14 +124,14 @@ async def test_a_crash_between_the_commit_and_the_send_loses_nothing(
         async def deliver(self, delivery: object) -> None:
             raise Crashed
 
-    dying = build_core(store.services(community, clock), DyingMessenger(), FEATURES)
+    dying = build_core(store.services(community, clock), DyingMessenger(), FEATURES, texts=TEXTS)
     await dying.start()
     await say(dying, "console:bob", "JOIN")
     with pytest.raises(Crashed):
         await dying.handle_direct(_direct("console:mod", "AWARD @bob 20 for the photos"))
     # The next start: the award is there, and so is its notice, sent once.
     messenger = RecordingMessenger()
-    restarted = build_core(store.services(community, clock), messenger, FEATURES)
+    restarted = build_core(store.services(community, clock), messenger, FEATURES, texts=TEXTS)
     await restarted.start()
     await restarted.resume()
     assert [m.reply.text for m in messenger.sent] == []  # it was being sent when the process died...
@@ -144,7 +145,7 @@ async def test_a_crash_before_anything_was_sent_sends_it_at_the_next_start(
     class Crashed(BaseException):
         pass
 
-    crashing = build_core(store.services(community, clock), RecordingMessenger(), FEATURES)
+    crashing = build_core(store.services(community, clock), RecordingMessenger(), FEATURES, texts=TEXTS)
     await crashing.start()
     await say(crashing, "console:bob", "JOIN")
 
@@ -155,7 +156,7 @@ async def test_a_crash_before_anything_was_sent_sends_it_at_the_next_start(
     with pytest.raises(Crashed):
         await crashing.handle_direct(_direct("console:mod", "AWARD @bob 20 for the photos"))
     messenger = RecordingMessenger()
-    restarted = build_core(store.services(community, clock), messenger, FEATURES)
+    restarted = build_core(store.services(community, clock), messenger, FEATURES, texts=TEXTS)
     await restarted.start()
     await restarted.resume()
     assert [m.reply.text for m in messenger.sent] == [

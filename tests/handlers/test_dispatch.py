@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.formats import TEXTS
 from handlers.context import Context
 from handlers.core import SORRY, Core
 from handlers.errors import Conflict, MissingArgument, StaffOnly
@@ -101,7 +102,7 @@ async def core(
     store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> Core:
     PROBE.ran.clear()
-    built = build_core(store.services(community, clock), messenger, (*FEATURES, TEST_FEATURE))
+    built = build_core(store.services(community, clock), messenger, (*FEATURES, TEST_FEATURE), texts=TEXTS)
     await built.start()
     return built
 

@@ -24,6 +24,7 @@ from discord.webhook.async_ import AsyncWebhookAdapter
 
 from bot.discord.client import CommunityBot
 from bot.discord.messenger import DiscordMessenger
+from bot.formats import TEXTS
 from bot.messenger import MessengerRouter
 from config.community import CommunityFile
 from config.discord import DiscordCommunity
@@ -111,7 +112,7 @@ def community_file(**discord_section: Any) -> CommunityConfig:
 async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityConfig) -> World:
     router = MessengerRouter()
     platforms = Platforms(roles=router, invites=router)
-    core = build_core(store.services(community, clock), router, FEATURES, platforms)
+    core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
     discord_section = community.section(DiscordCommunity)
     bot = CommunityBot(core, discord_section, guild_id=0)
     messenger = DiscordMessenger(bot)

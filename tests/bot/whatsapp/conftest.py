@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
+from bot.formats import TEXTS
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from bot.whatsapp.adapter import WhatsAppAdapter
@@ -144,7 +145,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         idempotent=frozenset({"whatsapp"}),
         durable_replies=frozenset({"whatsapp"}),
     )
-    core = build_core(store.services(community, clock), router, FEATURES, platforms)
+    core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
     api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url, timeout=1.0)
     await api.open()
     adapter = WhatsAppAdapter(

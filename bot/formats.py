@@ -1,0 +1,39 @@
+"""Numbers, dates and lists as each language writes them, from Babel's CLDR data (the core's Formats port)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+from handlers.i18n import LANGUAGES, Catalogs, Template
+
+_LOCALES = {language: Locale.parse("en_GB" if language == "en" else language) for language in LANGUAGES}
+"""English as written in Europe (no serial comma, day before month), where the brands are."""
+
+
+class BabelFormats:
+    def number(self, value: int | float, language: str) -> str:
+        return format_decimal(value, locale=_LOCALES[language])
+
+    def datetime(self, value: datetime, pattern: str, language: str) -> str:
+        return format_datetime(value, pattern, tzinfo=value.tzinfo, locale=_LOCALES[language])
+
+    def date(self, value: date, pattern: str, language: str) -> str:
+        return format_date(value, pattern, locale=_LOCALES[language])
+
+    def join(self, items: Sequence[str], language: str, style: str) -> str:
+        return format_list(list(items), style=style, locale=_LOCALES[language])  # type: ignore[arg-type]
+
+
+def catalogs(overrides: Mapping[str, Mapping[str, Template]] | None = None) -> Catalogs:
+    """The catalogs with CLDR formats and the community's overrides."""
+    return Catalogs(BabelFormats(), overrides)
+
+
+TEXTS = catalogs()
+"""The shipped catalogs without overrides (what tests and benchmarks read)."""
