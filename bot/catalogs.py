@@ -10,6 +10,7 @@ domain at once and refuses a catalog whose entries are fuzzy or whose plural for
 from __future__ import annotations
 
 import argparse
+import gettext
 import io
 import sys
 from pathlib import Path
@@ -32,20 +33,34 @@ def compiled(po: Path) -> bytes:
     if fuzzy:
         raise ValueError(f"{po}: fuzzy entries {', '.join(fuzzy[:5])}: translate them and remove the flag")
     for message in catalog:
-        if message.id and message.pluralizable and len(tuple(message.string or ())) != catalog.num_plurals:
-            raise ValueError(f"{po}: {message.id[0]} needs {catalog.num_plurals} plural forms")
+        if not message.id:
+            continue
+        given = message.string
+        forms: tuple[str, ...] = tuple(given) if isinstance(given, tuple | list) else (given or "",)
+        key = message.id[0] if message.pluralizable else message.id
+        if message.pluralizable and (len(forms) != catalog.num_plurals or not all(forms)):
+            raise ValueError(f"{po}: {key} needs {catalog.num_plurals} plural forms")
+        if not all(forms):
+            raise ValueError(f"{po}: {key} is not translated")
     out = io.BytesIO()
     write_mo(out, catalog)
     return out.getvalue()
 
 
+def entries(mo: bytes) -> dict[object, str]:
+    """A compiled catalog's entries without its header (Babel dates the header at each compile)."""
+    catalog = gettext.GNUTranslations(io.BytesIO(mo))
+    return {key: text for key, text in catalog._catalog.items() if key != ""}  # type: ignore[attr-defined]
+
+
 def stale() -> list[Path]:
-    """The .po files whose .mo is missing or different from what they compile to."""
-    return [
-        po
-        for po in po_files()
-        if not po.with_suffix(".mo").exists() or po.with_suffix(".mo").read_bytes() != compiled(po)
-    ]
+    """The .po files whose .mo is missing or holds other entries than they compile to."""
+    behind = []
+    for po in po_files():
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or entries(mo.read_bytes()) != entries(compiled(po)):
+            behind.append(po)
+    return behind
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -30,9 +30,11 @@ class BabelFormats:
         return format_list(list(items), style=style, locale=_LOCALES[language])  # type: ignore[arg-type]
 
 
-def catalogs(overrides: Mapping[str, Mapping[str, Template]] | None = None) -> Catalogs:
+def catalogs(
+    overrides: Mapping[str, Mapping[str, Template]] | None = None, extra: Mapping[str, str] | None = None
+) -> Catalogs:
     """The catalogs with CLDR formats and the community's overrides."""
-    return Catalogs(BabelFormats(), overrides)
+    return Catalogs(BabelFormats(), overrides, extra)
 
 
 TEXTS = catalogs()

@@ -12,6 +12,7 @@ from config.discord import DiscordCommunity
 from config.problems import ConfigError, describe
 from config.whatsapp import WhatsAppCommunity
 from handlers.features import Community
+from handlers.i18n import check_overrides
 from handlers.settings import CommunityConfig, ConfigSection, assemble
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ def load_community(path: Path) -> tuple[CommunityConfig, bool]:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
     try:
-        return CommunityFile.model_validate(data), True
+        community = CommunityFile.model_validate(data)
     except ValidationError as error:
         raise ConfigError(str(path), describe(error)) from None
+    wording = check_overrides(community.overrides())  # keys and placeholders, against the catalogs
+    if wording:
+        raise ConfigError(str(path), wording)
+    return community, True

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from handlers.context import Context
+from handlers.i18n import Translator
 from handlers.key import Key
 from handlers.models import Identity
 
 
 class Consent(Protocol):
-    @property
-    def wording(self) -> str:
-        """What members agree to when they opt in (shown to them when they do)."""
+    def wording(self, t: Translator) -> str:
+        """What members agree to when they opt in (shown to them, in their language, when they do)."""
         ...
 
     async def may_message(self, identity: Identity) -> bool:

@@ -58,6 +58,11 @@ class MemberBook:
         self.changes.members.add(member_id)
         return member
 
+    async def set_language(self, member_id: int, language: str | None) -> Member:
+        member = await self.repo.set_language(member_id, language, self.now)
+        self.changes.members.add(member_id)
+        return member
+
     async def attach(self, identity: Identity, member_id: int) -> None:
         await self.repo.attach(identity, member_id, self.now)
         self.changes.members.add(member_id)

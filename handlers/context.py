@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -136,10 +136,11 @@ class Context:
     def send_to_member(self, member: Member, reply: Reply, kind: MessageKind) -> None:
         """Queue a direct message to a member: it goes to the platform they used last that may receive
         it (the delivery policy decides when it is sent)."""
-        self.outbox.append(Outgoing(reply, member_id=member.id, kind=kind))
+        self.outbox.append(Outgoing(_in(reply, self.t_for(member).language), member_id=member.id, kind=kind))
 
     def send_to(self, identity: Identity, reply: Reply, kind: MessageKind) -> None:
-        self.outbox.append(Outgoing(reply, to=identity, kind=kind))
+        """Queue a message to one identity (written in the asker's language unless the reply says)."""
+        self.outbox.append(Outgoing(_in(reply, self.t.language), to=identity, kind=kind))
 
     def post(self, channel: str, reply: Reply, kind: MessageKind = MessageKind.ANNOUNCEMENT) -> None:
         self.outbox.append(Outgoing(reply, channel=channel, kind=kind))
@@ -148,6 +149,11 @@ class Context:
         """Queue a platform role change on each of the member's identities (where roles exist)."""
         for identity in await self.members.identities(member.id):
             self.role_updates.append(RoleUpdate(identity, role, grant, reason))
+
+
+def _in(reply: Reply, language: str) -> Reply:
+    """The reply marked with the language it was written in (a WhatsApp template is chosen by it)."""
+    return reply if reply.language is not None else replace(reply, language=language)
 
 
 def _run_all(callbacks: list[tuple[Callback, tuple[Any, ...]]]) -> None:

@@ -114,12 +114,11 @@ class Core:
     async def handle_direct(self, message: DirectMessage) -> list[Reply]:
         """A person wrote to the bot: run the command and return the replies for them."""
         text = " ".join(clean(message.text).split())
-        durable = self._durable(message)
+        durable, t = self._durable(message), self._first_t(message)
         if not text:
-            empty = Reply(EmptyMessage().text(self._first_t(message)), private=True)
-            return await self._refused(_asker(message), empty, durable)
+            return await self._refused(_asker(message), Reply(EmptyMessage().text(t), private=True), durable)
         if len(message.text) > MAX_MESSAGE_LENGTH:
-            too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(self._first_t(message)), private=True)
+            too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(t), private=True)
             return await self._refused(_asker(message), too_long, durable)
         return await self._guarded(_asker(message), self._direct, text, durable=durable)
 
@@ -149,10 +148,10 @@ class Core:
             for listener in self.listeners.chat:
                 replies += await listener(message)
         except DomainError as error:  # listeners answer their members in their language; this is the rest
-            replies.append(Reply(error.text(self._community_t()), private=True))
+            replies.append(Reply(error.text(self._first_t()), private=True))
         except Exception:
             log.exception("failed to handle chat from %s", message.identity)
-            replies.append(Reply(self._community_t()("core.sorry"), private=True))
+            replies.append(Reply(self._first_t()("core.sorry"), private=True))
         return replies
 
     async def reaction_added(self, reaction: ReactionAdded) -> list[Reply]:
@@ -373,12 +372,10 @@ class Core:
         unknown = UnknownCommand(text.split()[0], names)
         return Reply(unknown.text(t), choices=tuple(Choice(n, n) for n in names), private=True)
 
-    def _community_t(self) -> Translator:
-        return self.texts.translator(self.services.config.community.language)
-
-    def _first_t(self, message: DirectMessage) -> Translator:
+    def _first_t(self, message: DirectMessage | None = None) -> Translator:
         """Texts for a refusal before the asker is looked up: their app's language, else the community's."""
-        return self.texts.translator(language_of(message.locale) or self.services.config.community.language)
+        locale = message.locale if message is not None else None
+        return self.texts.translator(language_of(locale) or self.services.config.community.language)
 
     async def _remember_choices(self, ctx: Context, replies: list[Reply]) -> None:
         if ctx.actor is None or not ctx.direct:

@@ -170,16 +170,17 @@ thousands of payloads a second)."""
 
 
 def reply_to_json(reply: Reply) -> str:
-    return _ENCODER.encode(
-        {
-            "text": reply.text,
-            "choices": [[c.label, c.command] for c in reply.choices],
-            "private": reply.private,
-        }
-    )
+    data: dict[str, object] = {
+        "text": reply.text,
+        "choices": [[c.label, c.command] for c in reply.choices],
+        "private": reply.private,
+    }
+    if reply.language is not None:
+        data["language"] = reply.language
+    return _ENCODER.encode(data)
 
 
 def reply_from_json(text: str) -> Reply:
     data = json.loads(text)
     choices = tuple(Choice(label, command) for label, command in data.get("choices", ()))
-    return Reply(data["text"], choices, bool(data.get("private", False)))
+    return Reply(data["text"], choices, bool(data.get("private", False)), data.get("language"))

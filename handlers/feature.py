@@ -23,6 +23,7 @@ from handlers.context import Context
 from handlers.delivery import Outgoing
 from handlers.dispatch import Dispatcher
 from handlers.events import ChatMessage, ReactionAdded
+from handlers.i18n import Catalogs
 from handlers.key import Key
 from handlers.membership import Joining, MemberEvents
 from handlers.models import Member, Reply, Role
@@ -198,8 +199,11 @@ class Setup:
         dispatcher: Dispatcher,
         send: Send,
         provided: Mapping[str, Provided],
+        texts: Catalogs,
     ) -> None:
         self.feature = feature
+        self.texts = texts
+        """Every language's catalogs, for what a feature writes outside any Context (chat replies)."""
         self.services = services
         self.platforms = platforms
         self.commands = commands

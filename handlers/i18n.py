@@ -16,11 +16,12 @@ and dates with the language's own patterns (the `core.format_*` entries), lists 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import gettext
 import logging
 import string
 from collections.abc import Iterable, Mapping, Sequence
-import datetime as dt
 from importlib import resources
 from typing import Protocol
 
@@ -114,6 +115,12 @@ class _Domains:
         return int(header.split("nplurals=")[1].split(";")[0])
 
 
+@functools.cache
+def _domains(language: str) -> _Domains:
+    """A language's catalogs, read once per process."""
+    return _Domains(language)
+
+
 class Translator:
     """Texts in one language: `t("points.balance", count=5)`."""
 
@@ -150,7 +157,9 @@ class Translator:
         if found is None:
             found = self._fallback.lookup(key, count)
             if found is None:
-                raise UnknownText(key)
+                found = self.catalogs.extra.get(key)
+                if found is None:
+                    raise UnknownText(key)
         return found
 
     def _show(self, value: object) -> str:
@@ -203,20 +212,22 @@ class Translator:
 
 
 class Catalogs:
-    """Every language's catalogs (loaded once) with the community's overrides, and a translator per language."""
+    """Every language's catalogs (loaded once) with the community's overrides; a translator per language."""
 
     def __init__(
-        self, formats: Formats, overrides: Mapping[str, Mapping[str, Template]] | None = None
+        self,
+        formats: Formats,
+        overrides: Mapping[str, Mapping[str, Template]] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> None:
         self.formats = formats
         self.overrides = {language: dict(texts) for language, texts in (overrides or {}).items()}
-        self._loaded: dict[str, _Domains] = {}
+        self.extra = dict(extra or {})
+        """Texts of keys no catalog has, in every language (a test's own feature)."""
         self._translators: dict[str, Translator] = {}
 
     def _domains(self, language: str) -> _Domains:
-        if language not in self._loaded:
-            self._loaded[language] = _Domains(language)
-        return self._loaded[language]
+        return _domains(language)
 
     def translator(self, language: str | None) -> Translator:
         chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
@@ -239,47 +250,52 @@ class Catalogs:
             raise UnknownText(key)
         return found
 
-    def override_problems(self, overrides: Mapping[str, Mapping[str, Template]]) -> list[str]:
-        """What is wrong with overrides, each with its key path (`texts.fr.points.kudos_to_self: ...`)."""
-        problems: list[str] = []
-        known = self.keys()
-        for language, texts in overrides.items():
-            if language not in LANGUAGES:
-                problems.append(f"texts.{language}: unknown language (use one of {', '.join(LANGUAGES)})")
+
+def check_overrides(overrides: Mapping[str, Mapping[str, Template]]) -> list[str]:
+    """What is wrong with overrides, each with its key path (`texts.fr.points.kudos_to_self: ...`)."""
+    problems: list[str] = []
+    english = _domains(DEFAULT_LANGUAGE)
+    known = english.keys()
+    for language, texts in overrides.items():
+        if language not in LANGUAGES:
+            problems.append(f"texts.{language}: unknown language (use one of {', '.join(LANGUAGES)})")
+            continue
+        for key, template in texts.items():
+            where = f"texts.{language}.{key}"
+            if key not in known:
+                problems.append(f"{where}: no such text (keys are listed in handlers/locales/en)")
                 continue
-            for key, template in texts.items():
-                where = f"texts.{language}.{key}"
-                if key not in known:
-                    problems.append(f"{where}: no such text (keys are listed in handlers/locales/en)")
-                    continue
-                forms = [template] if isinstance(template, str) else list(template)
-                plural = self.is_plural(key)
-                wanted = self._domains(language).plural_forms()
-                if not isinstance(template, str) and (not plural or len(forms) != wanted):
-                    problems.append(
-                        f"{where}: give {wanted} plural forms as a list"
-                        if plural
-                        else f"{where}: this text has no plural forms: give one string"
-                    )
-                    continue
-                expected = placeholders(self.english(key))
-                for form in forms:
-                    try:
-                        found = placeholders(form)
-                    except ValueError as error:
-                        problems.append(f"{where}: {error} (write {{{{ and }}}} for a brace)")
-                        break
-                    # A plural form may leave {count} out ("un crédit"); every other placeholder must match.
-                    missing, extra = expected - found - ({"count"} if plural else set()), found - expected
-                    if missing or extra:
-                        said = []
-                        if missing:
-                            said.append("missing " + ", ".join("{" + name + "}" for name in sorted(missing)))
-                        if extra:
-                            said.append("unknown " + ", ".join("{" + name + "}" for name in sorted(extra)))
-                        problems.append(f"{where}: {'; '.join(said)} (the text takes {_listed(expected)})")
-                        break
-        return problems
+            forms = [template] if isinstance(template, str) else list(template)
+            plural = english.is_plural(key)
+            wanted = _domains(language).plural_forms()
+            if not isinstance(template, str) and (not plural or len(forms) != wanted):
+                problems.append(
+                    f"{where}: give {wanted} plural forms as a list"
+                    if plural
+                    else f"{where}: this text has no plural forms: give one string"
+                )
+                continue
+            shapes = (
+                (english.lookup(key, 1), english.lookup(key, 2)) if plural else (english.lookup(key, None),)
+            )
+            expected = set().union(*(placeholders(shape or "") for shape in shapes))
+            for form in forms:
+                try:
+                    found = placeholders(form)
+                except ValueError as error:
+                    problems.append(f"{where}: {error} (write {{{{ and }}}} for a brace)")
+                    break
+                # A plural form may leave {count} out ("un crédit"); every other placeholder must match.
+                missing, extra = expected - found - ({"count"} if plural else set()), found - expected
+                if missing or extra:
+                    said = []
+                    if missing:
+                        said.append("missing " + ", ".join("{" + name + "}" for name in sorted(missing)))
+                    if extra:
+                        said.append("unknown " + ", ".join("{" + name + "}" for name in sorted(extra)))
+                    problems.append(f"{where}: {'; '.join(said)} (the text takes {_listed(expected)})")
+                    break
+    return problems
 
 
 def _listed(names: set[str]) -> str:

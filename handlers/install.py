@@ -52,7 +52,15 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
     if missing:
         raise FeatureError(f"storage has no repository {', '.join(missing)} for {feature.name}")
     setup = Setup(
-        feature, core.services, core.platforms, core.registry, core, core.dispatcher, core.send, provided
+        feature,
+        core.services,
+        core.platforms,
+        core.registry,
+        core,
+        core.dispatcher,
+        core.send,
+        provided,
+        core.texts,
     )
     state = feature.build(setup)
     for offer in feature.provides:

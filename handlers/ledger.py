@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from handlers.context import Context
+from handlers.i18n import Translator
 from handlers.key import Key
 
 
@@ -48,9 +49,9 @@ class Reversal:
 
 
 class Ledger(Protocol):
-    @property
-    def currency(self) -> str:
-        """What the community calls its points (`credits`)."""
+    def amount(self, t: Translator, points: int) -> str:
+        """An amount of points as the reader says it: `5 credits`, `1 crédit`, `1.234 crediti` (or the
+        community's own word for them)."""
         ...
 
     async def credit(

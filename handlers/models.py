@@ -94,6 +94,8 @@ class Reply:
     choices: tuple[Choice, ...] = ()
     private: bool = False
     """Only for the asker's eyes (an ephemeral message on Discord)."""
+    language: str | None = None
+    """The language the text is in, when it is not the community's (picks a WhatsApp template's language)."""
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,9 @@ class CommunityInfo(Section):
     timezone: str = "UTC"
     language: Literal["en", "fr", "it"] = "en"
     """What members read unless they choose their own (`LANGUAGE fr`), and what channel posts are in."""
-    welcome: str = Field(
-        default="Welcome to {community}, {name}! Send HELP to see what you can do.",
-        min_length=1,
-        max_length=1500,
-    )
+    welcome: str | None = Field(default=None, min_length=1, max_length=1500)
+    """The admin's own welcome ({community} and {name} are replaced), shown as written; None: the
+    catalogs' welcome, in each member's language."""
 
     @field_validator("timezone")
     @classmethod

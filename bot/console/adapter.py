@@ -14,6 +14,7 @@ from bot.console import lines
 from handlers.core import Core
 from handlers.delivery import Delivery
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
+from handlers.i18n import Translator
 from handlers.models import Identity, Reply
 from scheduler.service import SchedulerService
 from storage.sqlite.state import SqliteClockState
@@ -72,7 +73,7 @@ class ConsoleAdapter:
                 await self.handle(raw)
             except Exception:  # the console never dies of one line
                 log.exception("console line failed")
-                self.printer.write("console", "Sorry, that line failed; see the log. Nothing was changed.")
+                self.printer.write("console", self._t("bot.console_line_failed"))
             await self.clock_state.save(self.clock.now())
 
     async def handle(self, raw: str) -> None:
@@ -80,8 +81,8 @@ class ConsoleAdapter:
         match line:
             case lines.Blank():
                 return
-            case lines.Invalid(problem):
-                self.printer.write("console", problem)
+            case lines.Invalid(problem, values):
+                self.printer.write("console", self._t(problem, **values))
             case lines.Direct(name, text):
                 direct = DirectMessage(Identity(PLATFORM, name), text, display_name=name)
                 for reply in await self.core.handle_direct(direct):
@@ -103,12 +104,18 @@ class ConsoleAdapter:
                     self.printer.write(f"to {name}", render(reply))
             case lines.Advance(by):
                 ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)
-                self.printer.write("console", f"clock moved to {self._time()}; {ran} scheduled job(s) ran")
+                moved = self._t("bot.console_clock_moved", time=self._time(), count=ran)
+                self.printer.write("console", moved)
             case lines.Now():
                 self.printer.write("console", self._time())
+
+    @property
+    def _t(self) -> Translator:
+        """The console's own notes are for whoever runs it: in the community's language."""
+        return self.core.texts.translator(self.core.services.config.community.language)
 
     def _time(self) -> str:
         now = self.clock.now()
         info = self.core.services.config.community
-        local = now.astimezone(info.tz)
-        return f"{local:%a %d %b %Y %H:%M} ({info.timezone}) = {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+        local = self._t.datetime(now.astimezone(info.tz))
+        return f"{local} ({info.timezone}) = {now.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

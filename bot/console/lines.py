@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from handlers.durations import parse_duration
 
 NAME = r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,31}"
 MAX_ADVANCE = timedelta(days=3660)
-FORMS = (
-    '"alice: text" (a direct message), "#general alice: text" (chat in a channel), '
-    '"/join alice", "/leave alice", "/advance 2h" (s, m, h, d, w), "/now"'
-)
 
 _DIRECT = re.compile(rf"^({NAME}):(.*)$", re.DOTALL)
 _CHAT = re.compile(rf"^#([a-z0-9_-]{{1,40}})\s+({NAME}):(.*)$", re.DOTALL)
@@ -60,6 +56,8 @@ class Blank:
 @dataclass(frozen=True)
 class Invalid:
     problem: str
+    """The catalog key of what is wrong (`bot.console_unreadable`), shown in the community's language."""
+    values: dict[str, str] = field(default_factory=dict)
 
 
 Line = Direct | Chat | Join | Leave | Advance | Now | Blank | Invalid
@@ -75,7 +73,7 @@ def parse_line(raw: str) -> Line:
         return Chat(match[1], match[2], match[3].strip())
     if match := _DIRECT.match(line):
         return Direct(match[1], match[2].strip())
-    return Invalid(f"I can't read that line. Write one of: {FORMS}.")
+    return Invalid("bot.console_unreadable")
 
 
 def _console_command(line: str) -> Line:
@@ -83,15 +81,15 @@ def _console_command(line: str) -> Line:
     word, rest = word.lower(), rest.strip()
     if word in ("join", "leave"):
         if not re.fullmatch(NAME, rest):
-            return Invalid(f"Usage: /{word} <name> (letters, digits, _ . -; up to 32 characters)")
+            return Invalid("bot.console_usage_name", {"command": word})
         return Join(rest) if word == "join" else Leave(rest)
     if word == "advance":
         by = parse_duration(rest.lower())
         if by is None or by <= timedelta():
-            return Invalid("Usage: /advance <duration>, e.g. /advance 2h, /advance 30m, /advance 1d12h")
+            return Invalid("bot.console_usage_advance")
         if by > MAX_ADVANCE:
-            return Invalid("Advance by at most 3660 days at a time.")
+            return Invalid("bot.console_advance_too_far", {"days": str(MAX_ADVANCE.days)})
         return Advance(by)
     if word == "now" and not rest:
         return Now()
-    return Invalid(f"Unknown console command /{word[:20]}. Write one of: {FORMS}.")
+    return Invalid("bot.console_unknown", {"command": word[:20]})

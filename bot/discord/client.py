@@ -17,6 +17,7 @@ from bot.discord.views import DYNAMIC_ITEMS
 from config.discord import DiscordCommunity
 from handlers.core import Core
 from handlers.events import ChatMessage, DirectMessage
+from handlers.i18n import Translator, language_of
 from handlers.models import Identity, Role
 from handlers.registry import Command
 
@@ -56,6 +57,7 @@ class CommunityBot(commands.Bot):
     async def setup_hook(self) -> None:
         """After login, before the gateway: listeners, components and the guild's slash commands."""
         await self.prepare()
+        await self.tree.set_translator(slash.CatalogTranslator())  # localized names and descriptions
         try:
             synced = await self.tree.sync(guild=discord.Object(self.guild_id))
         except discord.Forbidden:
@@ -79,7 +81,11 @@ class CommunityBot(commands.Bot):
 
     def install_commands(self) -> list[slash.SlashItem]:
         return slash.install(
-            self.tree, self.core.registry.all(), discord.Object(self.guild_id), self._run_slash
+            self.tree,
+            self.core.registry.all(),
+            discord.Object(self.guild_id),
+            self._run_slash,
+            self.core.texts,
         )
 
     async def on_message(self, message: discord.Message) -> None:
@@ -99,9 +105,15 @@ class CommunityBot(commands.Bot):
         return guild.get_member(user.id) if guild is not None else None
 
     def direct(
-        self, user: discord.abc.User, text: str, event_id: str, mentions: dict[str, Identity] | None = None
+        self,
+        user: discord.abc.User,
+        text: str,
+        event_id: str,
+        mentions: dict[str, Identity] | None = None,
+        locale: discord.Locale | None = None,
     ) -> DirectMessage:
-        """What a person sent the bot (a DM, a slash command, a click), with their guild roles."""
+        """What a person sent the bot (a DM, a slash command, a click), with their guild roles and, from an
+        interaction, the language their Discord app is set to."""
         member = self.guild_member(user)
         return DirectMessage(
             identity_of(user),
@@ -110,7 +122,14 @@ class CommunityBot(commands.Bot):
             display_name=(member or user).display_name,
             mentions=mentions or {},
             platform_role=platform_role(member, self.config),
+            locale=locale.value if locale is not None else None,
         )
+
+    def texts_for(self, locale: discord.Locale | None = None) -> Translator:
+        """Texts for someone the core has not answered (an apology): their app's language, else the
+        community's."""
+        language = language_of(locale.value) if locale is not None else None
+        return self.core.texts.translator(language or self.core.services.config.community.language)
 
     def chat(
         self, user: discord.abc.User, text: str, event_id: str, channel: str, mentions: dict[str, Identity]
@@ -159,4 +178,4 @@ class CommunityBot(commands.Bot):
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         log.error("slash command failed", exc_info=error)
-        await interactions.apologise(interaction)
+        await interactions.apologise(self, interaction)

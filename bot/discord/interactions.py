@@ -16,7 +16,6 @@ import discord
 
 from bot.discord.people import identity_of
 from bot.discord.render import Part, render
-from handlers.core import SORRY
 from handlers.models import Reply
 from handlers.registry import Command, OptionValue
 
@@ -42,24 +41,29 @@ async def run_slash(
     shown = " ".join([command.name, *(str(v) for v in given.values())])
 
     async def call() -> list[Reply]:
-        message = bot.direct(interaction.user, shown, f"interaction:{interaction.id}")
+        event = f"interaction:{interaction.id}"
+        message = bot.direct(interaction.user, shown, event, locale=interaction.locale)
         return await bot.core.invoke(message, command.name, given)
 
-    await answer(interaction, command.private, call)
+    await answer(bot, interaction, command.private, call)
 
 
 async def run_choice(bot: CommunityBot, interaction: discord.Interaction[Any], text: str) -> None:
     """A button or menu choice: the choice's command runs for whoever clicked; the answer is theirs only."""
 
     async def call() -> list[Reply]:
-        message = bot.direct(interaction.user, text, f"interaction:{interaction.id}")
+        event = f"interaction:{interaction.id}"
+        message = bot.direct(interaction.user, text, event, locale=interaction.locale)
         return await bot.core.handle_direct(message)
 
-    await answer(interaction, True, call)
+    await answer(bot, interaction, True, call)
 
 
 async def answer(
-    interaction: discord.Interaction[Any], ephemeral: bool, call: Callable[[], Awaitable[list[Reply]]]
+    bot: CommunityBot,
+    interaction: discord.Interaction[Any],
+    ephemeral: bool,
+    call: Callable[[], Awaitable[list[Reply]]],
 ) -> None:
     try:
         await interaction.response.defer(ephemeral=ephemeral, thinking=True)
@@ -72,7 +76,7 @@ async def answer(
         replies = await call()
     except Exception:
         log.exception("interaction %s failed", interaction.id)
-        replies = [Reply(SORRY, private=True)]
+        replies = [Reply(bot.texts_for(interaction.locale)("core.sorry"), private=True)]
     try:
         await send_replies(interaction, replies, ephemeral)
     except Exception:
@@ -97,12 +101,13 @@ async def send_replies(interaction: discord.Interaction[Any], replies: list[Repl
         await interaction.followup.send(**part.kwargs(), ephemeral=private)
 
 
-async def apologise(interaction: discord.Interaction[Any]) -> None:
+async def apologise(bot: CommunityBot, interaction: discord.Interaction[Any]) -> None:
     """Last resort after an unexpected error outside the core: the person never meets silence."""
+    sorry = bot.texts_for(interaction.locale)("core.sorry")
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(SORRY, ephemeral=True)
+            await interaction.followup.send(sorry, ephemeral=True)
         else:
-            await interaction.response.send_message(SORRY, ephemeral=True)
+            await interaction.response.send_message(sorry, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not apologise on interaction %s", interaction.id)

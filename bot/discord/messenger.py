@@ -23,10 +23,6 @@ READY_WAIT = 10.0
 """Seconds a delivery waits for the gateway before it is put back for a later try."""
 SERVER_ERROR_RETRIES = (1.0, 2.0, 4.0)
 """Seconds between tries of a DM that Discord answered with a 5xx, before the fallback channel is used."""
-DMS_CLOSED = (
-    "{mention} I could not send you a direct message: allow direct messages from server members "
-    "(this server's Privacy Settings) so that I can reach you."
-)
 
 
 class DiscordMessenger:
@@ -125,7 +121,7 @@ class DiscordMessenger:
         user = discord.Object(user_id)
         mention = f"<@{user_id}>"
         if delivery.reply.private:
-            text = DMS_CLOSED.format(mention=mention)
+            text = self.bot.texts_for()("bot.dms_closed", mention=mention)  # a post: the community's language
         else:
             text = f"{mention} {delivery.reply.text}"
         await send(channel, Reply(text, delivery.reply.choices), ping=user)

@@ -5,6 +5,11 @@ a command and the start of others (`SHOP` and `SHOP ADD`) keeps its bare form as
 come from the arguments: a member -> a user picker, an integer -> an integer with its bounds, a choice ->
 a fixed list, a word or text -> a string. Staff commands say so in their description; the core checks
 permission on every call, so a member who runs one is refused whatever Discord shows.
+
+Names and descriptions are localized: each is a `locale_str` whose extras carry its French and Italian
+forms (the commands' localized keywords, `/aide`, `/classement`, and the catalogs' texts), and
+`CatalogTranslator`, discord.py's `app_commands.Translator`, hands them to Discord when the tree syncs, so
+a French client shows `/aide` and French descriptions. The English forms are the defaults.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Literal
 import discord
 from discord import app_commands
 
+from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES, Catalogs, UnknownText, language_of
 from handlers.models import Role
 from handlers.registry import MAX_INTEGER, Arg, ArgKind, Command
 
@@ -38,7 +44,8 @@ BARE_NAMES = ("view", "show", "main")
 """The subcommand name for a command that is also a group prefix, first one not taken."""
 OVERFLOW_GROUP = "more"
 _NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
-_STAFF = {Role.MODERATOR: "[moderators] ", Role.ADMIN: "[admins] "}
+_STAFF = {Role.MODERATOR: "bot.slash_for_moderators", Role.ADMIN: "bot.slash_for_admins"}
+OTHER_LANGUAGES = tuple(language for language in LANGUAGES if language != DEFAULT_LANGUAGE)
 
 
 def shorten(text: str, limit: int = MAX_DESCRIPTION) -> str:
@@ -46,8 +53,41 @@ def shorten(text: str, limit: int = MAX_DESCRIPTION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe(command: Command) -> str:
-    return shorten(_STAFF.get(command.permission, "") + command.help)
+def describe(command: Command, texts: Catalogs, language: str = DEFAULT_LANGUAGE) -> str:
+    t = texts.translator(language)
+    what = t(command.help)
+    staff = _STAFF.get(command.permission)
+    return shorten(t(staff, text=what) if staff else what)
+
+
+def localized(default: str, forms: dict[str, str]) -> app_commands.locale_str:
+    """`default` for Discord, with its forms in the other languages for `CatalogTranslator`."""
+    return app_commands.locale_str(default, forms={k: v for k, v in forms.items() if v and v != default})
+
+
+def slash_name(word: str) -> str | None:
+    """A keyword or label as a slash name (`CLASSEMENT` -> `classement`), or None if Discord refuses it."""
+    name = "-".join(word.lower().split())[:32]
+    return name if _LOCALIZED_NAME.match(name) else None
+
+
+_LOCALIZED_NAME = re.compile(r"^[-_\w]{1,32}$")
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Hands Discord the French and Italian forms carried by each `locale_str` (see `localized`)."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContext[Any, Any],
+    ) -> str | None:
+        language = language_of(locale.value)
+        if language is None or language == DEFAULT_LANGUAGE:
+            return None
+        forms: dict[str, str] = string.extras.get("forms", {})
+        return forms.get(language)
 
 
 @dataclass
@@ -57,6 +97,8 @@ class Node:
     name: str
     command: Command | None = None
     children: dict[str, Node] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    """The name in other languages, from the commands' localized keywords (`classement`)."""
 
 
 def plan(commands: Iterable[Command]) -> dict[str, Node]:
@@ -72,8 +114,12 @@ def plan(commands: Iterable[Command]) -> dict[str, Node]:
             continue
         level = top
         node: Node | None = None
-        for word in words:
+        for depth, word in enumerate(words):
             node = level.setdefault(word, Node(word))
+            for language, name in command.localized.items():
+                parts = name.split()
+                if len(parts) == len(words) and (local := slash_name(parts[depth])) is not None:
+                    node.names.setdefault(language, local)
             level = node.children
         assert node is not None
         node.command = command
@@ -122,28 +168,42 @@ def _fit_top_level(top: dict[str, Node]) -> dict[str, Node]:
     return kept
 
 
-def build(commands: Iterable[Command], run: Runner) -> list[SlashItem]:
-    return [_item(node, run) for _, node in sorted(plan(commands).items())]
+def build(commands: Iterable[Command], run: Runner, texts: Catalogs) -> list[SlashItem]:
+    return [_item(node, run, texts) for _, node in sorted(plan(commands).items())]
 
 
-def _item(node: Node, run: Runner) -> SlashItem:
+def _item(node: Node, run: Runner, texts: Catalogs) -> SlashItem:
     """A command, or a group whose children are attached with add_command (which sets their parent)."""
+    if node.name in BARE_NAMES:
+        for language in OTHER_LANGUAGES:
+            bare = slash_name(texts.translator(language)("bot.slash_" + node.name))
+            if bare is not None:
+                node.names.setdefault(language, bare)
+    name = localized(node.name, node.names)
     if node.command is not None:
+        command = node.command
+        forms = {language: describe(command, texts, language) for language in OTHER_LANGUAGES}
         return app_commands.Command(
-            name=node.name,
-            description=describe(node.command),
-            callback=_callback(node.command, run),
-            extras={"command": node.command.name, "permission": node.command.permission},
+            name=name,
+            description=localized(describe(command, texts), forms),
+            callback=_callback(command, run, texts),
+            extras={"command": command.name, "permission": command.permission},
         )
+
+    def listed(language: str) -> str:
+        names = sorted(child.names.get(language, child.name) for child in node.children.values())
+        return shorten(f"{node.names.get(language, node.name)}: {', '.join(names)}")
+
     group = app_commands.Group(
-        name=node.name, description=shorten(f"{node.name}: {', '.join(sorted(node.children))}")
+        name=name,
+        description=localized(listed(DEFAULT_LANGUAGE), {lang: listed(lang) for lang in OTHER_LANGUAGES}),
     )
     for _, child in sorted(node.children.items()):
-        group.add_command(_item(child, run))
+        group.add_command(_item(child, run, texts))
     return group
 
 
-def _callback(command: Command, run: Runner) -> Any:
+def _callback(command: Command, run: Runner, texts: Catalogs) -> Any:
     # Any: discord.py reads the options from the signature set below, which no static type can say.
     """A callback whose signature discord.py reads as the options (names, types, defaults)."""
 
@@ -167,10 +227,25 @@ def _callback(command: Command, run: Runner) -> Any:
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     # Named for tracebacks; __qualname__ == __name__ so discord.py does not take it for a method.
     callback.__name__ = callback.__qualname__ = "slash_" + "_".join(command.words).lower()
-    app_commands.describe(**{arg.name: shorten(arg.help) for arg in command.args})(callback)
-    renames = {arg.name: arg.name.lower()[:32] for arg in command.args if arg.name != arg.name.lower()}
-    if renames:
-        app_commands.rename(**renames)(callback)
+    translators = {language: texts.translator(language) for language in LANGUAGES}
+
+    def described(arg: Arg) -> app_commands.locale_str:
+        forms = {language: shorten(translators[language](arg.help)) for language in OTHER_LANGUAGES}
+        return localized(shorten(translators[DEFAULT_LANGUAGE](arg.help)), forms)
+
+    def renamed(arg: Arg) -> app_commands.locale_str:
+        forms: dict[str, str] = {}
+        for language in OTHER_LANGUAGES:
+            try:
+                label = slash_name(translators[language](arg.label_key(command.domain)))
+            except UnknownText:  # a test's command without catalog entries: the English name only
+                label = None
+            if label is not None:
+                forms[language] = label
+        return localized(arg.name.lower()[:32], forms)
+
+    app_commands.describe(**{arg.name: described(arg) for arg in command.args})(callback)
+    app_commands.rename(**{arg.name: renamed(arg) for arg in command.args})(callback)
     return callback
 
 
@@ -194,10 +269,12 @@ def install(
     commands: Iterable[Command],
     guild: discord.abc.Snowflake,
     run: Runner,
+    texts: Catalogs,
 ) -> list[SlashItem]:
-    """Replace the guild's commands in the tree with the registry's (synced separately)."""
+    """Replace the guild's commands in the tree with the registry's (synced separately; the tree's
+    translator is a `CatalogTranslator`, set before the sync)."""
     tree.clear_commands(guild=guild)
-    items = build(commands, run)
+    items = build(commands, run, texts)
     for item in items:
         tree.add_command(item, guild=guild)
     return items

@@ -98,7 +98,8 @@ class ChoiceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"cb
 
     def __init__(self, options: list[discord.SelectOption]) -> None:
         super().__init__(
-            discord.ui.Select(custom_id=SELECT_ID, options=options, placeholder="Choose…", min_values=1)
+            # No placeholder of ours: Discord shows its own, in the reader's language.
+            discord.ui.Select(custom_id=SELECT_ID, options=options, min_values=1)
         )
 
     @classmethod

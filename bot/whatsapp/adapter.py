@@ -46,7 +46,11 @@ class WhatsAppAdapter:
         self._twilio = TwilioMessages(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
         self.api: MessageApi = api or self._twilio
         self.messenger = WhatsAppMessenger(
-            store.outbox, store.windows, clock, twilio.whatsapp_from, community.templates
+            store.outbox,
+            store.windows,
+            clock,
+            twilio.whatsapp_from,
+            community.template_sids(core.services.config.community.language),
         )
         self.worker = OutboxWorker(
             store.outbox,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from bot.split import split_text as split
 from bot.whatsapp.window import in_window
+from config.whatsapp import Templates
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Identity, Reply
 from handlers.ports import Clock
@@ -47,16 +48,18 @@ def template_variables(text: str) -> str:
 
 
 def template_entry(
-    templates: Mapping[str, str],
+    templates: Templates,
     sender: str,
     to: Identity,
     kind: str,
     text: str,
     why: str,
     retry_of: int | None = None,
+    language: str | None = None,
 ) -> NewOutbound:
-    """The template version of a message, or a skipped row saying why there is none."""
-    sid = templates.get(kind)
+    """The template version of a message (in its language, else the community's), or a skipped row
+    saying why there is none."""
+    sid = templates.pick(kind, language)
     if sid is None:
         note = f"{why} and no template is configured for kind '{kind}' ([whatsapp.templates])"
         return NewOutbound(sender, to, kind, "template", text, state="skipped", note=note, retry_of=retry_of)
@@ -76,7 +79,7 @@ class WhatsAppMessenger:
         windows: SqliteWindows,
         clock: Clock,
         sender: str,
-        templates: Mapping[str, str],
+        templates: Templates,
         wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.outbox = outbox
@@ -89,16 +92,18 @@ class WhatsAppMessenger:
     async def deliver(self, delivery: Delivery) -> None:
         if delivery.to is None or delivery.to.platform != PLATFORM:
             raise DeliveryFailed(f"WhatsApp cannot deliver to {delivery.to or delivery.channel}")
-        entry = await self.plan(delivery.to, delivery.kind, render(delivery.reply))
+        reply = delivery.reply
+        entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language)
         row_id = await self.outbox.add(entry, self.clock.now(), delivery_id=delivery.id)
         log.debug("outbox row %s queued for delivery %s (%s)", row_id, delivery.id, delivery.kind)
         self.wake()
 
-    async def plan(self, to: Identity, kind: str, text: str) -> NewOutbound:
+    async def plan(self, to: Identity, kind: str, text: str, language: str | None = None) -> NewOutbound:
         """Free-form text inside the member's 24-hour window, else the kind's approved template."""
         if in_window(await self.windows.last_inbound(to), self.clock.now()):
             return NewOutbound(self.sender, to, kind, "text", text, parts_total=len(split_text(text)))
-        return template_entry(self.templates, self.sender, to, kind, text, "outside the 24-hour window")
+        why = "outside the 24-hour window"
+        return template_entry(self.templates, self.sender, to, kind, text, why, language=language)
 
     async def fall_back_to_template(self, row: OutboxRow, why: str) -> int | None:
         """After WhatsApp refused free-form text (63016): the template version, once per row."""

@@ -1,4 +1,5 @@
-"""STOP (UNSUBSCRIBE), CANCEL alone and START."""
+"""STOP (UNSUBSCRIBE), CANCEL alone and START: the same keywords in every language (WhatsApp's opt-out
+words, which carriers and members know), so they are not localized."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from handlers.consent._policy import ConsentPolicy
 from handlers.context import Context
 from handlers.errors import PermissionDenied, UsageError, shorten
 from handlers.feature import Commands
+from handlers.i18n import Translator
 from handlers.models import Reply, Role
 from handlers.registry import Arg, ArgKind
 
@@ -18,19 +20,16 @@ commands: Commands[ConsentPolicy] = Commands()
 class NothingToCancel(UsageError):
     what: str
 
-    def text(self) -> str:
-        return (
-            f"There is nothing called “{shorten(self.what)}” to cancel. "
-            "Send CANCEL alone (or STOP) to stop messages."
-        )
+    def text(self, t: Translator) -> str:
+        return t("consent.nothing_to_cancel", what=shorten(self.what))
 
 
 @dataclass(eq=False)
 class StartBeforeJoining(PermissionDenied):
     community: str
 
-    def text(self) -> str:
-        return f"You are not a member of {self.community} yet: send JOIN (it turns messages on too)."
+    def text(self, t: Translator) -> str:
+        return t("consent.start_before_joining", community=self.community)
 
 
 async def stop(ctx: Context, policy: ConsentPolicy, source: str) -> Reply:
@@ -38,15 +37,12 @@ async def stop(ctx: Context, policy: ConsentPolicy, source: str) -> Reply:
     latest = await policy.records.latest(ctx.actor)
     if latest is None or latest.opted_in:
         await policy.records.record(ctx.actor, False, source, None, ctx.now)
-    return Reply(
-        f"Done: {ctx.config.community.name} will send you nothing more here (no newsletter, reminders or "
-        "notices). We still answer when you write. Send START to get messages again."
-    )
+    return Reply(ctx.t("consent.stopped", community=ctx.config.community.name))
 
 
 @commands.command(
     "STOP",
-    "stop every message we send without being asked",
+    "consent.cmd_stop",
     permission=Role.EVERYONE,
     private=True,
     aliases=("UNSUBSCRIBE",),
@@ -57,8 +53,8 @@ async def stop_command(ctx: Context, policy: ConsentPolicy) -> Reply:
 
 @commands.command(
     "CANCEL",
-    "alone: the same as STOP",
-    Arg("what", ArgKind.WORD, "what to cancel", required=False),
+    "consent.cmd_cancel",
+    Arg("what", ArgKind.WORD, "consent.arg_what_help", required=False),
     permission=Role.EVERYONE,
     private=True,
 )
@@ -69,7 +65,7 @@ async def cancel_command(ctx: Context, policy: ConsentPolicy, what: str | None) 
     return await stop(ctx, policy, "CANCEL")
 
 
-@commands.command("START", "get community messages again after STOP", permission=Role.EVERYONE, private=True)
+@commands.command("START", "consent.cmd_start", permission=Role.EVERYONE, private=True)
 async def start_command(ctx: Context, policy: ConsentPolicy) -> Reply:
     assert ctx.actor is not None
     name = ctx.config.community.name
@@ -77,5 +73,6 @@ async def start_command(ctx: Context, policy: ConsentPolicy) -> Reply:
         raise StartBeforeJoining(name)
     latest = await policy.records.latest(ctx.actor)
     if latest is None or not latest.opted_in:
-        await policy.records.record(ctx.actor, True, "START", policy.wording, ctx.now)
-    return Reply(f"Done: {name} messages are on again.\n{policy.wording}")
+        await policy.records.record(ctx.actor, True, "START", policy.wording(ctx.t), ctx.now)
+    # The wording is the admin's (legal) text, shown as it is recorded with the opt-in.
+    return Reply(ctx.t("consent.started", community=name) + "\n" + policy.wording(ctx.t))

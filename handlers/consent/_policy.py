@@ -8,25 +8,22 @@ from handlers.consent._ports import CONSENT_RECORDS, ConsentRepository
 from handlers.context import Context
 from handlers.delivery import MessageKind
 from handlers.feature import Setup
+from handlers.i18n import Translator
 from handlers.membership import Joining
 from handlers.models import Identity, Member, Reply
 
-DEFAULT_WORDING = (
-    "You will receive community messages here (newsletter, reminders, notices). "
-    "Send STOP at any time to stop them, START to get them again."
-)
 EXPLICIT_OPT_IN_PLATFORMS = frozenset({"whatsapp"})
 """Platforms where nothing proactive is sent before an explicit opt-in (WhatsApp Business policy)."""
 
 
 class ConsentPolicy:
-    def __init__(self, records: ConsentRepository, wording: str) -> None:
+    def __init__(self, records: ConsentRepository, wording: str | None) -> None:
         self.records = records
         self._wording = wording
+        """The admin's (legal) wording, shown as written; None: the catalogs' in the member's language."""
 
-    @property
-    def wording(self) -> str:
-        return self._wording
+    def wording(self, t: Translator) -> str:
+        return self._wording if self._wording is not None else t("consent.default_wording")
 
     async def may_message(self, identity: Identity) -> bool:
         return await self.why_not(identity) is None
@@ -48,18 +45,16 @@ class ConsentPolicy:
     async def opt_in(self, ctx: Context, identity: Identity, source: str) -> bool:
         if identity.platform not in EXPLICIT_OPT_IN_PLATFORMS:
             return False
-        await self.records.record(identity, True, source, self._wording, ctx.now)
+        await self.records.record(identity, True, source, self.wording(ctx.t), ctx.now)  # as shown
         return True
 
 
 def build(setup: Setup) -> ConsentPolicy:
-    return ConsentPolicy(
-        setup.repository(CONSENT_RECORDS), setup.platforms.consent_wording or DEFAULT_WORDING
-    )
+    return ConsentPolicy(setup.repository(CONSENT_RECORDS), setup.platforms.consent_wording)
 
 
 async def opt_in_on_join(ctx: Context, policy: ConsentPolicy, member: Member, joining: Joining) -> None:
     """JOIN is the opt-in: recorded with the wording the member is shown right away."""
     assert ctx.actor is not None
     if await policy.opt_in(ctx, ctx.actor, "JOIN"):
-        ctx.send_to(ctx.actor, Reply(policy.wording), MessageKind.REPLY)
+        ctx.send_to(ctx.actor, Reply(policy.wording(ctx.t)), MessageKind.REPLY)

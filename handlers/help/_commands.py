@@ -1,4 +1,4 @@
-"""HELP [command]."""
+"""HELP [command], in the reader's language: each command's keyword, usage and help in it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from handlers.context import Context
 from handlers.errors import NotFound, shorten
 from handlers.feature import Commands
+from handlers.i18n import Translator
 from handlers.models import Reply, Role
-from handlers.registry import Arg, ArgKind, Registry
+from handlers.registry import Arg, ArgKind, Command, Registry
 
 commands: Commands[Registry] = Commands()
 
@@ -17,26 +18,38 @@ commands: Commands[Registry] = Commands()
 class UnknownTopic(NotFound):
     topic: str
 
-    def text(self) -> str:
-        return f"There is no command “{shorten(self.topic)}” for you. Send HELP for the list."
+    def text(self, t: Translator) -> str:
+        return t("help.unknown_topic", topic=shorten(self.topic))
 
 
 @commands.command(
     "HELP",
-    "list what you can do, or explain one command",
-    Arg("command", ArgKind.TEXT, "a command name", required=False),
+    "help.cmd_help",
+    Arg("command", ArgKind.TEXT, "help.arg_command_help", required=False),
     permission=Role.EVERYONE,
     private=True,
+    localized={"fr": "AIDE", "it": "AIUTO"},
 )
 async def help(ctx: Context, registry: Registry, command: str | None) -> Reply:
+    t = ctx.t
     if command:
-        found = registry.get(command)
+        found = registry.get(command)  # the keyword in any language (HELP CLASSEMENT)
         if found is None or found.permission > ctx.role:
             raise UnknownTopic(command)
-        lines = [f"{found.usage()} — {found.help}"]
-        lines += [f"  {a.placeholder()}: {a.help}" for a in found.args]
+        lines = [_line(found, t)]
+        lines += [
+            "  " + t("help.arg_line", placeholder=arg.placeholder(t, found.domain), help=t(arg.help))
+            for arg in found.args
+        ]
         return Reply("\n".join(lines))
     name = ctx.config.community.name
-    header = f"{name}: commands you can use" + ("" if ctx.member else " (send JOIN first)")
-    lines = [header] + [f"{c.usage()} — {c.help}" for c in registry.available_to(ctx.role)]
-    return Reply("\n".join(lines))
+    if ctx.member is not None and ctx.member.is_active:
+        header = t("help.header", community=name)
+    else:
+        header = t("help.header_stranger", community=name)
+    listed = sorted(registry.available_to(ctx.role), key=lambda c: c.name_in(t.language))
+    return Reply("\n".join([header, *(_line(c, t) for c in listed)]))
+
+
+def _line(command: Command, t: Translator) -> str:
+    return t("help.command_line", usage=command.usage(t), help=t(command.help))

@@ -13,10 +13,11 @@ commands: Commands[Linking] = Commands()
 
 @commands.command(
     "LINK",
-    "alone: get a code to link another platform; with a code: link this one",
-    Arg("code", ArgKind.WORD, "the code LINK gave you on your other platform", required=False),
+    "linking.cmd_link",
+    Arg("code", ArgKind.WORD, "linking.arg_code_help", required=False),
     permission=Role.EVERYONE,
     private=True,
+    localized={"fr": "LIER", "it": "COLLEGA"},
 )
 async def link(ctx: Context, linking: Linking, code: str | None) -> Reply:
     if code is None:

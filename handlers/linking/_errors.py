@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.errors import Conflict, UsageError
+from handlers.i18n import Translator
 
 PLATFORM_NAMES = {"discord": "Discord", "whatsapp": "WhatsApp", "console": "console"}
+"""Proper names: the same in every language."""
 
 
 def platform_name(platform: str) -> str:
@@ -17,44 +19,41 @@ def platform_name(platform: str) -> str:
 class TooManyWrongCodes(Conflict):
     minutes: int
 
-    def text(self) -> str:
-        return (
-            f"Too many wrong codes: wait {self.minutes} minutes, then send LINK on your other platform "
-            "for a new one."
-        )
+    def text(self, t: Translator) -> str:
+        return t("linking.too_many_wrong_codes", count=self.minutes)
 
 
 @dataclass(eq=False)
 class SentFromTheSameIdentity(UsageError):
     code: str
 
-    def text(self) -> str:
-        return f"Send LINK {self.code} from your other platform, not from here."
+    def text(self, t: Translator) -> str:
+        return t("linking.same_identity", code=self.code)
 
 
 @dataclass(eq=False)
 class SamePlatform(UsageError):
     platform: str
 
-    def text(self) -> str:
-        return f"That code was made on {platform_name(self.platform)} too: send it from a different platform."
+    def text(self, t: Translator) -> str:
+        return t("linking.same_platform", platform=platform_name(self.platform))
 
 
 @dataclass(eq=False)
 class CodeOwnerLeft(Conflict):
-    def text(self) -> str:
-        return "The member who asked for that code has left. Send LINK there again after joining."
+    def text(self, t: Translator) -> str:
+        return t("linking.code_owner_left")
 
 
 @dataclass(eq=False)
 class LinkedAlready(Conflict):
     platform: str
 
-    def text(self) -> str:
-        return f"This {platform_name(self.platform)} identity is already linked."
+    def text(self, t: Translator) -> str:
+        return t("linking.linked_already", platform=platform_name(self.platform))
 
 
 @dataclass(eq=False)
 class CodeJustUsed(Conflict):
-    def text(self) -> str:
-        return "That code was just used. Send LINK on your other platform to get a new one."
+    def text(self, t: Translator) -> str:
+        return t("linking.code_just_used")

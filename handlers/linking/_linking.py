@@ -44,9 +44,7 @@ async def give_code(ctx: Context, linking: Linking) -> Reply:
     code = random_code(CODE_LENGTH)
     await linking.codes.create(code, member.id, ctx.actor, ctx.now, ctx.now + CODE_VALID_FOR)
     minutes = int(CODE_VALID_FOR.total_seconds() // 60)
-    return Reply(
-        f"Your link code is {code} (valid {minutes} minutes, once). On your other platform, send: LINK {code}"
-    )
+    return Reply(ctx.t("linking.your_code", code=code, count=minutes))
 
 
 async def use_code(ctx: Context, linking: Linking, typed: str) -> Reply:
@@ -59,10 +57,7 @@ async def use_code(ctx: Context, linking: Linking, typed: str) -> Reply:
     if found is None or found.used_at is not None or found.expires_at <= ctx.now:
         # A returned reply (not an error) so that the failed attempt is committed and counted.
         await codes.record_failure(ctx.actor, ctx.now)
-        return Reply(
-            "That code is not valid or has expired. Send LINK on your other platform to get a new one.",
-            private=True,
-        )
+        return Reply(ctx.t("linking.code_not_valid"), private=True)
     if found.created_by == ctx.actor:
         raise SentFromTheSameIdentity(code)
     if found.created_by.platform == ctx.actor.platform:
@@ -78,17 +73,14 @@ async def use_code(ctx: Context, linking: Linking, typed: str) -> Reply:
         await ctx.members.attach(ctx.actor, target.id)
     else:
         await ctx.members.merge(ctx.member.id, target.id)
-    ctx.member = await ctx.members.by_id(target.id)
+    member = await ctx.members.by_id(target.id)
+    assert member is not None
+    ctx.member = member  # after a merge, the language the member carries on with too
     ctx.role = max(ctx.role, Role.MEMBER)
-    ctx.send_to(
-        found.created_by,
-        Reply(
-            f"Linked: your {platform_name(ctx.actor.platform)} identity is now part of your membership "
-            f"as @{target.handle}."
-        ),
-        kind=MessageKind.NOTICE,
-    )
-    text = f"Linked: you are @{target.handle} here too, with one balance and one history."
+    t = ctx.t_for(member)  # the notice goes to the member's other platform, where no app locale is known
+    notice = t("linking.linked_notice", platform=platform_name(ctx.actor.platform), handle=member.handle)
+    ctx.send_to(found.created_by, Reply(notice, language=t.language), kind=MessageKind.NOTICE)
+    text = ctx.t("linking.linked", handle=member.handle)
     if await linking.consent.opt_in(ctx, ctx.actor, "LINK"):
-        text += "\n" + linking.consent.wording
+        text += "\n" + linking.consent.wording(ctx.t)  # the wording as recorded with the opt-in
     return Reply(text, private=True)

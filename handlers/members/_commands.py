@@ -1,12 +1,14 @@
-"""JOIN and WHOAMI."""
+"""JOIN, WHOAMI and LANGUAGE."""
 
 from __future__ import annotations
 
 from handlers.context import Context
 from handlers.feature import Commands
+from handlers.i18n import Translator
+from handlers.members import _language
 from handlers.members._membership import Members
 from handlers.membership import Joining
-from handlers.models import Reply, Role
+from handlers.models import MemberStatus, Reply, Role
 from handlers.registry import Arg, ArgKind
 
 commands: Commands[Members] = Commands()
@@ -14,20 +16,49 @@ commands: Commands[Members] = Commands()
 
 @commands.command(
     "JOIN",
-    "join the community",
-    Arg("code", ArgKind.WORD, "the referral code of the member who invited you", required=False),
+    "members.cmd_join",
+    Arg("code", ArgKind.WORD, "members.arg_code_help", required=False),
     permission=Role.EVERYONE,
+    localized={"fr": "REJOINDRE", "it": "ISCRIVITI"},
 )
 async def join(ctx: Context, members: Members, code: str | None) -> Reply:
     return await members.join(ctx, Joining(code, typed=True))
 
 
-@commands.command("WHOAMI", "show how you are known here", private=True)
+@commands.command("WHOAMI", "members.cmd_whoami", private=True, localized={"fr": "MOI", "it": "CHISONO"})
 async def whoami(ctx: Context, members: Members) -> Reply:
     member = ctx.require_member()
     identities = await ctx.members.identities(member.id)
-    since = member.joined_at.astimezone(ctx.config.community.tz).strftime("%d %b %Y %H:%M")
-    return Reply(
-        f"You are @{member.handle} ({member.display_name}), {member.status.value} since {since}, "
-        f"{ctx.role.label}. Linked: {', '.join(str(i) for i in identities)}."
-    )
+    t = ctx.t
+    shown = {
+        "handle": member.handle,
+        "name": member.display_name,
+        "since": member.joined_at.astimezone(ctx.config.community.tz).date(),
+        "role": _role(t, ctx.role),
+        "identities": ", ".join(str(i) for i in identities),
+    }
+    if member.status is MemberStatus.PENDING:
+        return Reply(t("members.whoami_pending", **shown))
+    return Reply(t("members.whoami_member", **shown))
+
+
+def _role(t: Translator, role: Role) -> str:
+    if role >= Role.ADMIN:
+        return t("members.role_admin")
+    if role >= Role.MODERATOR:
+        return t("members.role_moderator")
+    return t("members.role_member")
+
+
+@commands.command(
+    "LANGUAGE",
+    "members.cmd_language",
+    Arg("language", ArgKind.WORD, "members.arg_language_help", required=False),
+    private=True,
+    localized={"fr": "LANGUE", "it": "LINGUA"},
+)
+async def language(ctx: Context, members: Members, language: str | None) -> Reply:
+    member = ctx.require_member()
+    if language is None:
+        return _language.show(ctx, member)
+    return await _language.choose(ctx, member, language)

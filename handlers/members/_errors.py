@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.errors import Conflict
+from handlers.errors import Conflict, UsageError, shorten
+from handlers.i18n import LANGUAGES, Translator
 
 
 @dataclass(eq=False)
 class JoinedAlready(Conflict):
     """A pending newcomer sent JOIN again: what they still have to do is accept the rules."""
 
-    def text(self) -> str:
-        return "You have joined already: send AGREE to accept the rules and take part (RULES shows them)."
+    def text(self, t: Translator) -> str:
+        return t("members.joined_already")
+
+
+@dataclass(eq=False)
+class UnknownLanguage(UsageError):
+    """LANGUAGE with a word that names none of the languages the bot writes in."""
+
+    given: str
+
+    def text(self, t: Translator) -> str:
+        return t("members.unknown_language", given=shorten(self.given), choices=t.either(LANGUAGES))

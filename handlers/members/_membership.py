@@ -25,22 +25,27 @@ class Members:
         if existing is not None and existing.status is MemberStatus.PENDING:
             raise JoinedAlready()
         if existing is not None and existing.status is not MemberStatus.LEFT:
-            since = existing.joined_at.astimezone(info.tz).strftime("%d %b %Y")
             return Reply(
-                f"You are already a member of {info.name} (since {since}) "
-                f"as @{existing.handle}. Send HELP to see what you can do.",
+                ctx.t(
+                    "members.already_member",
+                    community=info.name,
+                    since=existing.joined_at.astimezone(info.tz).date(),
+                    handle=existing.handle,
+                ),
                 private=True,
             )
         if existing is not None:
             member = await ctx.members.set_status(existing.id, MemberStatus.MEMBER)
-            text = f"Welcome back to {info.name}, {member.display_name}!"
+            ctx.member = member
+            text = ctx.t("members.welcome_back", community=info.name, name=member.display_name)
         else:
             display = _display_name(ctx)
             member = await ctx.members.create(ctx.actor, display, handle_base(display), MemberStatus.MEMBER)
+            ctx.member = member
             text = welcome_text(ctx, member)
-        ctx.member = member
         ctx.role = max(ctx.role, Role.MEMBER)
-        lines, choices = [text, f"Others can mention you as @{member.handle}."], list[Choice]()
+        lines = [text, ctx.t("members.mention_as", handle=member.handle)]
+        choices = list[Choice]()
         for added in await self.events.joined(ctx, member, joining):
             lines.append(added.text)
             choices += added.choices
@@ -63,7 +68,11 @@ def build(setup: Setup) -> Members:
 
 
 def welcome_text(ctx: Context, member: Member) -> str:
+    """The welcome for the asker who just joined as `member`: the community's own when the admin wrote
+    one, else the catalog's in the asker's language."""
     info = ctx.config.community
+    if info.welcome is None:
+        return ctx.t("members.welcome", community=info.name, name=member.display_name)
     return info.welcome.replace("{community}", info.name).replace("{name}", member.display_name)
 
 

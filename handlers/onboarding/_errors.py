@@ -1,14 +1,12 @@
-"""What onboarding refuses, with the values it reports."""
+"""What onboarding refuses, with the values it reports; the wording is in the `onboarding` catalogs."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from handlers.errors import Conflict, NotFound, PermissionDenied, UsageError, shorten
-from handlers.onboarding._settings import SKIP
-
-NAMING = "name them as @name, or by phone in international form (+14155550123)"
+from handlers.i18n import Translator
 
 
 @dataclass(eq=False)
@@ -17,18 +15,21 @@ class RulesFirst(PermissionDenied):
 
     community: str
     command: str
+    localized: Mapping[str, str] = field(default_factory=dict)
+    """The command's keyword in other languages (the reader's is shown)."""
 
-    def text(self) -> str:
-        return (
-            f"You haven't accepted the rules of {self.community} yet, so {self.command} has to wait: "
-            "send AGREE to accept them (RULES shows them)."
+    def text(self, t: Translator) -> str:
+        return t(
+            "onboarding.rules_first",
+            community=self.community,
+            command=self.localized.get(t.language, self.command),
         )
 
 
 @dataclass(eq=False)
 class AgreedAlready(Conflict):
-    def text(self) -> str:
-        return "You are already a full member: there is nothing to accept. Send HELP to see what you can do."
+    def text(self, t: Translator) -> str:
+        return t("onboarding.agreed_already")
 
 
 @dataclass(eq=False)
@@ -37,21 +38,18 @@ class NoSuchQuestion(NotFound):
     keys: Sequence[str] = ()
     """The questions there are (PROFILE names them)."""
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
         if self.keys:
-            return f"There is no question “{shorten(self.key)}”: use one of {', '.join(self.keys)}."
-        return f"There is no question “{shorten(self.key)}”. PROFILE lists the questions."
+            return t("onboarding.no_such_question_use", key=shorten(self.key), keys=", ".join(self.keys))
+        return t("onboarding.no_such_question", key=shorten(self.key))
 
 
 @dataclass(eq=False)
 class NotAsked(Conflict):
     question: str
 
-    def text(self) -> str:
-        return (
-            f"The question {self.question} is not waiting for an answer: change answers with "
-            f"PROFILE {self.question} <answer>."
-        )
+    def text(self, t: Translator) -> str:
+        return t("onboarding.not_asked", question=self.question)
 
 
 @dataclass(eq=False)
@@ -60,38 +58,37 @@ class NotAnAnswer(UsageError):
     question: str
     answers: Sequence[str]
 
-    def text(self) -> str:
-        keys = ", ".join(self.answers)
-        return f"“{shorten(self.given)}” is not an answer to {self.question}: use one of {keys} or {SKIP}."
+    def text(self, t: Translator) -> str:
+        answers = t.either([*self.answers, t("onboarding.word_skip")])
+        return t(
+            "onboarding.not_an_answer", given=shorten(self.given), question=self.question, answers=answers
+        )
 
 
 @dataclass(eq=False)
 class UnknownReferralCode(UsageError):
     code: str
 
-    def text(self) -> str:
-        return (
-            f"No member has the referral code “{shorten(self.code, 20)}”: check it with whoever gave it to "
-            "you, or send JOIN alone."
-        )
+    def text(self, t: Translator) -> str:
+        return t("onboarding.unknown_referral_code", code=shorten(self.code, 20))
 
 
 @dataclass(eq=False)
 class OwnReferralCode(UsageError):
-    def text(self) -> str:
-        return "That is your own referral code: it is for people you invite. Send JOIN alone."
+    def text(self, t: Translator) -> str:
+        return t("onboarding.own_referral_code")
 
 
 @dataclass(eq=False)
 class IntroducedAlready(Conflict):
-    def text(self) -> str:
-        return "You have already introduced yourself: once is enough, thank you!"
+    def text(self, t: Translator) -> str:
+        return t("onboarding.introduced_already")
 
 
 @dataclass(eq=False)
 class ThatIsYou(Conflict):
-    def text(self) -> str:
-        return "That's you! To introduce yourself, send INTRO me <your story>."
+    def text(self, t: Translator) -> str:
+        return t("onboarding.that_is_you")
 
 
 @dataclass(eq=False)
@@ -102,11 +99,15 @@ class NewcomerIntroducedAlready(Conflict):
     joined: bool = False
     """They have joined already (else: they only need to JOIN)."""
 
-    def text(self) -> str:
-        by = f" by @{self.by}" if self.by else ""
+    def text(self, t: Translator) -> str:
+        if self.by:
+            by = "@" + self.by
+            if self.joined:
+                return t("onboarding.newcomer_joined_introduced_by", named=self.named, by=by)
+            return t("onboarding.newcomer_introduced_by", named=self.named, by=by)
         if self.joined:
-            return f"{self.named} was already introduced{by}."
-        return f"{self.named} was already introduced{by}: they only need to JOIN."
+            return t("onboarding.newcomer_joined_introduced", named=self.named)
+        return t("onboarding.newcomer_introduced", named=self.named)
 
 
 @dataclass(eq=False)
@@ -115,52 +116,52 @@ class NotANewcomer(Conflict):
     member_before: bool = False
     """They were a member and left (else they are one now)."""
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
+        mention = "@" + self.handle
         if self.member_before:
-            return f"@{self.handle} has been a member before: introductions are for newcomers."
-        return f"@{self.handle} is already a member: introductions are for newcomers."
+            return t("onboarding.member_before", member=mention)
+        return t("onboarding.member_already", member=mention)
 
 
 @dataclass(eq=False)
 class UnknownNewcomer(NotFound):
     named: str
 
-    def text(self) -> str:
-        return f"I don't know {shorten(self.named)} here: {NAMING}."
+    def text(self, t: Translator) -> str:
+        return t("onboarding.unknown_newcomer", named=shorten(self.named))
 
 
 @dataclass(eq=False)
 class NotAPhoneNumber(UsageError):
     given: str
 
-    def text(self) -> str:
-        return (
-            f"“{shorten(self.given, 20)}” is not a phone number: write it in international form, "
-            "like +14155550123."
-        )
+    def text(self, t: Translator) -> str:
+        return t("onboarding.not_a_phone_number", given=shorten(self.given, 20))
 
 
 @dataclass(eq=False)
 class NotAnIdentity(UsageError):
-    problem: str
+    given: str
+    platform: str | None = None
+    """A platform that exists, whose form the rest did not have (else the platform is unknown)."""
 
-    def text(self) -> str:
-        return f"{self.problem}."
+    def text(self, t: Translator) -> str:
+        if self.platform is not None:
+            return t("onboarding.not_a_platform_identity", given=shorten(self.given), platform=self.platform)
+        return t("onboarding.not_an_identity", given=shorten(self.given))
 
 
 @dataclass(eq=False)
 class WhoIsThat(UsageError):
     given: str
 
-    def text(self) -> str:
-        return (
-            f"Who is “{shorten(self.given)}”? {NAMING[0].upper()}{NAMING[1:]}; or send INTRO me <your story>."
-        )
+    def text(self, t: Translator) -> str:
+        return t("onboarding.who_is_that", given=shorten(self.given))
 
 
 @dataclass(eq=False)
 class IntroductionTooLong(UsageError):
     most: int
 
-    def text(self) -> str:
-        return f"Keep an introduction under {self.most} characters."
+    def text(self, t: Translator) -> str:
+        return t("onboarding.introduction_too_long", count=self.most)

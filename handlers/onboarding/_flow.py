@@ -13,15 +13,20 @@ from handlers.onboarding._errors import AgreedAlready, NoSuchQuestion, NotAsked,
 from handlers.onboarding._state import Onboarding
 from handlers.registry import Command
 
-ALLOWED_WHILE_PENDING = frozenset({"AGREE", "RULES", "WHOAMI"})
-"""Member commands a newcomer may use before accepting the rules."""
+ALLOWED_WHILE_PENDING = frozenset({"AGREE", "RULES", "WHOAMI", "LANGUAGE"})
+"""Member commands a newcomer may use before accepting the rules (by their English name: the localized
+keywords run the same command); LANGUAGE so that they can read the rules in their own language."""
 
 
-def rules_reply(ctx: Context, ob: Onboarding, lead: str = "") -> Reply:
-    lines = [f"{lead}The rules of {ctx.config.community.name}:"]
+def rules_reply(ctx: Context, ob: Onboarding, lead: str = "", to_accept: bool = True) -> Reply:
+    """The rules (the admin's words, as written); `to_accept`: with how to accept them, and the button."""
+    t = ctx.t
+    lines = [lead + t("onboarding.rules_title", community=ctx.config.community.name)]
     lines += [f"{number}. {rule}" for number, rule in enumerate(ob.settings.rules, 1)]
-    lines.append("Send AGREE to accept them and take part.")
-    return Reply("\n".join(lines), choices=(Choice("I agree", "AGREE"),))
+    if not to_accept:
+        return Reply("\n".join(lines))
+    lines.append(t("onboarding.rules_send_agree"))
+    return Reply("\n".join(lines), choices=(Choice(t("onboarding.choice_agree"), "AGREE"),))
 
 
 async def gate(ctx: Context, ob: Onboarding, command: Command) -> None:
@@ -30,7 +35,7 @@ async def gate(ctx: Context, ob: Onboarding, command: Command) -> None:
     if member is None or member.status is not MemberStatus.PENDING:
         return
     if command.permission is Role.MEMBER and command.name not in ALLOWED_WHILE_PENDING:
-        raise RulesFirst(ctx.config.community.name, command.name)
+        raise RulesFirst(ctx.config.community.name, command.name, command.localized)
 
 
 async def joined(ctx: Context, ob: Onboarding, member: Member, joining: Joining) -> Reply | None:
@@ -74,18 +79,14 @@ async def advance(ctx: Context, ob: Onboarding, member: Member, lead: str = "") 
     if found is not None:
         question, number = found
         await repo.ask(member.id, question.key, ctx.now)
-        return questions.ask(question, number, len(ob.settings.questions), lead)
+        return questions.ask(ctx.t, question, number, len(ob.settings.questions), lead)
     progress = await repo.progress(member.id)
     await repo.ask(member.id, None, ctx.now)
     if progress is None or progress.answered_at is None:
         await referrals.completed(ctx, ob, member)
     if progress is not None and progress.introduced_at is not None:
-        return Reply(f"{lead}You're all set. Send HELP to see what you can do.".strip(), private=True)
-    return Reply(
-        f"{lead}Last step: introduce yourself! Tell us in a few sentences why you joined: reply here, "
-        "or send INTRO me <your story>.",
-        private=True,
-    )
+        return Reply(lead + ctx.t("onboarding.all_set"), private=True)
+    return Reply(lead + ctx.t("onboarding.last_step"), private=True)
 
 
 async def agree(ctx: Context, ob: Onboarding) -> Reply:
@@ -97,7 +98,7 @@ async def agree(ctx: Context, ob: Onboarding) -> Reply:
     role = ob.settings.member_role
     if role:
         await ctx.update_role(member, role, True, "accepted the community rules")
-    return await advance(ctx, ob, member, f"Thank you, {member.display_name}: you are now a member!\n")
+    return await advance(ctx, ob, member, ctx.t("onboarding.agreed", name=member.display_name) + "\n")
 
 
 async def answer(ctx: Context, ob: Onboarding, question_key: str, typed: str) -> Reply:
@@ -108,5 +109,10 @@ async def answer(ctx: Context, ob: Onboarding, question_key: str, typed: str) ->
     progress = await ob.repo.progress(member.id)
     if progress is None or progress.asking != question.key:
         raise NotAsked(question.key)
-    label = await questions.record(ctx, ob, member, question, typed)
-    return await advance(ctx, ob, member, f"Noted: {label}.\n")
+    chosen = await questions.record(ctx, ob, member, question, typed)
+    noted = (
+        ctx.t("onboarding.answer_skipped")
+        if chosen is None
+        else ctx.t("onboarding.answer_noted", answer=chosen.label)
+    )
+    return await advance(ctx, ob, member, noted + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Context
 from handlers.delivery import MessageKind
 from handlers.ledger import Kind
-from handlers.models import Choice, Identity, Member, MemberStatus, Reply
+from handlers.models import PLATFORMS, Choice, Identity, Member, MemberStatus, Reply
 from handlers.onboarding import _codes as codes
 from handlers.onboarding._errors import (
     IntroducedAlready,
@@ -30,14 +30,16 @@ async def introduce_self(ctx: Context, ob: Onboarding, member: Member, text: str
     if not await ob.repo.introduced(member.id, ctx.now):
         raise IntroducedAlready()
     channel = ctx.config.channels.introductions
-    ctx.post(channel, Reply(f"Meet @{member.handle} ({member.display_name}): “{story}”"))
+    post = ctx.t_community(
+        "onboarding.post_self", member=member.mention(), name=member.display_name, story=story
+    )
+    ctx.post(channel, Reply(post))
     points = ob.settings.intro_points
-    earned = ""
     if points > 0 and await ob.ledger.credit(
         ctx, member.id, points, Kind.INTRODUCTION, "introduced themselves", f"intro:{member.id}"
     ):
-        earned = f" You earned {points} {ob.ledger.currency}."
-    return Reply(f"Thank you! Your introduction is posted in #{channel}.{earned}")
+        return Reply(ctx.t("onboarding.intro_posted_earned", channel=channel, count=points))
+    return Reply(ctx.t("onboarding.intro_posted", channel=channel))
 
 
 async def introduce_other(ctx: Context, ob: Onboarding, member: Member, who: str, text: str) -> Reply:
@@ -55,20 +57,22 @@ async def introduce_other(ctx: Context, ob: Onboarding, member: Member, who: str
     code = await codes.code_of(ctx, ob.repo, member)
     name = ctx.config.community.name
     if identity.platform != "discord" and await ob.consent.may_message(identity):
-        invitation = (
-            f"{member.display_name} (@{member.handle}) introduced you to {name}: “{why}”. "
-            f"To join, reply JOIN {code}."
+        # Not a member yet: they read the community's language.
+        t = ctx.t_for(None)
+        invitation = t(
+            "onboarding.invitation",
+            name=member.display_name,
+            member=member.mention(),
+            community=name,
+            why=why,
+            code=code,
         )
-        ctx.send_to(identity, Reply(invitation), MessageKind.INVITATION)
-        return Reply(
-            f"Invitation sent to {who}, naming you. When they join, you are credited once they finish."
-        )
+        ctx.send_to(identity, Reply(invitation, language=t.language), MessageKind.INVITATION)
+        return Reply(ctx.t("onboarding.invitation_sent", who=who))
     link = codes.whatsapp_link(ob.whatsapp_number, code) if identity.platform == "whatsapp" else None
-    share = f"{link} (or your code {code})" if link else f"your code {code} (they send JOIN {code})"
-    return Reply(
-        f"Noted: when {who} joins they are greeted with your introduction. We can't message them before they "
-        f"opt in, so share {share}."
-    )
+    if link:
+        return Reply(ctx.t("onboarding.intro_noted_link", who=who, link=link, code=code))
+    return Reply(ctx.t("onboarding.intro_noted_code", who=who, code=code))
 
 
 async def _introduce_member(ctx: Context, ob: Onboarding, member: Member, target: Member, why: str) -> Reply:
@@ -85,11 +89,17 @@ async def _introduce_member(ctx: Context, ob: Onboarding, member: Member, target
         by = await ctx.members.by_id(earlier.introducer_id) if earlier else None
         raise NewcomerIntroducedAlready(f"@{target.handle}", by.handle if by else None, joined=True)
     credited = await ob.repo.refer(target.id, member.id, "introduction", ctx.now)
-    ob.notify(ctx, target, f"@{member.handle} introduced you to {ctx.config.community.name}: “{why}”")
+    greeting = ctx.t_for(target)(
+        "onboarding.introduced_you_to", member=member.mention(), community=ctx.config.community.name, why=why
+    )
+    ob.notify(ctx, target, greeting)
     channel = ctx.config.channels.introductions
-    ctx.post(channel, Reply(f"@{member.handle} introduces @{target.handle}: “{why}” Welcome!"))
-    later = " You are credited once they finish joining." if credited else ""
-    return Reply(f"Thanks! Your introduction of @{target.handle} is posted in #{channel}.{later}")
+    post = ctx.t_community(
+        "onboarding.post_introduces", member=member.mention(), newcomer=target.mention(), why=why
+    )
+    ctx.post(channel, Reply(post))
+    key = "onboarding.introduction_posted_credit_later" if credited else "onboarding.introduction_posted"
+    return Reply(ctx.t(key, newcomer=target.mention(), channel=channel))
 
 
 async def arrived(ctx: Context, ob: Onboarding, newcomer: Member) -> str | None:
@@ -103,14 +113,15 @@ async def arrived(ctx: Context, ob: Onboarding, newcomer: Member) -> str | None:
     if introducer is None or not introducer.is_active:
         return None
     await ob.repo.refer(newcomer.id, introducer.id, "introduction", ctx.now)  # a code given at JOIN wins
-    ctx.post(
-        ctx.config.channels.introductions,
-        Reply(f"@{introducer.handle} introduced @{newcomer.handle}: “{intro.why}” Welcome!"),
+    post = ctx.t_community(
+        "onboarding.post_introduced", member=introducer.mention(), newcomer=newcomer.mention(), why=intro.why
     )
-    ob.notify(
-        ctx, introducer, f"{newcomer.display_name} (@{newcomer.handle}), whom you introduced, has joined."
+    ctx.post(ctx.config.channels.introductions, Reply(post))
+    notice = ctx.t_for(introducer)(
+        "onboarding.your_newcomer_joined", name=newcomer.display_name, newcomer=newcomer.mention()
     )
-    return f"@{introducer.handle} introduced you: “{intro.why}”"
+    ob.notify(ctx, introducer, notice)
+    return ctx.t("onboarding.introduced_you", member=introducer.mention(), why=intro.why)
 
 
 async def prompt_reply(ctx: Context, ob: Onboarding, text: str) -> Reply | None:
@@ -128,14 +139,16 @@ async def prompt_reply(ctx: Context, ob: Onboarding, text: str) -> Reply | None:
         return None
     story = _clean(text)
     return Reply(
-        f"Your introduction will read: “{story}”\nPost it in #{ctx.config.channels.introductions}? "
-        "To change it, just send it again.",
-        choices=(Choice("Post it", f"INTRO me {story}"),),
+        ctx.t("onboarding.intro_preview", story=story, channel=ctx.config.channels.introductions),
+        choices=(Choice(ctx.t("onboarding.choice_post_it"), f"INTRO me {story}"),),
         private=True,
     )
 
 
 def looks_like_a_command(ob: Onboarding, ctx: Context, text: str) -> bool:
+    """A keyword in any language (`ACCEPTER`, `regole`), a close typo of one, or a first word in capitals."""
+    if ob.commands.match(text) is not None:
+        return True
     first = text.split()[0]
     letters = [c for c in first if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters):
@@ -160,8 +173,9 @@ async def _target(ctx: Context, who: str) -> tuple[Identity | None, Member | Non
     elif ":" in who:
         try:
             identity = Identity.parse(who)
-        except ValueError as error:
-            raise NotAnIdentity(str(error)) from None
+        except ValueError:
+            platform = who.partition(":")[0].lower()
+            raise NotAnIdentity(who, platform if platform in PLATFORMS else None) from None
     else:
         raise WhoIsThat(who)
     return identity, await ctx.members.by_identity(identity)

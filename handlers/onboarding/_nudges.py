@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers.context import Context
 from handlers.models import Member, MemberStatus
+from handlers.onboarding._settings import DEFAULT_NUDGES
 from handlers.onboarding._state import Onboarding
 
 JOB = "onboarding_nudge"
@@ -40,4 +41,9 @@ async def run(ctx: Context, ob: Onboarding, payload: dict[str, Any]) -> None:
     if member.status is MemberStatus.PENDING and nudge.unless != "agreed":
         return  # until they accept the rules, only a reminder to accept them makes sense
     name = ctx.config.community.name
-    ob.notify(ctx, member, nudge.text.replace("{community}", name).replace("{name}", member.display_name))
+    if nudge.text is None:  # the catalog's reminder, in the member's language
+        assert nudge.unless is not None
+        text = ctx.t_for(member)(DEFAULT_NUDGES[nudge.unless], name=member.display_name, community=name)
+    else:  # the admin's own words, as written
+        text = nudge.text.replace("{community}", name).replace("{name}", member.display_name)
+    ob.notify(ctx, member, text)

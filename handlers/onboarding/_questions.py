@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from handlers.context import Context
+from handlers.i18n import Translator
 from handlers.models import Choice, Member, Reply
 from handlers.onboarding._errors import NotAnAnswer
-from handlers.onboarding._settings import SKIP, QuestionConfig
+from handlers.onboarding._settings import SKIP, AnswerConfig, QuestionConfig
 from handlers.onboarding._state import Onboarding
+from handlers.onboarding._words import in_any_language
 
 
-def ask(question: QuestionConfig, number: int, total: int, lead: str = "") -> Reply:
+def ask(t: Translator, question: QuestionConfig, number: int, total: int, lead: str = "") -> Reply:
     choices = tuple(Choice(c.label, f"ANSWER {question.key} {c.key}") for c in question.choices)
+    asked = t("onboarding.question_number", number=number, total=total, question=question.text)
     return Reply(
-        f"{lead}Question {number} of {total}: {question.text}",
-        choices=(*choices, Choice("Skip", f"ANSWER {question.key} {SKIP}")),
+        f"{lead}{asked}",
+        choices=(*choices, Choice(t("onboarding.choice_skip"), f"ANSWER {question.key} {SKIP}")),
         private=True,
     )
 
@@ -27,14 +30,23 @@ async def next_question(ob: Onboarding, member: Member) -> tuple[QuestionConfig,
     return None
 
 
-async def record(ctx: Context, ob: Onboarding, member: Member, question: QuestionConfig, typed: str) -> str:
-    """Store an answer (or a skip) with its segment and move the answer's platform role; its label."""
+def chosen_answer(ctx: Context, question: QuestionConfig, typed: str) -> AnswerConfig | None:
+    """The answer typed, or None for a skip (`skip`, or the word in the member's language)."""
     if typed.lower() == SKIP:
-        chosen = None
-    else:
-        chosen = question.answer(typed)
-        if chosen is None:
-            raise NotAnAnswer(typed, question.key, [c.key for c in question.choices])
+        return None
+    chosen = question.answer(typed)
+    if chosen is None:  # an answer's own key wins over a skip word of another language
+        if in_any_language(ctx, SKIP, "onboarding.word_skip", typed):
+            return None
+        raise NotAnAnswer(typed, question.key, [c.key for c in question.choices])
+    return chosen
+
+
+async def record(
+    ctx: Context, ob: Onboarding, member: Member, question: QuestionConfig, typed: str
+) -> AnswerConfig | None:
+    """Store an answer (or a skip) with its segment and move the answer's platform role; the answer."""
+    chosen = chosen_answer(ctx, question, typed)
     before = {a.question: a.answer for a in await ob.repo.answers(member.id)}.get(question.key)
     old = question.answer(before) if before else None
     await ob.repo.answer(
@@ -44,4 +56,4 @@ async def record(ctx: Context, ob: Onboarding, member: Member, question: Questio
         await ctx.update_role(member, old.role, False, f"changed their answer to {question.key}")
     if chosen is not None and chosen.role and (old is None or old.role != chosen.role):
         await ctx.update_role(member, chosen.role, True, f"answered {question.key}: {chosen.label}")
-    return chosen.label if chosen else "skipped"
+    return chosen

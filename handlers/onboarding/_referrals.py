@@ -41,7 +41,7 @@ async def attribute(
         return None
     via = "code" if await ob.repo.code_of(referrer.id) == codes.normalise(code) else "invite"
     await ob.repo.refer(newcomer.id, referrer.id, via, ctx.now)
-    return f"You joined through @{referrer.handle}'s invitation: welcome, and thank them!"
+    return ctx.t("onboarding.joined_through", member=referrer.mention())
 
 
 async def on_rejoin(ctx: Context, ob: Onboarding, member: Member, code: str | None) -> str | None:
@@ -51,7 +51,7 @@ async def on_rejoin(ctx: Context, ob: Onboarding, member: Member, code: str | No
     referrer = await referrer_of_code(ctx, ob, code)
     if referrer is not None and referrer.id == member.id:
         raise OwnReferralCode()
-    return "Referral codes count for newcomers only, so nobody is credited for your return."
+    return ctx.t("onboarding.rejoin_not_referred")
 
 
 async def completed(ctx: Context, ob: Onboarding, newcomer: Member) -> None:
@@ -85,12 +85,13 @@ async def pay(ctx: Context, ob: Onboarding, newcomer: Member) -> None:
         )
     await ob.repo.set_referral(newcomer.id, ReferralState.CREDITED, ctx.now, entry)
     if entry is not None:
-        ob.notify(
-            ctx,
-            referrer,
-            f"@{newcomer.handle} has joined {ctx.config.community.name} through you: "
-            f"+{points} {ob.ledger.currency}. Thank you!",
+        notice = ctx.t_for(referrer)(
+            "onboarding.referral_credited",
+            newcomer=newcomer.mention(),
+            community=ctx.config.community.name,
+            count=points,
         )
+        ob.notify(ctx, referrer, notice)
 
 
 async def check_job(ctx: Context, ob: Onboarding, payload: dict[str, Any]) -> None:
@@ -120,9 +121,11 @@ async def left(ctx: Context, ob: Onboarding, member: Member) -> None:
     await ob.repo.set_referral(member.id, ReferralState.REVERSED, ctx.now)
     referrer = await ctx.members.by_id(referral.referrer_id)
     if referrer is not None and referrer.is_active:
-        ob.notify(
-            ctx,
-            referrer,
-            f"@{member.handle} left within {days} days of joining, so the "
-            f"{reversal.delta} {ob.ledger.currency} for bringing them were taken back.",
+        t = ctx.t_for(referrer)
+        notice = t(
+            "onboarding.referral_taken_back",
+            newcomer=member.mention(),
+            days=t("onboarding.days", count=days),
+            count=reversal.delta,
         )
+        ob.notify(ctx, referrer, notice)

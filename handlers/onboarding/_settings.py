@@ -44,11 +44,16 @@ class QuestionConfig(Section):
         return next((c for c in self.choices if c.key == key.lower()), None)
 
 
+DEFAULT_NUDGES = {"agreed": "onboarding.nudge_agreed", "introduced": "onboarding.nudge_introduced"}
+"""The catalog text of a nudge without a `text` of its own (in the member's language), by what it is about."""
+
+
 class NudgeConfig(Section):
     after: str
     """How long after joining, e.g. `1d` or `7d`."""
-    text: str = Field(min_length=1, max_length=1000)
-    """{name} and {community} are replaced."""
+    text: str | None = Field(default=None, min_length=1, max_length=1000)
+    """{name} and {community} are replaced. None: the catalog's reminder in the member's language
+    (for `unless = "agreed"` or `"introduced"`)."""
     unless: Literal["agreed", "answered", "introduced"] | None = None
     """Skip the nudge when the member already did this."""
 
@@ -57,6 +62,12 @@ class NudgeConfig(Section):
     def _delay(cls, value: str) -> str:
         positive_duration(value)
         return value
+
+    @model_validator(mode="after")
+    def _worded(self) -> NudgeConfig:
+        if self.text is None and self.unless not in DEFAULT_NUDGES:
+            raise ValueError(f"give the nudge a text (only unless = {' or '.join(DEFAULT_NUDGES)} has one)")
+        return self
 
     @property
     def delay(self) -> timedelta:

@@ -14,12 +14,18 @@ log = logging.getLogger(__name__)
 
 LISTED = 20
 STATES = {
-    ReferralState.WAITING: "joined, finishing onboarding",
-    ReferralState.HELD: "onboarded, credited after the waiting period",
-    ReferralState.CREDITED: "credited",
-    ReferralState.REVERSED: "left early: taken back",
-    ReferralState.VOID: "left before finishing: not credited",
+    ReferralState.WAITING: "onboarding.referral_state_waiting",
+    ReferralState.HELD: "onboarding.referral_state_held",
+    ReferralState.CREDITED: "onboarding.referral_state_credited",
+    ReferralState.REVERSED: "onboarding.referral_state_reversed",
+    ReferralState.VOID: "onboarding.referral_state_void",
 }
+LINES = {
+    "code": "onboarding.referrals_line_code",
+    "invite": "onboarding.referrals_line_invite",
+    "introduction": "onboarding.referrals_line_introduction",
+}
+"""A REFERRALS line by how the newcomer was brought (`Referral.via`)."""
 
 
 async def personal_invite(ctx: Context, ob: Onboarding, member_id: int, name: str) -> str | None:
@@ -39,19 +45,17 @@ async def personal_invite(ctx: Context, ob: Onboarding, member_id: int, name: st
 async def referral(ctx: Context, ob: Onboarding) -> Reply:
     member = ctx.require_member()
     code = await codes.code_of(ctx, ob.repo, member)
+    t = ctx.t
     points = ob.settings.referral_points
-    lines = [f"Your referral code: {code}. Newcomers send JOIN {code} to join through you."]
+    lines = [t("onboarding.referral_code", code=code)]
     link = codes.whatsapp_link(ob.whatsapp_number, code)
     if link:
-        lines.append(f"WhatsApp: {link}")
+        lines.append(t("onboarding.referral_whatsapp", link=link))
     invite = await personal_invite(ctx, ob, member.id, member.handle)
     if invite:
-        lines.append(f"Discord: {invite}")
+        lines.append(t("onboarding.referral_discord", link=invite))
     if points:
-        lines.append(
-            f"You earn {points} {ob.ledger.currency} for each newcomer who finishes joining "
-            "(not for yourself or returning members)."
-        )
+        lines.append(t("onboarding.referral_earn", count=points))
     return Reply("\n".join(lines))
 
 
@@ -59,13 +63,15 @@ async def referrals(ctx: Context, ob: Onboarding) -> Reply:
     member = ctx.require_member()
     found = await ob.repo.referrals_by(member.id, LISTED)
     waiting = await ob.repo.waiting_introductions(member.id)
+    t = ctx.t
     if not found and not waiting:
-        return Reply("No referrals yet. Send REFERRAL for your code and links to share.")
-    lines = ["Your referrals:"]
+        return Reply(t("onboarding.no_referrals"))
+    lines = [t("onboarding.referrals_title")]
     tz = ctx.config.community.tz
     for item in found:
-        day = item.created_at.astimezone(tz).strftime("%d %b %Y")
-        lines.append(f"@{item.newcomer_handle} — {STATES[item.state]} (joined {day}, via {item.via})")
+        newcomer = "@" + item.newcomer_handle
+        day = t.date(item.created_at.astimezone(tz).date())
+        lines.append(t(LINES[item.via], newcomer=newcomer, state=t(STATES[item.state]), day=day))
     if waiting:
-        lines.append(f"{waiting} introduced, not joined yet.")
+        lines.append(t("onboarding.referrals_waiting", count=waiting))
     return Reply("\n".join(lines))

@@ -12,15 +12,18 @@ from handlers.settings import ConfigSection
 
 def build(setup: Setup) -> PointsEngine:
     services = setup.services
+    community = setup.config.community
     return PointsEngine(
         setup.repository(POINTS),
         services.members,
         services.clock,
         setup.section(PointsRules),
         setup.section(LevelsConfig),
-        setup.config.community.tz,
+        community.tz,
         setup.dispatcher,
         setup.send,
+        setup.texts,
+        community.language,
     )
 
 

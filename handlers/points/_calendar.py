@@ -15,8 +15,10 @@ def month_key(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m")
 
 
-def month_title(key: str) -> str:
-    return datetime.strptime(key, "%Y-%m").strftime("%B %Y")
+def month_of(key: str) -> date:
+    """The first day of a `YYYY-MM` month (`t.month` writes it in the reader's language)."""
+    year, month = key.split("-")
+    return date(int(year), int(month), 1)
 
 
 def start_of_day(moment: datetime, tz: ZoneInfo) -> datetime:
@@ -28,14 +30,6 @@ def start_of_day(moment: datetime, tz: ZoneInfo) -> datetime:
 def next_midnight(moment: datetime, tz: ZoneInfo) -> datetime:
     tomorrow = local_day(moment, tz) + timedelta(days=1)
     return datetime.combine(tomorrow, time(0), tzinfo=tz).astimezone(UTC)
-
-
-def until(moment: datetime, later: datetime) -> str:
-    """`3 h`, `45 min`: a short human duration."""
-    seconds = max(0, int((later - moment).total_seconds()))
-    if seconds >= 3600:
-        return f"{round(seconds / 3600)} h"
-    return f"{max(1, round(seconds / 60))} min"
 
 
 @dataclass(frozen=True)

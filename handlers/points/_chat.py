@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -21,13 +22,16 @@ from typing import TYPE_CHECKING
 
 from handlers.delivery import MessageKind, Outgoing, Queued
 from handlers.events import ChatMessage
+from handlers.i18n import Translator
 from handlers.ledger import Kind
 from handlers.models import Identity, Member, MemberStatus, Reply
 from handlers.points._counters import UNKNOWN, Counters
 from handlers.points._errors import KudosWhilePending
+from handlers.points._format import CHAT_REASON, KUDOS_REASON
 from handlers.points._levels import Crossing, announcements
 from handlers.points._mentions import find_kudos
 from handlers.points._models import FollowUp, NewEntry
+from handlers.points._settings import KudosRules
 
 if TYPE_CHECKING:
     from handlers.points._engine import PointsEngine
@@ -55,7 +59,7 @@ class ChatPoints:
             member = await engine.member(identity)
         if member is None or member.status is not MemberStatus.MEMBER:
             if member is not None and member.status is MemberStatus.PENDING and find_kudos(message.text):
-                return [Reply(KudosWhilePending().text(), private=True)]
+                return [Reply(KudosWhilePending().text(engine.t_for(member)), private=True)]
             return []
         rules = self.rules
         mentions = find_kudos(message.text) if rules.kudos.enabled else ()
@@ -82,24 +86,25 @@ class ChatPoints:
             counters.last_activity_at = now
             entries.append(
                 NewEntry(
-                    member.id, points, Kind.ACTIVITY, f"chat in #{message.channel}", f"activity:{key}", now,
+                    member.id, points, Kind.ACTIVITY, CHAT_REASON + message.channel, f"activity:{key}", now,
                     month,
                 )
             )  # fmt: skip
         for mention, target in targets:
             problem = engine.kudos_problem(member, target, mention.token)
             if problem:
-                replies.append(Reply(problem.text(), private=True))
+                replies.append(Reply(problem.text(engine.t_for(member)), private=True))
                 continue
             assert target is not None
             if counters.kudos_given >= rules.kudos.daily_budget:
-                replies.append(Reply(engine.budget_spent(now, target.mention()).text(), private=True))
+                spent = engine.budget_spent(now, target.mention())
+                replies.append(Reply(spent.text(engine.t_for(member)), private=True))
                 break
             counters.kudos_given += 1
             thanked.append(target)
             entries.append(
                 NewEntry(
-                    target.id, rules.kudos.points, Kind.KUDOS, mention.reason or "kudos",
+                    target.id, rules.kudos.points, Kind.KUDOS, mention.reason or KUDOS_REASON,
                     f"kudos:{key}:{target.id}", now, month, member.id, None, str(identity),
                 )
             )  # fmt: skip
@@ -133,24 +138,21 @@ class ChatPoints:
         counters: Counters,
         crossings: list[tuple[Crossing, str]],
     ) -> list[FollowUp]:
-        """The messages that acknowledge the entries, each written only if the entries it tells of are."""
+        """The messages that acknowledge the entries, each written only if the entries it tells of are: the
+        confirmation in the giver's language, level posts in the community's, level messages in each
+        member's."""
         engine = self.engine
         follow_ups: list[FollowUp] = []
         if thanked:
-            rules = self.rules.kudos
-            names = ", ".join(f"@{t.handle}" for t in thanked)
-            each = " each" if len(thanked) > 1 else ""
-            left = rules.daily_budget - counters.kudos_given
-            text = (
-                f"Kudos sent to {names} (+{rules.points}{each}). "
-                f"You have {left} of {rules.daily_budget} left today."
-            )
+            t = engine.t_for(author)
+            text = kudos_sent(t, self.rules.kudos, thanked, counters.kudos_given)
             message = Outgoing(Reply(text, private=True), to=giver, kind=MessageKind.REPLY)
             follow_ups.append(FollowUp(message, tuple(e.source for e in entries if e.kind is Kind.KUDOS)))
         if crossings:
-            handles = {author.id: author.handle} | {t.id: t.handle for t in thanked}
+            who = {author.id: author} | {member.id: member for member in thanked}
+            community = engine.t_community
             for crossing, source in crossings:
-                for message in announcements(engine.levels, [crossing], handles):
+                for message in announcements(engine.levels, [crossing], who, engine.t_for, community):
                     follow_ups.append(FollowUp(message, (source,)))
         return follow_ups
 
@@ -169,7 +171,9 @@ class ChatPoints:
                     write.release(entry)
                     engine.settled(entry, fresh=False)
                 if any(e.kind is Kind.KUDOS for e in write.entries):
-                    text = "Sorry, your kudos could not be recorded. Please try again."
+                    giver = engine.cached_member(write.giver)
+                    t = engine.t_for(giver if isinstance(giver, Member) else None)
+                    text = t("points.kudos_not_recorded")
                     sorry.append(Outgoing(Reply(text, private=True), to=write.giver, kind=MessageKind.REPLY))
             if sorry:
                 engine.spawn(engine.send(sorry))
@@ -193,6 +197,13 @@ class ChatPoints:
             engine.dispatcher.post(told)
         if reached:
             engine.spawn(engine.change_roles(reached))
+
+
+def kudos_sent(t: Translator, rules: KudosRules, thanked: Sequence[Member], given: int) -> str:
+    """`Kudos sent to @bob, @carol (+5 each). You have 1 of 3 left today.` (chat and the KUDOS command)."""
+    names = ", ".join(member.mention() for member in thanked)
+    sent = t("points.kudos_sent", count=len(thanked), names=names, points=rules.points)
+    return sent + " " + t("points.kudos_left", count=rules.daily_budget - given, budget=rules.daily_budget)
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ from handlers.keys import record_number
 from handlers.ledger import Kind
 from handlers.models import Member, MemberStatus, Reply, Role
 from handlers.points import _calendar as calendar
+from handlers.points._chat import kudos_sent
 from handlers.points._engine import PointsEngine
 from handlers.points._errors import (
     AwardedAlready,
@@ -22,7 +23,7 @@ from handlers.points._errors import (
     OthersHistory,
     RevokedAlready,
 )
-from handlers.points._format import entry_line, signed
+from handlers.points._format import KUDOS_REASON, currency_name, entry_line, kind_name, signed
 from handlers.points._levels import level_of, next_level
 from handlers.registry import Arg, ArgKind
 
@@ -36,58 +37,65 @@ commands: Commands[PointsEngine] = Commands()
 
 @commands.command(
     "POINTS",
-    "your balance, level, rank and kudos left (or another member's)",
-    Arg("member", ArgKind.MEMBER, "whose points", required=False),
+    "points.cmd_points",
+    Arg("member", ArgKind.MEMBER, "points.arg_points_member_help", required=False),
     private=True,
+    localized={"it": "PUNTI"},
 )
 async def points(ctx: Context, engine: PointsEngine, member: Member | None) -> Reply:
     asker = ctx.require_member()
+    t = ctx.t
     whom = member or asker
-    currency = engine.currency
     standing = await engine.repo.standing(whom.id)
     level = level_of(engine.levels, standing.earned)
     upcoming = next_level(engine.levels, standing.earned)
     rank = await engine.rank(whom.id)
-    lines = [f"{whom.mention()}: {standing.balance} {currency} ({standing.earned} earned in all)"]
+    balance = engine.amount(t, standing.balance)
+    lines = [t("points.standing", count=standing.earned, member=whom.mention(), balance=balance)]
     if upcoming is None:
-        lines.append(f"Level: {level.name} (the top level)")
+        lines.append(t("points.level_top", level=engine.levels.name_of(level, t)))
     else:
-        lines.append(
-            f"Level: {level.name} ({upcoming.threshold - standing.earned} more to reach {upcoming.name})"
-        )
-    lines.append(f"Rank: #{rank[0]} all-time" if rank else "Rank: not on the board yet")
+        more = upcoming.threshold - standing.earned
+        named, following = engine.levels.name_of(level, t), engine.levels.name_of(upcoming, t)
+        lines.append(t("points.level_next", count=more, level=named, next=following))
+    lines.append(t("points.rank", rank=rank[0]) if rank else t("points.rank_none"))
     if whom.id == asker.id:
         budget = engine.rules.kudos.daily_budget
         left = budget - engine.counters(asker.id, ctx.now).kudos_given
-        resets = calendar.until(ctx.now, calendar.next_midnight(ctx.now, engine.tz))
-        lines.append(f"Kudos left to give today: {left} of {budget} (resets in {resets})")
+        resets = t.duration((calendar.next_midnight(ctx.now, engine.tz) - ctx.now).total_seconds())
+        lines.append(t("points.kudos_left_today", count=left, budget=budget, resets=resets))
     return Reply("\n".join(lines))
 
 
 @commands.command(
     "TOP",
-    "the top 10 members, all-time or this month",
-    Arg("period", ArgKind.CHOICE, "all-time or this month", required=False, choices=("month",)),
+    "points.cmd_top",
+    Arg("period", ArgKind.CHOICE, "points.arg_period_help", required=False, choices=("month",)),
+    localized={"fr": "CLASSEMENT", "it": "CLASSIFICA"},
 )
 async def top(ctx: Context, engine: PointsEngine, period: str | None) -> Reply:
+    t = ctx.t
     month = calendar.month_key(ctx.now, engine.tz) if period else None
-    title = f"Top {BOARD_SIZE} — {calendar.month_title(month)}" if month else f"Top {BOARD_SIZE} — all time"
+    title = {"count": BOARD_SIZE, "currency": currency_name(t, engine.rules.currency)}
+    if month:
+        title["month"] = t.month(calendar.month_of(month))
     rows = await engine.top(BOARD_SIZE, month)
     if not rows:
-        return Reply(f"{title}\nNobody has earned {engine.currency} yet" + (" this month." if month else "."))
-    lines = [f"{title} ({engine.currency} earned)"]
-    lines += [f"{row.rank}. @{row.handle} {row.points}" for row in rows]
+        return Reply(t("points.top_empty_month", **title) if month else t("points.top_empty", **title))
+    lines = [t("points.top_title_month", **title) if month else t("points.top_title", **title)]
+    lines += [t("points.top_row", rank=row.rank, handle=row.handle, points=row.points) for row in rows]
     if ctx.member is not None and all(row.member_id != ctx.member.id for row in rows):
         mine = await engine.rank(ctx.member.id, month)
-        lines.append(f"You: #{mine[0]} with {mine[1]}" if mine else "You: not on this board yet")
+        lines.append(t("points.top_you", count=mine[1], rank=mine[0]) if mine else t("points.top_you_none"))
     return Reply("\n".join(lines))
 
 
 @commands.command(
     "HISTORY",
-    "your latest points entries (moderators: anyone's)",
-    Arg("member", ArgKind.MEMBER, "whose history", required=False),
+    "points.cmd_history",
+    Arg("member", ArgKind.MEMBER, "points.arg_history_member_help", required=False),
     private=True,
+    localized={"fr": "HISTORIQUE", "it": "STORICO"},
 )
 async def history(ctx: Context, engine: PointsEngine, member: Member | None) -> Reply:
     if member is None:
@@ -98,20 +106,22 @@ async def history(ctx: Context, engine: PointsEngine, member: Member | None) -> 
         own = ctx.member is not None and ctx.member.id == member.id
         if not own and ctx.role < Role.MODERATOR:
             raise OthersHistory()
+    t = ctx.t
     entries = await engine.repo.history(whom.id, HISTORY_SIZE)
     if not entries:
-        return Reply(f"{whom.mention()} has no points entries yet.")
-    lines = [f"History of {whom.mention()} (latest {len(entries)}):"]
-    lines += [entry_line(e, engine.tz) for e in entries]
+        return Reply(t("points.history_empty", member=whom.mention()))
+    lines = [t("points.history_title", count=len(entries), member=whom.mention())]
+    lines += [entry_line(t, e, engine.tz) for e in entries]
     return Reply("\n".join(lines))
 
 
 @commands.command(
     "KUDOS",
-    "thank a member: they get points, you spend one of today's kudos",
-    Arg("member", ArgKind.MEMBER, "who to thank"),
-    Arg("reason", ArgKind.TEXT, "what for", required=False),
+    "points.cmd_kudos",
+    Arg("member", ArgKind.MEMBER, "points.arg_kudos_member_help"),
+    Arg("reason", ArgKind.TEXT, "points.arg_kudos_reason_help", required=False),
     aliases=("THANKS",),
+    localized={"fr": "MERCI", "it": "GRAZIE"},
 )
 async def kudos(ctx: Context, engine: PointsEngine, member: Member, reason: str | None) -> Reply:
     giver = ctx.require_member()
@@ -129,30 +139,32 @@ async def kudos(ctx: Context, engine: PointsEngine, member: Member, reason: str 
         member.id,
         rules.points,
         Kind.KUDOS,
-        (reason or "kudos")[:200],
+        (reason or KUDOS_REASON)[:200],
         ctx.source(f"kudos-{member.id}"),
         actor_id=giver.id,
     )
-    thanks = f"@{giver.handle} thanked you" + (f": {reason}" if reason else "")
-    ctx.send_to_member(member, Reply(f"{thanks} (+{rules.points} {engine.currency})."), MessageKind.KUDOS)
-    return Reply(
-        f"Kudos sent to {member.mention()} (+{rules.points}). "
-        f"You have {rules.daily_budget - counters.kudos_given} of {rules.daily_budget} left today."
-    )
+    theirs = ctx.t_for(member)
+    credits = engine.amount(theirs, rules.points)
+    if reason:
+        told = theirs("points.kudos_received_for", giver=giver.mention(), reason=reason, credits=credits)
+    else:
+        told = theirs("points.kudos_received", giver=giver.mention(), credits=credits)
+    ctx.send_to_member(member, Reply(told), MessageKind.KUDOS)
+    return Reply(kudos_sent(ctx.t, rules, [member], counters.kudos_given))
 
 
 @commands.command(
     "AWARD",
-    "give a member points, with the reason",
-    Arg("member", ArgKind.MEMBER, "who"),
-    Arg("points", ArgKind.INTEGER, "how many", min=1, max=1_000_000),
-    Arg("reason", ArgKind.TEXT, "why (members see it)"),
+    "points.cmd_award",
+    Arg("member", ArgKind.MEMBER, "points.arg_award_member_help"),
+    Arg("points", ArgKind.INTEGER, "points.arg_award_points_help", min=1, max=1_000_000),
+    Arg("reason", ArgKind.TEXT, "points.arg_award_reason_help"),
     permission=Role.MODERATOR,
+    localized={"fr": "ATTRIBUER", "it": "ASSEGNA"},
 )
 async def award(ctx: Context, engine: PointsEngine, member: Member, points: int, reason: str) -> Reply:
-    currency = engine.currency
     if points > engine.rules.max_award:
-        raise AwardTooBig(engine.rules.max_award, currency)
+        raise AwardTooBig(engine.rules.max_award, engine.rules.currency)
     if member.status is not MemberStatus.MEMBER:
         raise NotYetAMember(member.handle)
     actor = ctx.member.id if ctx.member else None
@@ -161,16 +173,28 @@ async def award(ctx: Context, engine: PointsEngine, member: Member, points: int,
     )
     if entry_id is None:
         raise AwardedAlready()
-    ctx.send_to_member(member, Reply(f"You were awarded {points} {currency}: {reason}"), MessageKind.AWARD)
-    return Reply(f"Awarded {points} {currency} to {member.mention()} (entry #{entry_id}): {reason}")
+    theirs = ctx.t_for(member)
+    told = theirs("points.awarded_notice", credits=engine.amount(theirs, points), reason=reason)
+    ctx.send_to_member(member, Reply(told), MessageKind.AWARD)
+    t = ctx.t
+    return Reply(
+        t(
+            "points.awarded",
+            credits=engine.amount(t, points),
+            member=member.mention(),
+            entry=str(entry_id),
+            reason=reason,
+        )
+    )
 
 
 @commands.command(
     "REVOKE",
-    "reverse a points entry with a correcting entry",
-    Arg("entry", ArgKind.WORD, "the entry number, e.g. #123"),
-    Arg("reason", ArgKind.TEXT, "why"),
+    "points.cmd_revoke",
+    Arg("entry", ArgKind.WORD, "points.arg_revoke_entry_help"),
+    Arg("reason", ArgKind.TEXT, "points.arg_revoke_reason_help"),
     permission=Role.MODERATOR,
+    localized={"fr": "RETIRER", "it": "REVOCA"},
 )
 async def revoke(ctx: Context, engine: PointsEngine, entry: str, reason: str) -> Reply:
     number = record_number(entry)
@@ -189,12 +213,18 @@ async def revoke(ctx: Context, engine: PointsEngine, entry: str, reason: str) ->
         raise RevokedAlready(original.id)
     member = await ctx.members.by_id(original.member_id)
     assert member is not None
-    ctx.send_to_member(
-        member,
-        Reply(f"A moderator corrected your points ({signed(-original.delta)}): {reason}"),
-        MessageKind.AWARD,
-    )
+    theirs = ctx.t_for(member)
+    told = theirs("points.corrected_notice", delta=signed(theirs, -original.delta), reason=reason)
+    ctx.send_to_member(member, Reply(told), MessageKind.AWARD)
+    t = ctx.t
     return Reply(
-        f"Revoked #{original.id} ({signed(original.delta)} {original.kind.value} for "
-        f"{member.mention()}) with #{reversal.correction_id}: {reason}"
+        t(
+            "points.revoked",
+            entry=str(original.id),
+            delta=signed(t, original.delta),
+            kind=kind_name(t, original.kind),
+            member=member.mention(),
+            correction=str(reversal.correction_id),
+            reason=reason,
+        )
     )

@@ -24,6 +24,7 @@ from handlers.errors import DomainError
 from handlers.events import ChatMessage
 from handlers.feature import Send
 from handlers.handles import is_reserved
+from handlers.i18n import Catalogs, Translator
 from handlers.ledger import SPENDING, Kind, Reversal
 from handlers.models import Identity, Member, MemberStatus
 from handlers.points import _calendar as calendar
@@ -37,6 +38,7 @@ from handlers.points._errors import (
     KudosToSelf,
     KudosToStranger,
 )
+from handlers.points._format import amount
 from handlers.points._levels import Crossing, announcements, role_updates
 from handlers.points._models import BoardRow, NewEntry
 from handlers.points._ports import PointsRepository
@@ -57,6 +59,8 @@ class PointsEngine:
         tz: ZoneInfo,
         dispatcher: Dispatcher,
         send: Send,
+        texts: Catalogs,
+        language: str,
     ) -> None:
         self.repo = repo
         self.members = members
@@ -66,6 +70,10 @@ class PointsEngine:
         self.tz = tz
         self.dispatcher = dispatcher
         self.send = send
+        self.texts = texts
+        """For what is written outside any Context: chat replies and the messages that follow them."""
+        self.language = language
+        """The community's language (channel posts, and members who chose none)."""
         self._members: dict[Identity, Member | None] = {}
         self._identities_of: dict[int, set[Identity]] = {}
         self._by_handle: dict[str, Member] = {}
@@ -86,9 +94,20 @@ class PointsEngine:
 
     # -- the Ledger port ------------------------------------------------------------------------
 
+    def amount(self, t: Translator, points: int) -> str:
+        """`5 credits`, `1 crédit`, `1.234 crediti`: points as `t`'s reader reads them."""
+        return amount(t, points, self.rules.currency)
+
+    # -- in whose language (outside a Context) ------------------------------------------------------
+
+    def t_for(self, member: Member | None) -> Translator:
+        """Texts for a member: the language they chose, else the community's."""
+        chosen = member.language if member is not None else None
+        return self.texts.translator(chosen or self.language)
+
     @property
-    def currency(self) -> str:
-        return self.rules.currency
+    def t_community(self) -> Translator:
+        return self.texts.translator(self.language)
 
     async def credit(
         self,
@@ -137,9 +156,13 @@ class PointsEngine:
             crossing = self.crossing(entry.member_id, entry.delta)
             if crossing is not None:
                 crossings = [crossing]
-                handles = {entry.member_id: await self.handle_of(entry.member_id)}
-                ctx.outbox.extend(announcements(self.levels, crossings, handles))
-                ctx.role_updates.extend(await role_updates(self.members, crossings))
+                member = await ctx.members.by_id(entry.member_id)
+                if member is not None:
+                    who = {member.id: member}
+                    ctx.outbox.extend(announcements(self.levels, crossings, who, ctx.t_for, ctx.t_community))
+                ctx.role_updates.extend(
+                    await role_updates(self.members, self.levels, crossings, ctx.t_community)
+                )
             ctx.on_commit(self.boards.add, entry.member_id, entry.delta, entry.month)
         return entry_id
 
@@ -344,7 +367,9 @@ class PointsEngine:
     async def change_roles(self, crossings: list[Crossing]) -> None:
         """The level roles of members whose chat points moved them (after the entries are durable)."""
         try:
-            await self.dispatcher.update_roles(await role_updates(self.members, crossings))
+            await self.dispatcher.update_roles(
+                await role_updates(self.members, self.levels, crossings, self.t_community)
+            )
         except Exception:
             log.exception("points were recorded but the level roles could not be changed")
 

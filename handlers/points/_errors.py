@@ -1,4 +1,4 @@
-"""What the points feature refuses, with the values it reports."""
+"""What the points feature refuses, with the values it reports; the wording is in the `points` catalogs."""
 
 from __future__ import annotations
 
@@ -6,38 +6,39 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from handlers.errors import Conflict, NotFound, PermissionDenied, UsageError, shorten
+from handlers.i18n import Translator
 from handlers.ledger import Kind
-from handlers.points import _calendar as calendar
+from handlers.points._format import amount
 
 
 @dataclass(eq=False)
 class KudosForAGroup(Conflict):
     """`@everyone++`, `thanks @here`, `@bot++`."""
 
-    def text(self) -> str:
-        return "Kudos are for members, not for bots or whole groups (but thank you!)."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_for_a_group")
 
 
 @dataclass(eq=False)
 class KudosToStranger(Conflict):
     named: str
 
-    def text(self) -> str:
-        return f"I don't know {shorten(self.named)} here, so no kudos were given."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_to_stranger", named=shorten(self.named))
 
 
 @dataclass(eq=False)
 class KudosToSelf(Conflict):
-    def text(self) -> str:
-        return "You can't give kudos to yourself."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_to_self")
 
 
 @dataclass(eq=False)
 class KudosToAPending(Conflict):
     handle: str
 
-    def text(self) -> str:
-        return f"@{self.handle} hasn't finished joining yet, so no kudos were given."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_to_a_pending", handle=self.handle)
 
 
 @dataclass(eq=False)
@@ -49,45 +50,47 @@ class KudosBudgetSpent(Conflict):
     missed: str | None = None
     """Who got no kudos because of it (a mention in chat); None for the KUDOS command."""
 
-    def text(self) -> str:
-        resets = calendar.until(self.now, self.resets_at)
-        what = f"{self.missed} got none this time" if self.missed else "none was given"
-        return f"You have 0 of {self.budget} kudos left today (resets in {resets}), so {what}."
+    def text(self, t: Translator) -> str:
+        resets = t.duration((self.resets_at - self.now).total_seconds())
+        if self.missed:
+            return t("points.kudos_budget_spent_missed", count=self.budget, resets=resets, missed=self.missed)
+        return t("points.kudos_budget_spent", count=self.budget, resets=resets)
 
 
 @dataclass(eq=False)
 class KudosSwitchedOff(Conflict):
-    def text(self) -> str:
-        return "Kudos are switched off in this community."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_switched_off")
 
 
 @dataclass(eq=False)
 class KudosBeforeJoining(PermissionDenied):
-    def text(self) -> str:
-        return "Finish joining first: you can give kudos once you are a member."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_before_joining")
 
 
 @dataclass(eq=False)
 class KudosWhilePending(PermissionDenied):
     """Chat kudos from someone who has not accepted the rules: they count for nothing."""
 
-    def text(self) -> str:
-        return "You haven't accepted the rules yet, so your kudos don't count: send AGREE first."
+    def text(self, t: Translator) -> str:
+        return t("points.kudos_while_pending")
 
 
 @dataclass(eq=False)
 class OthersHistory(PermissionDenied):
-    def text(self) -> str:
-        return "Only moderators can see another member's history. Send HISTORY for yours."
+    def text(self, t: Translator) -> str:
+        return t("points.others_history")
 
 
 @dataclass(eq=False)
 class AwardTooBig(UsageError):
     most: int
-    currency: str
+    currency: str | None
+    """The community's own word for points; None: the catalogs' (`points.credits`)."""
 
-    def text(self) -> str:
-        return f"At most {self.most} {self.currency} per award. Usage: AWARD @name <points> <reason>"
+    def text(self, t: Translator) -> str:
+        return t("points.award_too_big", credits=amount(t, self.most, self.currency))
 
 
 @dataclass(eq=False)
@@ -96,30 +99,30 @@ class NotYetAMember(Conflict):
 
     handle: str
 
-    def text(self) -> str:
-        return f"@{self.handle} hasn't finished joining yet, so nothing was awarded."
+    def text(self, t: Translator) -> str:
+        return t("points.not_yet_a_member", handle=self.handle)
 
 
 @dataclass(eq=False)
 class AwardedAlready(Conflict):
-    def text(self) -> str:
-        return "That award was already recorded."
+    def text(self, t: Translator) -> str:
+        return t("points.awarded_already")
 
 
 @dataclass(eq=False)
 class NotAnEntryNumber(UsageError):
     given: str
 
-    def text(self) -> str:
-        return f"“{shorten(self.given, 20)}” is not an entry number. Usage: REVOKE #123 <reason>"
+    def text(self, t: Translator) -> str:
+        return t("points.not_an_entry_number", given=shorten(self.given, 20))
 
 
 @dataclass(eq=False)
 class NoSuchEntry(NotFound):
     number: int
 
-    def text(self) -> str:
-        return f"There is no entry #{self.number}. HISTORY @name shows entry numbers."
+    def text(self, t: Translator) -> str:
+        return t("points.no_such_entry", entry=str(self.number))
 
 
 @dataclass(eq=False)
@@ -127,9 +130,10 @@ class NotRevocable(Conflict):
     entry_id: int
     kind: Kind
 
-    def text(self) -> str:
-        why = "it is itself a correction" if self.kind is Kind.REVOKE else "it is a shop redemption"
-        return f"Entry #{self.entry_id} can't be revoked: {why}."
+    def text(self, t: Translator) -> str:
+        if self.kind is Kind.REVOKE:
+            return t("points.not_revocable_correction", entry=str(self.entry_id))
+        return t("points.not_revocable_redemption", entry=str(self.entry_id))
 
 
 @dataclass(eq=False)
@@ -138,7 +142,7 @@ class RevokedAlready(Conflict):
     by: int | None = None
     """The correcting entry, when known."""
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
         if self.by is None:
-            return f"Entry #{self.entry_id} was already revoked."
-        return f"Entry #{self.entry_id} was already revoked by #{self.by}."
+            return t("points.revoked_already", entry=str(self.entry_id))
+        return t("points.revoked_already_by", entry=str(self.entry_id), by=str(self.by))

@@ -10,6 +10,7 @@ from handlers.ledger import Kind
 from handlers.membership import Joining
 from handlers.models import Member, Role
 from handlers.points._engine import PointsEngine
+from handlers.points._format import REACTION_REASON
 
 
 def chat(engine: PointsEngine) -> ChatListener:
@@ -56,7 +57,7 @@ async def reaction(ctx: Context, engine: PointsEngine, event: ReactionAdded) -> 
         target.id,
         rules.points,
         Kind.REACTION,
-        f"{event.emoji} from a moderator",
+        event.emoji + REACTION_REASON,
         f"reaction:{event.identity.platform}:{event.event_id}",
         actor_id=actor,
     )

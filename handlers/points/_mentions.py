@@ -1,4 +1,4 @@
-"""Kudos written in chat: `@name++` anywhere, and `thanks @name [reason]`."""
+"""Kudos written in chat: `@name++` anywhere, and `thanks @name [reason]` (`merci @name`, `grazie @name`)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ _TARGET = r"@[\w.\-]{1,64}"
 """An `@name` (adapters turn platform mentions into these before the core sees the text)."""
 _PLUS_PLUS = re.compile(rf"(?<![\w@])({_TARGET})\s?\+\+")
 _THANKS = re.compile(
-    rf"\b(?:thanks|thank\s+you|thx|ty|cheers|kudos)\b[\s,:!]*((?:{_TARGET}(?:\s*(?:,|&|and)?\s*))+)(.*)",
+    rf"\b(?:thanks|thank\s+you|thx|ty|cheers|kudos|merci(?:\s+beaucoup)?|grazie(?:\s+mille)?)\b"
+    rf"[\s,:!]*((?:{_TARGET}(?:\s*(?:,|&|(?:and|et|e)\b)?\s*))+)(.*)",
     re.IGNORECASE | re.DOTALL,
 )
 _TARGETS = re.compile(_TARGET)
-_MAYBE_THANKS = re.compile(r"thank|thx|ty|cheers|kudos", re.IGNORECASE)
+_MAYBE_THANKS = re.compile(r"thank|thx|ty|cheers|kudos|merci|grazie", re.IGNORECASE)
 """A cheap first look: the full pattern is slow on messages that contain none of its words."""
-_FOR = re.compile(r"^(?:for|4)\s+", re.IGNORECASE)
+_FOR = re.compile(r"^(?:for|4|pour|per)\s+", re.IGNORECASE)
 MAX_REASON = 200
 
 

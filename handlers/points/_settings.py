@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
+from handlers.i18n import Translator
 from handlers.keys import ChannelKey
 from handlers.section import Section
 
@@ -42,7 +43,11 @@ class ReactionRules(Section):
 
 
 class PointsRules(Section):
-    currency: str = Field(default="credits", min_length=1, max_length=30)
+    currency: str | None = Field(default=None, min_length=1, max_length=30)
+    """What the community calls its points. Unset: "credits" in each member's language, with its plural
+    forms ("1 crédit", "2 crédits"; the `points.credits` and `points.currency` texts, which `[texts.<lang>]`
+    may override per language). A word set here is used as is, in every language and after any number
+    ("1 gems")."""
     max_award: int = Field(default=1000, ge=1, le=1_000_000)
     """The largest AWARD a moderator may give at once."""
     activity: ActivityRules = Field(default_factory=ActivityRules)
@@ -57,20 +62,26 @@ class Announce(StrEnum):
 
 
 class Tier(Section):
-    name: str = Field(min_length=1, max_length=40)
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    """The level's name, used as is in every language. Without one, the first four levels are named from
+    the catalogs in each reader's language (Newcomer, Regular, Insider, Champion: `points.level_*`)."""
     threshold: int = Field(ge=0, le=100_000_000)
     """Points earned (spending does not lower it) to reach this level."""
     role: str | None = Field(default=None, min_length=1, max_length=64)
     """Optional platform role granted at this level (a Discord role id)."""
 
 
+LEVEL_NAMES = (
+    "points.level_newcomer",
+    "points.level_regular",
+    "points.level_insider",
+    "points.level_champion",
+)
+"""The catalogs' names of the first levels, in order, for levels the community does not name."""
+
+
 def _default_tiers() -> list[Tier]:
-    return [
-        Tier(name="Newcomer", threshold=0),
-        Tier(name="Regular", threshold=50),
-        Tier(name="Insider", threshold=250),
-        Tier(name="Champion", threshold=1000),
-    ]
+    return [Tier(threshold=threshold) for threshold in (0, 50, 250, 1000)]
 
 
 class LevelsConfig(Section):
@@ -81,9 +92,18 @@ class LevelsConfig(Section):
     @field_validator("tiers")
     @classmethod
     def _ordered(cls, tiers: list[Tier]) -> list[Tier]:
+        if any(t.name is None for t in tiers[len(LEVEL_NAMES) :]):
+            raise ValueError(f"name every level after the first {len(LEVEL_NAMES)} (the catalogs name those)")
         thresholds = [t.threshold for t in tiers]
         if thresholds != sorted(set(thresholds)):
             raise ValueError("thresholds must increase from one tier to the next")
         if thresholds[0] != 0:
             raise ValueError("the first tier must have threshold = 0")
         return tiers
+
+    def name_of(self, tier: Tier, t: Translator) -> str:
+        """The level's name as `t`'s reader reads it: the community's, else the catalogs' for its place."""
+        if tier.name is not None:
+            return tier.name
+        place = next(n for n, known in enumerate(self.tiers) if known.threshold == tier.threshold)
+        return t(LEVEL_NAMES[place])

@@ -1,26 +1,25 @@
-"""What the shop refuses, with the values it reports."""
+"""What the shop refuses, with the values it reports; the wording is in the `shop` catalogs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from handlers.errors import Conflict, NotFound, UsageError, shorten
-
-SHOP_ADD_USAGE = "Usage: SHOP ADD <item> <cost> <stock|unlimited> <name>"
+from handlers.i18n import Translator
 
 
 @dataclass(eq=False)
 class NoSuchItem(NotFound):
     key: str
 
-    def text(self) -> str:
-        return f"There is no item “{shorten(self.key, 32)}” in the shop. SHOP lists what there is."
+    def text(self, t: Translator) -> str:
+        return t("shop.no_such_item", key=shorten(self.key, 32))
 
 
 @dataclass(eq=False)
 class ShopIsForMembers(Conflict):
-    def text(self) -> str:
-        return "Finish joining first: the shop is for members."
+    def text(self, t: Translator) -> str:
+        return t("shop.for_members")
 
 
 @dataclass(eq=False)
@@ -28,22 +27,22 @@ class LimitReached(Conflict):
     item: str
     limit: int
 
-    def text(self) -> str:
-        return f"You already have {self.item}: the limit is {self.limit} per member."
+    def text(self, t: Translator) -> str:
+        return t("shop.limit_reached", count=self.limit, item=self.item)
 
 
 @dataclass(eq=False)
 class NotEnoughPoints(Conflict):
     item: str
-    cost: int
-    currency: str
+    cost: str
+    """The price as the member reads it (`5 credits`: the Ledger's `amount`)."""
     balance: int | None = None
     """What the member has, when it was read before the debit refused."""
 
-    def text(self) -> str:
+    def text(self, t: Translator) -> str:
         if self.balance is None:
-            return f"{self.item} costs {self.cost} {self.currency}; you don't have enough."
-        return f"{self.item} costs {self.cost} {self.currency}; you have {self.balance}."
+            return t("shop.not_enough", item=self.item, cost=self.cost)
+        return t("shop.not_enough_balance", count=self.balance, item=self.item, cost=self.cost)
 
 
 @dataclass(eq=False)
@@ -52,20 +51,22 @@ class SoldOut(Conflict):
     codes: bool = False
     """Sold out because its pool of codes is empty."""
 
-    def text(self) -> str:
-        return f"{self.item} is sold out (no codes left)." if self.codes else f"{self.item} is sold out."
+    def text(self, t: Translator) -> str:
+        if self.codes:
+            return t("shop.sold_out_codes", item=self.item)
+        return t("shop.sold_out", item=self.item)
 
 
 @dataclass(eq=False)
 class BadItemKey(UsageError):
-    def text(self) -> str:
-        return f"An item key is 1-32 letters, digits, - or _. {SHOP_ADD_USAGE}"
+    def text(self, t: Translator) -> str:
+        return t("shop.bad_item_key", usage=t("shop.add_usage"))
 
 
 @dataclass(eq=False)
 class BadStock(UsageError):
-    def text(self) -> str:
-        return f"Stock must be a number or unlimited. {SHOP_ADD_USAGE}"
+    def text(self, t: Translator) -> str:
+        return t("shop.bad_stock", usage=t("shop.add_usage"))
 
 
 @dataclass(eq=False)
@@ -75,42 +76,49 @@ class ConfiguredItem(Conflict):
     key: str
     removing: bool = False
 
-    def text(self) -> str:
-        return f"{self.key} comes from community.toml: {'remove' if self.removing else 'change'} it there."
+    def text(self, t: Translator) -> str:
+        if self.removing:
+            return t("shop.configured_item_remove", key=self.key)
+        return t("shop.configured_item_change", key=self.key)
 
 
 @dataclass(eq=False)
 class BadLimit(UsageError):
-    def text(self) -> str:
-        return "The limit is a number from 1 or none. Usage: SHOP LIMIT <item> <n|none>"
+    def text(self, t: Translator) -> str:
+        return t("shop.bad_limit")
 
 
 @dataclass(eq=False)
 class TooManyCodes(UsageError):
     most: int
 
-    def text(self) -> str:
-        return f"At most {self.most} codes of up to 64 characters at once."
+    def text(self, t: Translator) -> str:
+        return t("shop.too_many_codes", count=self.most)
 
 
 @dataclass(eq=False)
 class NotARedemptionNumber(UsageError):
-    def text(self) -> str:
-        return "Usage: SHOP FULFIL <redemption number>, e.g. SHOP FULFIL 12"
+    def text(self, t: Translator) -> str:
+        return t("shop.not_a_redemption_number")
 
 
 @dataclass(eq=False)
 class NoSuchRedemption(NotFound):
     number: int
 
-    def text(self) -> str:
-        return f"There is no redemption #{self.number}. SHOP PENDING lists open ones."
+    def text(self, t: Translator) -> str:
+        return t("shop.no_such_redemption", number=str(self.number))
 
 
 @dataclass(eq=False)
 class RedemptionClosed(Conflict):
     number: int
     state: str
+    """`fulfilled` by a moderator, or `delivered` (a code, at once)."""
 
-    def text(self) -> str:
-        return f"Redemption #{self.number} is already {self.state}."
+    def text(self, t: Translator) -> str:
+        if self.state == "fulfilled":
+            return t("shop.redemption_fulfilled_already", number=str(self.number))
+        if self.state == "delivered":
+            return t("shop.redemption_delivered_already", number=str(self.number))
+        return t("shop.redemption_closed", number=str(self.number))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handlers.feature import Setup
+from handlers.i18n import Translator
 from handlers.ledger import LEDGER, Ledger
 from handlers.ports import Clock, Transactions
 from handlers.shop._errors import NoSuchItem
@@ -45,13 +46,22 @@ async def sync_configured(shop: Shop) -> None:
         await shop.repo.sync_configured(shop.settings.items, shop.clock.now())
 
 
-def describe(item: ShopItem, currency: str) -> str:
+UNLIMITED = frozenset({"unlimited", "illimité", "illimite", "illimitato"})
+"""What SHOP ADD takes for a stock without end, in each language (the usage lines say it)."""
+NO_LIMIT = frozenset({"none", "aucune", "aucun", "nessuno"})
+"""What SHOP LIMIT takes for no limit per member, in each language."""
+
+
+def describe(t: Translator, item: ShopItem, ledger: Ledger) -> str:
+    """`mug — Community mug · 10 credits · 1 left · limit 1 per member`, and the description below."""
     left = item.available
     parts = [
-        f"{item.key} — {item.name} · {item.cost} {currency}",
-        "unlimited" if left is None else ("sold out" if left <= 0 else f"{left} left"),
+        t("shop.item", key=item.key, name=item.name, cost=ledger.amount(t, item.cost)),
+        t("shop.unlimited")
+        if left is None
+        else (t("shop.sold_out_tag") if left <= 0 else t("shop.left", count=left)),
     ]
     if item.per_member_limit:
-        parts.append(f"limit {item.per_member_limit} per member")
+        parts.append(t("shop.limit_per_member", count=item.per_member_limit))
     line = " · ".join(parts)
     return f"{line}\n  {item.description}" if item.description else line

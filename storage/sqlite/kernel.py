@@ -8,7 +8,13 @@ from storage.sqlite.assembly import FeatureStorage
 _IDENTITIES = "SELECT identity FROM identities WHERE community_id = :community AND member_id = :member"
 
 KERNEL = FeatureStorage(
-    migrations=("0001_core", "0003_whatsapp", "0008_deliveries", "0009_deliveries_partial_indexes"),
+    migrations=(
+        "0001_core",
+        "0003_whatsapp",
+        "0008_deliveries",
+        "0009_deliveries_partial_indexes",
+        "0010_member_language",
+    ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.
         "UPDATE members SET"

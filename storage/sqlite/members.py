@@ -13,7 +13,7 @@ from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 TOUCH_EVERY = timedelta(minutes=1)
-_COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at"
+_COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at, m.language"
 
 
 def _member(row: aiosqlite.Row | None) -> Member | None:
@@ -26,6 +26,7 @@ def _member(row: aiosqlite.Row | None) -> Member | None:
         status=MemberStatus(row["status"]),
         joined_at=from_db(row["joined_at"]),
         left_at=from_db_optional(row["left_at"]),
+        language=row["language"],
     )
 
 
@@ -115,6 +116,16 @@ class SqliteMembers:
             raise LookupError(f"member {member_id} does not exist")
         return member
 
+    async def set_language(self, member_id: int, language: str | None, now: datetime) -> Member:
+        await self.db.execute(
+            "UPDATE members SET language = ? WHERE community_id = ? AND id = ?",
+            (language, self.community_id, member_id),
+        )
+        member = await self.by_id(member_id)
+        if member is None:
+            raise LookupError(f"member {member_id} does not exist")
+        return member
+
     async def touch(self, identity: Identity, now: datetime) -> None:
         # At most once a minute: a read-only command then writes nothing and its commit costs no fsync.
         await self.db.execute(
@@ -168,5 +179,11 @@ class SqliteMembers:
         return found
 
 
-STORAGE = FeatureStorage()
-"""The members feature keeps its members in the kernel's tables (kernel.py has their steps)."""
+STORAGE = FeatureStorage(
+    merge_steps=(
+        # The member that carries on keeps the language it chose, else takes the one the other had chosen.
+        "UPDATE members SET language = coalesce(language, (SELECT language FROM members WHERE id = :source))"
+        " WHERE community_id = :community AND id = :target",
+    ),
+)
+"""The members feature keeps its members in the kernel's tables (kernel.py has their other steps)."""

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from bot.formats import TEXTS
 from handlers.audience import CONSENT
-from handlers.consent._policy import DEFAULT_WORDING
 from handlers.consent._ports import CONSENT_RECORDS
 from handlers.core import Core
 from handlers.models import Identity
@@ -9,6 +9,7 @@ from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
+DEFAULT_WORDING = TEXTS.translator("en")("consent.default_wording")
 ANA = "whatsapp:+15550001234"
 
 

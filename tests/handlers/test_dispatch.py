@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot.formats import TEXTS
+from bot.formats import catalogs
 from handlers.context import Context
-from handlers.core import SORRY, Core
+from handlers.core import Core
 from handlers.errors import Conflict, MissingArgument, StaffOnly
 from handlers.events import DirectMessage
 from handlers.feature import Commands, Feature, JobKind
 from handlers.features import FEATURES
+from handlers.i18n import Translator
 from handlers.install import build_core
 from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
 from handlers.registry import Arg, ArgKind
@@ -36,23 +37,23 @@ class Probe:
 class ChangedMyMind(Conflict):
     why: str
 
-    def text(self) -> str:
-        return f"No, {self.why}."
+    def text(self, t: Translator) -> str:
+        return t("probe.changed_my_mind", why=self.why)
 
 
 commands: Commands[Probe] = Commands()
 
 
-@commands.command("ASK", "ask", permission=Role.EVERYONE)
+@commands.command("ASK", "probe.cmd_ask", permission=Role.EVERYONE)
 async def ask(ctx: Context, probe: Probe) -> Reply:
     return Reply("Pick one", choices=(Choice("Yes", "JOIN"), Choice("No", "HELP")))
 
 
 @commands.command(
     "GIVE",
-    "give",
-    Arg("who", ArgKind.MEMBER, "who"),
-    Arg("amount", ArgKind.INTEGER, "how many", min=1, max=100),
+    "probe.cmd_give",
+    Arg("who", ArgKind.MEMBER, "probe.help"),
+    Arg("amount", ArgKind.INTEGER, "probe.help", min=1, max=100),
     permission=Role.EVERYONE,
 )
 async def give(ctx: Context, probe: Probe, who: Member, amount: int) -> Reply:
@@ -61,24 +62,24 @@ async def give(ctx: Context, probe: Probe, who: Member, amount: int) -> Reply:
 
 @commands.command(
     "GRANT",
-    "give, for moderators",
-    Arg("who", ArgKind.MEMBER, "who"),
-    Arg("amount", ArgKind.INTEGER, "n", min=1, max=9),
-    Arg("note", ArgKind.TEXT, "t", required=False),
+    "probe.cmd_grant",
+    Arg("who", ArgKind.MEMBER, "probe.help"),
+    Arg("amount", ArgKind.INTEGER, "probe.help", min=1, max=9),
+    Arg("note", ArgKind.TEXT, "probe.help", required=False),
     permission=Role.MODERATOR,
 )
 async def grant(ctx: Context, probe: Probe, who: Member, amount: int, note: str | None) -> Reply:
     return Reply(f"{who.handle} {amount} {note}")
 
 
-@commands.command("HALF", "half", permission=Role.EVERYONE)
+@commands.command("HALF", "probe.cmd_half", permission=Role.EVERYONE)
 async def half(ctx: Context, probe: Probe) -> Reply:
     assert ctx.actor is not None
     await ctx.members.create(ctx.actor, "x", "x", MemberStatus.MEMBER)
     raise ChangedMyMind("changed my mind")
 
 
-@commands.command("CRASH", "crash", permission=Role.EVERYONE)
+@commands.command("CRASH", "probe.cmd_crash", permission=Role.EVERYONE)
 async def crash(ctx: Context, probe: Probe) -> Reply:
     raise ZeroDivisionError("bug")
 
@@ -92,6 +93,21 @@ async def note(ctx: Context, probe: Probe, payload: dict[str, Any]) -> None:
 
 
 PROBE = Probe()
+PROBE_TEXTS = catalogs(
+    extra={
+        "probe.cmd_ask": "ask",
+        "probe.cmd_give": "give",
+        "probe.cmd_grant": "give, for moderators",
+        "probe.cmd_half": "half",
+        "probe.cmd_crash": "crash",
+        "probe.help": "an argument",
+        "probe.changed_my_mind": "No, {why}.",
+        "probe.arg_amount": "amount",
+        "probe.arg_note": "note",
+    }
+)
+"""The probe feature's own texts: it is no feature of the product, so no catalog has them."""
+EN = PROBE_TEXTS.translator("en")
 TEST_FEATURE: Feature[Probe] = Feature(
     name="probe", build=lambda setup: PROBE, commands=commands, jobs=(JobKind("note", note),)
 )
@@ -102,7 +118,9 @@ async def core(
     store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> Core:
     PROBE.ran.clear()
-    built = build_core(store.services(community, clock), messenger, (*FEATURES, TEST_FEATURE), texts=TEXTS)
+    built = build_core(
+        store.services(community, clock), messenger, (*FEATURES, TEST_FEATURE), texts=PROBE_TEXTS
+    )
     await built.start()
     return built
 
@@ -142,12 +160,12 @@ async def test_wrong_arguments_get_the_usage_line(core: Core) -> None:
 
 async def test_a_domain_error_rolls_back_everything(core: Core, store: SqliteStore) -> None:
     reply = await say(core, "console:alice", "HALF")
-    assert reply.text == ChangedMyMind("changed my mind").text() and reply.private
+    assert reply.text == ChangedMyMind("changed my mind").text(EN) and reply.private
     assert await store.members.by_identity(Identity.parse("console:alice")) is None
 
 
 async def test_an_unexpected_error_is_logged_and_apologised_for(core: Core, caplog: Any) -> None:
-    assert (await say(core, "console:alice", "CRASH")).text == SORRY
+    assert (await say(core, "console:alice", "CRASH")).text == EN("core.sorry")
     assert "ZeroDivisionError" in caplog.text
 
 
@@ -189,7 +207,7 @@ async def test_invoke_checks_typed_values_and_permission_like_text(core: Core) -
     alice = Identity.parse("discord:111111")
     bob = Identity.parse("console:bob")
     refused = await core.invoke(DirectMessage(alice, ""), "GRANT", {"who": bob, "amount": 3})
-    assert refused[0].text == StaffOnly("GRANT", Role.MODERATOR).text()
+    assert refused[0].text == StaffOnly("GRANT", Role.MODERATOR).text(EN)
     # a platform role (a configured Discord moderator role) grants it, call by call
     as_mod = DirectMessage(alice, "", platform_role=Role.MODERATOR)
     assert (await core.invoke(as_mod, "GRANT", {"who": bob, "amount": 3}))[0].text == "bob 3 None"
@@ -197,4 +215,7 @@ async def test_invoke_checks_typed_values_and_permission_like_text(core: Core) -
     too_big = await core.invoke(as_mod, "GRANT", {"who": bob, "amount": 30})
     assert "between 1 and 9" in too_big[0].text
     missing = await core.invoke(as_mod, "GRANT", {"amount": 3})
-    assert missing[0].text == MissingArgument("GRANT @name <amount> [note]", "@name").text()
+    grant_command = core.registry.get("GRANT")
+    assert grant_command is not None
+    assert missing[0].text == MissingArgument(grant_command, "who").text(EN)
+    assert missing[0].text == "@name is missing. Usage: GRANT @name <amount> [note]"

@@ -45,11 +45,11 @@ async def test_help_lists_only_what_the_asker_may_use(core: Core) -> None:
     async def secret(ctx) -> Reply:
         return Reply("done")
 
-    core.registry.add(Command("MODTHING", "a moderator tool", secret, permission=Role.MODERATOR))
+    core.registry.add(Command("MODTHING", "help.cmd_help", secret, permission=Role.MODERATOR))
     stranger = (await say(core, "console:zed", "HELP")).text
     assert "JOIN" in stranger and "MODTHING" not in stranger and "send JOIN first" in stranger
     moderator = (await say(core, "console:mod", "help")).text
-    assert "MODTHING — a moderator tool" in moderator
+    assert "MODTHING — list what you can do, or explain one command" in moderator
     refused = await say(core, "console:zed", "MODTHING")
     assert refused.text == "MODTHING is for moderators only." and refused.private
     assert (await say(core, "console:mod", "modthing")).text == "done"

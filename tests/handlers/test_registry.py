@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.formats import catalogs
 from handlers.core import Core
 from handlers.errors import UsageError
 from handlers.events import DirectMessage
@@ -36,7 +37,7 @@ def test_longest_command_name_wins_and_keywords_ignore_case() -> None:
 def test_usage_is_generated_from_the_declaration() -> None:
     command = Command(
         "AWARD",
-        "award points",
+        "x.cmd_award",
         noop,
         (
             Arg("who", ArgKind.MEMBER, "who"),
@@ -45,14 +46,16 @@ def test_usage_is_generated_from_the_declaration() -> None:
             Arg("reason", ArgKind.TEXT, "why", required=False),
         ),
     )
-    assert command.usage() == "AWARD @name <points> [all|month] [reason]"
+    texts = catalogs(extra={"x.arg_points": "points", "x.arg_reason": "reason"})
+    assert command.usage(texts.translator("en")) == "AWARD @name <points> [all|month] [reason]"
+    assert command.usage(texts.translator("fr")) == "AWARD @nom <points> [all|month] [reason]"
 
 
 def test_typed_arguments() -> None:
     registry = registry_with(
         Command(
             "T",
-            "t",
+            "x.cmd_t",
             noop,
             (
                 Arg("n", ArgKind.INTEGER, "n"),
@@ -65,12 +68,15 @@ def test_typed_arguments() -> None:
     parsed = registry.parse("t -3 @bob month thanks  for all")
     assert parsed is not None
     assert parsed.values == {"n": -3, "who": MemberRef("@bob"), "c": "Month", "rest": "thanks for all"}
-    with pytest.raises(UsageError, match="c must be one of Month"):
-        registry.parse("t 1 @bob year x")
-    with pytest.raises(UsageError, match="name a member as @name"):
-        registry.parse("t 1 bob month x")
-    with pytest.raises(UsageError, match="n must be a whole number"):
-        registry.parse("t 1e9 @bob month x")
+    t = catalogs(extra={"x.arg_n": "n", "x.arg_c": "c", "x.arg_rest": "rest"}).translator("en")
+    for line, said in [
+        ("t 1 @bob year x", "c must be one of Month. Usage: T <n> @name Month <rest>"),
+        ("t 1 bob month x", "name a member as @name, not “bob”"),
+        ("t 1e9 @bob month x", "n must be a whole number"),
+    ]:
+        with pytest.raises(UsageError) as refused:
+            registry.parse(line)
+        assert said in refused.value.text(t)
 
 
 def test_declaration_mistakes_are_caught_at_start() -> None:

@@ -10,8 +10,8 @@ import discord.ext.test.backend as back
 import pytest
 from discord.webhook.async_ import AsyncWebhookAdapter
 
+from bot.formats import TEXTS
 from handlers.context import Context
-from handlers.core import SORRY
 from handlers.events import MemberJoined
 from handlers.models import Choice, Identity, Reply, Role
 from handlers.points._ports import POINTS
@@ -135,10 +135,10 @@ async def test_a_core_crash_gets_an_apology_never_silence(
     async def broken(ctx: Context) -> Reply:
         raise RuntimeError("disk on fire")
 
-    world.core.registry.add(Command("BREAK", "always fails", broken, permission=Role.EVERYONE))
+    world.core.registry.add(Command("BREAK", "core.sorry", broken, permission=Role.EVERYONE))
     world.bot.install_commands()  # a command added later appears with no glue
     await feed(world, slash_payload(world, world.members["alice"], "break"))
-    assert answers(webhook)[-1] == ("followup", True, SORRY)
+    assert answers(webhook)[-1] == ("followup", True, TEXTS.translator("en")("core.sorry"))
 
 
 async def _choices_world(world: World) -> None:
@@ -148,8 +148,8 @@ async def _choices_world(world: World) -> None:
     async def many(ctx: Context) -> Reply:
         return Reply("Pick a number", choices=tuple(Choice(str(n), f"HELP {n}") for n in range(1, 8)))
 
-    world.core.registry.add(Command("OFFER", "offer two choices", offer))
-    world.core.registry.add(Command("MANY", "offer seven choices", many))
+    world.core.registry.add(Command("OFFER", "core.sorry", offer))
+    world.core.registry.add(Command("MANY", "core.sorry", many))
     world.bot.install_commands()
 
 

@@ -10,12 +10,16 @@ import pytest
 from discord import app_commands
 
 from bot.discord import slash
+from bot.formats import TEXTS
 from handlers.context import Context
 from handlers.core import Core
 from handlers.models import Reply, Role
 from handlers.registry import MAX_INTEGER, Arg, ArgKind, Command, Registry
 
 OPTION_TYPE = {ArgKind.WORD: 3, ArgKind.TEXT: 3, ArgKind.CHOICE: 3, ArgKind.INTEGER: 4, ArgKind.MEMBER: 6}
+
+
+EN = TEXTS.translator("en")
 
 
 async def handler(ctx: Context, **values: Any) -> Reply:
@@ -41,7 +45,7 @@ def tree_dicts(commands: list[Command]) -> dict[str, dict[str, Any]]:
         else:
             found[path] = data
 
-    for item in slash.build(commands, run):
+    for item in slash.build(commands, run, TEXTS):
         walk("", item.to_dict(tree))
     return found
 
@@ -59,7 +63,7 @@ async def test_every_registry_command_is_a_slash_command_with_its_options(core: 
     assert len(synced) == len(commands)
     for command in commands:
         data = synced[slash_path(command, names)]
-        assert command.help[:60] in data["description"] and len(data["description"]) <= 100
+        assert EN(command.help)[:60] in data["description"] and len(data["description"]) <= 100
         options = data.get("options", [])
         assert [o["name"] for o in options] == [a.name for a in command.args]
         for arg, option in zip(command.args, options, strict=True):
@@ -73,7 +77,7 @@ async def test_every_registry_command_is_a_slash_command_with_its_options(core: 
 
 
 async def test_staff_commands_say_so_and_carry_their_permission(core: Core) -> None:
-    items = {i.qualified_name: i for i in _walk(slash.build(core.registry.all(), run))}
+    items = {i.qualified_name: i for i in _walk(slash.build(core.registry.all(), run, TEXTS))}
     award = items["award"]
     assert award.description.startswith("[moderators] ")
     assert award.extras == {"command": "AWARD", "permission": Role.MODERATOR}
@@ -85,7 +89,7 @@ async def test_staff_commands_say_so_and_carry_their_permission(core: Core) -> N
 def test_a_bare_command_that_is_also_a_group_gets_the_first_free_name() -> None:
     registry = Registry()
     for name in ("FEED", "FEED VIEW", "FEED ADD", "POLL NEW", "POLL NEW DRAFT", "A B C"):
-        registry.add(Command(name, f"{name.lower()} help", handler))
+        registry.add(Command(name, "core.sorry", handler))
     paths = set(tree_dicts(registry.all()))
     assert paths == {"feed show", "feed view", "feed add", "poll new view", "poll new draft", "a b c"}
 
@@ -93,15 +97,22 @@ def test_a_bare_command_that_is_also_a_group_gets_the_first_free_name() -> None:
 def test_discord_limits_hold_for_a_large_registry(caplog: pytest.LogCaptureFixture) -> None:
     registry = Registry()
     for n in range(130):
-        registry.add(Command(f"CMD{n:03d}", "x" * 150, handler, (Arg("word", ArgKind.WORD, "y" * 300),)))
+        registry.add(
+            Command(
+                f"CMD{n:03d}",
+                "bot.dms_closed",
+                handler,
+                (Arg("word", ArgKind.WORD, "bot.console_unreadable"),),
+            )
+        )
     registry.add(
         Command(
-            "HUGE", "too many options", handler, tuple(Arg(f"a{n}", ArgKind.WORD, "a") for n in range(26))
+            "HUGE", "core.sorry", handler, tuple(Arg(f"a{n}", ArgKind.WORD, "core.sorry") for n in range(26))
         )
     )
-    registry.add(Command("WAY TOO DEEP NAME", "four words", handler))
+    registry.add(Command("WAY TOO DEEP NAME", "core.sorry", handler))
     with caplog.at_level(logging.ERROR):
-        items = slash.build(registry.all(), run)
+        items = slash.build(registry.all(), run, TEXTS)
     assert len(items) <= slash.MAX_TOP_LEVEL
     leaves = list(_walk(items))
     assert len([i for i in leaves if isinstance(i, app_commands.Command)]) == 130  # every one still reachable
@@ -117,3 +128,30 @@ def _walk(items: list[Any]) -> Any:
         yield item
         if isinstance(item, app_commands.Group):
             yield from _walk(item.commands)
+
+
+async def test_names_and_descriptions_are_localized_through_discords_translator(core: Core) -> None:
+    """A French or Italian client shows /aide, /classement and the catalogs' descriptions."""
+    client = discord.Client(intents=discord.Intents.none())
+    tree = app_commands.CommandTree(client)
+    await tree.set_translator(slash.CatalogTranslator())
+    for item in slash.build(core.registry.all(), run, TEXTS):
+        tree.add_command(item)
+    assert tree.translator is not None
+    payloads = [await item.get_translated_payload(tree, tree.translator) for item in tree.get_commands()]
+    synced = {data["name"]: data for data in payloads}
+    top = synced["top"]
+    assert top["name_localizations"] == {"fr": "classement", "it": "classifica"}
+    top_command = core.registry.get("TOP")
+    assert top_command is not None
+    assert top["description_localizations"]["fr"] == TEXTS.translator("fr")(top_command.help)[:100]
+    help_ = synced["help"]
+    assert help_["name_localizations"]["fr"] == "aide"
+    assert help_["description_localizations"]["it"] == TEXTS.translator("it")("help.cmd_help")
+    award = synced["award"]
+    assert award["description_localizations"]["fr"].startswith("[modération] ")
+    shop = synced["shop"]
+    assert shop["name_localizations"] == {"fr": "boutique", "it": "negozio"}
+    view = next(o for o in shop["options"] if o["name"] == "view")
+    assert view["name_localizations"] == {"fr": "voir", "it": "vedi"}
+    assert "en-US" not in top["name_localizations"]  # English clients see the default names

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from bot.formats import TEXTS
 from bot.whatsapp.inbound import parse_inbound
 from bot.whatsapp.webhook import EMPTY_TWIML
-from handlers.consent._policy import DEFAULT_WORDING
 from handlers.delivery import MessageKind
 from handlers.models import Attachment, Identity
 from tests.bot.whatsapp.conftest import ANA, BOT_NUMBER, PUBLIC, WhatsAppHarness, sign
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID
+
+DEFAULT_WORDING = TEXTS.translator("en")("consent.default_wording")
 
 
 async def nothing_stored(wa: WhatsAppHarness) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+from bot.formats import TEXTS
 from handlers.core import Core
 from handlers.events import ChatMessage
 from handlers.ledger import LEDGER
@@ -101,7 +102,7 @@ async def test_the_budget_error_holds_the_budget_and_the_local_midnight(core: Co
     assert spent.resets_at == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)  # local midnight, still CET
     for _ in range(3):
         await chat(core, "console:alice", "@bob++")
-    assert (await chat(core, "console:alice", "@bob++"))[-1].text == spent.text()
+    assert (await chat(core, "console:alice", "@bob++"))[-1].text == spent.text(TEXTS.translator("en"))
 
 
 async def test_a_replayed_message_counts_once_and_uses_no_budget(core: Core, store: SqliteStore) -> None:

@@ -29,8 +29,8 @@ async def test_award_tells_the_member_and_is_refused_to_members(
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ("AWARD @bob 0 nothing", "points must be between 1 and 1000000"),
-        ("AWARD @bob -5 negative", "points must be between 1 and 1000000"),
+        ("AWARD @bob 0 nothing", "points must be between 1 and 1,000,000"),
+        ("AWARD @bob -5 negative", "points must be between 1 and 1,000,000"),
         ("AWARD @bob 501 too much", "At most 500 credits per award"),
         ("AWARD @bob 99999999999 huge", "points must be a whole number"),
         ("AWARD @bob ten words", "points must be a whole number"),

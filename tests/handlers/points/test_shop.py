@@ -100,7 +100,7 @@ async def test_moderators_manage_their_items(core: Core) -> None:
     assert "comes from community.toml" in (await say(core, "console:mod", "SHOP ADD mug 1 1 Mug")).text
     assert "comes from community.toml" in (await say(core, "console:mod", "SHOP REMOVE mug")).text
     coded = await say(core, "console:mod", "SHOP CODES tee T1, T2 T2")
-    assert coded.text == "Added 2 new code(s) to Community t-shirt (1 already known); 2 unused."
+    assert coded.text == "Added 2 new codes to Community t-shirt (1 already known); 2 unused."
     assert "Your code: T1" in (await say(core, "console:alice", "REDEEM tee")).text
     assert (
         await say(core, "console:mod", "SHOP LIMIT tee 2")
