@@ -251,3 +251,29 @@ def test_compiling_refuses_fuzzy_entries_and_wrong_plural_counts(tmp_path: Path)
     )
     with pytest.raises(ValueError, match="3 plural forms"):
         compiler.compiled(po)
+
+
+def test_the_override_examples_of_the_docs_are_valid() -> None:
+    import tomllib
+
+    def flat(table: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+        return {
+            lang: {f"{d}.{k}": v for d, keys in t.items() for k, v in keys.items()}
+            for lang, t in table.items()
+        }
+
+    example = (ROOT / "community.example.toml").read_text(encoding="utf-8")
+    section = example[example.index("\n[texts]") :].splitlines()
+    lines = [
+        line.removeprefix("# ").split("# example")[0] for line in section if line.startswith("# [texts.")
+    ]
+    lines = [
+        line.removeprefix("# ").split("# example")[0]
+        for line in section
+        if line.startswith("# [texts.") or (line.startswith("# ") and " = " in line)
+    ]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme[readme.index("```toml\n[texts.") + len("```toml\n") :]
+    for given in (tomllib.loads("\n".join(lines)), tomllib.loads(block[: block.index("```")])):
+        overrides = flat(given["texts"])
+        assert overrides and check_overrides(overrides) == []

@@ -215,3 +215,21 @@ async def test_a_button_still_works_after_a_restart(
         assert any("@alice: 0 credits" in text for _, _, text in answers(second.calls))
     finally:
         await second_store.close()
+
+
+async def test_the_app_language_is_used_until_the_member_chooses_one(
+    world: World, webhook: list[WebhookCall]
+) -> None:
+    """The interaction's locale (a real payload field) picks the language; LANGUAGE then wins over it."""
+    await join(world, "alice")
+    italian = slash_payload(world, world.members["alice"], "points")
+    italian["locale"] = "it"
+    await feed(world, italian)
+    assert "@alice: 0 crediti" in answers(webhook)[-1][2]
+    french = slash_payload(world, world.members["alice"], "language", {"language": "fr"})
+    french["locale"] = "it"
+    await feed(world, french)
+    again = slash_payload(world, world.members["alice"], "points")
+    again["locale"] = "en-GB"
+    await feed(world, again)
+    assert "@alice\xa0: 0 crédit" in answers(webhook)[-1][2]  # 0 is singular in French

@@ -112,3 +112,43 @@ async def test_the_configured_notice_template_is_used_for_notices(wa: WhatsAppHa
     await wa.send("@bob thanked you", MessageKind.NOTICE)
     await wa.flush()
     assert wa.fake.accepted[-1]["ContentSid"] == NOTICE_SID
+
+
+def test_templates_are_given_per_language_and_picked_by_the_messages_language() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from bot.whatsapp.outbound import template_entry
+    from config.whatsapp import WhatsAppCommunity
+
+    fr_sid, en_sid = "HX" + "f" * 32, "HX" + "e" * 32
+    section = WhatsAppCommunity.model_validate(
+        {"templates": {"notice": {"en": en_sid, "fr": fr_sid}, "award": AWARD_SID}}
+    )
+    templates = section.template_sids("en")
+    assert templates.pick("notice", "fr") == fr_sid
+    assert templates.pick("notice", "it") == en_sid  # no Italian one: the community's language
+    assert templates.pick("notice", None) == en_sid
+    assert templates.pick("award", "it") == AWARD_SID  # one template for every language
+    assert templates.pick("nudge", "fr") is None
+    entry = template_entry(
+        templates, "whatsapp:+15550000000", TO, "notice", "Ta récompense arrive", "why", language="fr"
+    )
+    assert entry.content_sid == fr_sid
+    with pytest.raises(ValidationError, match=r"notice.de: unknown language"):
+        WhatsAppCommunity.model_validate({"templates": {"notice": {"de": fr_sid}}})
+    with pytest.raises(ValidationError, match=r"notice.fr = 'nope' is not a ContentSid"):
+        WhatsAppCommunity.model_validate({"templates": {"notice": {"fr": "nope"}}})
+
+
+async def test_a_notice_is_marked_with_its_readers_language(wa: WhatsAppHarness) -> None:
+    """What a member is sent is written in their language and says so (its template is picked by it)."""
+    await joined(wa)
+    await wa.say("LANGUE fr")
+    await wa.say("JOIN", sender="whatsapp:+15550009999")  # the harness's moderator
+    ana = await wa.core.services.members.by_identity(TO)
+    assert ana is not None
+    await wa.say(f"AWARD @{ana.handle} 5 merci", sender="whatsapp:+15550009999")
+    await wa.flush()
+    payloads = [json.loads(r["payload"]) for r in await wa.deliveries() if r["kind"] == "award"]
+    assert payloads and payloads[-1]["language"] == "fr" and "crédits" in payloads[-1]["text"]
