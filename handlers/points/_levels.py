@@ -53,7 +53,9 @@ def announcements(
         else:
             t = t_for(member)
             text = t("points.level_reached", level=levels.name_of(new, t))
-            out.append(Outgoing(Reply(text), member_id=member_id, kind=MessageKind.LEVEL_UP))
+            out.append(
+                Outgoing(Reply(text, language=t.language), member_id=member_id, kind=MessageKind.LEVEL_UP)
+            )
     return out
 
 
