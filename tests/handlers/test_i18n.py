@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from bot import catalogs as compiler
 from bot.formats import TEXTS, catalogs
+from handlers.core import Core
 from handlers.i18n import LANGUAGES, check_overrides, language_of, placeholders
 from tests.conftest import ROOT
 
@@ -277,3 +278,35 @@ def test_the_override_examples_of_the_docs_are_valid() -> None:
     for given in (tomllib.loads("\n".join(lines)), tomllib.loads(block[: block.index("```")])):
         overrides = flat(given["texts"])
         assert overrides and check_overrides(overrides) == []
+
+
+UNIVERSAL = {"STOP", "CANCEL", "START"}
+"""WhatsApp's standard opt-out keywords: the same in every language."""
+
+
+async def test_every_command_has_its_keyword_in_every_language_and_none_collide(core: Core) -> None:
+    from handlers.registry import Command, Registry
+
+    commands = core.registry.all()
+    missing = [
+        f"{c.name} {language}"
+        for c in commands
+        for language in LANGUAGES[1:]
+        if c.name not in UNIVERSAL
+        and language not in c.localized
+        and (c.name, language) != ("POINTS", "fr")  # "points" in French too
+    ]
+    assert missing == []
+    words = [w for c in commands for w in {c.name, *c.aliases, *c.localized.values()}]
+    assert len(words) == len(set(words))
+    # a localized keyword is a name like any other: taking another command's is refused at start
+    registry = Registry()
+    handler = commands[0].handler
+    registry.add(
+        Command("TOP", "points.cmd_top", handler, localized={"fr": "CLASSEMENT", "it": "CLASSIFICA"})
+    )
+    with pytest.raises(ValueError, match="'CLASSEMENT' is declared twice"):
+        registry.add(Command("RANKING", "points.cmd_top", handler, localized={"fr": "CLASSEMENT"}))
+    with pytest.raises(ValueError, match="upper-case words"):
+        registry.add(Command("BOARD", "points.cmd_top", handler, localized={"de": "RANGLISTE"}))
+    assert registry.get("classement") is registry.get("TOP") is registry.get("Classifica")
