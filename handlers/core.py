@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
+from handlers.asker import Asker, asker_of
 from handlers.book import MemberChanges
 from handlers.context import Context
 from handlers.delivery import Outgoing
@@ -28,12 +29,12 @@ from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
 from handlers.i18n import Catalogs, Translator, language_of
 from handlers.key import Key
 from handlers.membership import Joining, Membership
-from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
+from handlers.models import Choice, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
 from handlers.ports import Job, Messenger, StorageUnavailable
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
-from handlers.text import clean, clean_name
+from handlers.text import clean
 
 log = logging.getLogger(__name__)
 
@@ -61,19 +62,6 @@ class Listeners:
     jobs: dict[str, Callable[[Context, dict[str, Any]], Awaitable[None]]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Asker:
-    """Who a unit of work is for, as the event that started it says."""
-
-    identity: Identity
-    event_id: str | None = None
-    display_name: str | None = None
-    mentions: Mapping[str, Identity] = field(default_factory=dict)
-    platform_role: Role = Role.EVERYONE
-    direct: bool = False
-    locale: str | None = None
-
-
 class Core:
     def __init__(
         self, services: Services, messenger: Messenger, texts: Catalogs, platforms: Platforms | None = None
@@ -90,7 +78,12 @@ class Core:
         self.ports: dict[str, object] = {}
         """What the installed features provide, by key name (`port` reads them typed)."""
         self.dispatcher = Dispatcher(
-            services.deliveries, messenger, services.members, services.clock, self.platforms
+            services.deliveries,
+            messenger,
+            services.members,
+            services.clock,
+            self.platforms,
+            services.transactions,
         )
 
     def port(self, key: Key[T]) -> T:
@@ -116,11 +109,13 @@ class Core:
         text = " ".join(clean(message.text).split())
         durable, t = self._durable(message), self._first_t(message)
         if not text:
-            return await self._refused(_asker(message), Reply(EmptyMessage().text(t), private=True), durable)
+            return await self._refused(
+                asker_of(message), Reply(EmptyMessage().text(t), private=True), durable
+            )
         if len(message.text) > MAX_MESSAGE_LENGTH:
             too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(t), private=True)
-            return await self._refused(_asker(message), too_long, durable)
-        return await self._guarded(_asker(message), self._direct, text, durable=durable)
+            return await self._refused(asker_of(message), too_long, durable)
+        return await self._guarded(asker_of(message), self._direct, text, durable=durable)
 
     async def invoke(
         self, message: DirectMessage, command_name: str, values: Mapping[str, OptionValue]
@@ -134,7 +129,7 @@ class Core:
         if command is None:
             return [Reply(UnknownCommand(command_name).text(self._first_t(message)), private=True)]
         durable = self._durable(message)
-        return await self._guarded(_asker(message), self._invoke, command, values, durable=durable)
+        return await self._guarded(asker_of(message), self._invoke, command, values, durable=durable)
 
     async def handle_chat(self, message: ChatMessage) -> list[Reply]:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
@@ -157,19 +152,17 @@ class Core:
     async def reaction_added(self, reaction: ReactionAdded) -> list[Reply]:
         if not self.listeners.reactions or reaction.author == reaction.identity:
             return []
-        asker = _Asker(
-            reaction.identity, reaction.event_id, reaction.display_name, {}, reaction.platform_role
-        )
+        asker = Asker(reaction.identity, reaction.event_id, reaction.display_name, {}, reaction.platform_role)
         return await self._guarded(asker, self._reaction, reaction)
 
     async def member_joined(self, event: MemberJoined) -> list[Reply]:
         """The platform says someone joined (Discord member join, console `/join`)."""
         return await self._guarded(
-            _Asker(event.identity, event.event_id, event.display_name), self._joined, event
+            Asker(event.identity, event.event_id, event.display_name), self._joined, event
         )
 
     async def member_left(self, event: MemberLeft) -> list[Reply]:
-        return await self._guarded(_Asker(event.identity, event.event_id), self._left)
+        return await self._guarded(Asker(event.identity, event.event_id), self._left)
 
     async def run_due_jobs(self) -> int:
         """Run every job due now, oldest first; returns how many ran."""
@@ -208,14 +201,15 @@ class Core:
 
     async def _guarded(
         self,
-        asker: _Asker,
+        asker: Asker,
         step: Callable[..., Awaitable[list[Reply]]],
         *args: Any,
         durable: bool = False,
     ) -> list[Reply]:
         """Run `step` in one transaction with the messages it sends; with `durable`, its replies are written
         to the outbox too (before its other messages to the asker, so the answer comes first)."""
-        await self.settle()
+        for hook in self.listeners.settle:  # chat points still being written count before this reads
+            await hook()
         ctx = self._context(asker)
         try:
             async with self.services.transactions.transaction():
@@ -247,7 +241,7 @@ class Core:
         await self.dispatcher.update_roles(ctx.role_updates)
         return replies
 
-    async def _refused(self, asker: _Asker, reply: Reply, durable: bool) -> list[Reply]:
+    async def _refused(self, asker: Asker, reply: Reply, durable: bool) -> list[Reply]:
         """An answer that changes nothing (the refused work was rolled back). A durable one is written on its
         own, with the event's id: a platform's retry of the same message is answered once."""
         if not durable:
@@ -267,7 +261,7 @@ class Core:
     def _durable(self, message: DirectMessage) -> bool:
         return message.identity.platform in self.platforms.durable_replies
 
-    def _context(self, asker: _Asker | None) -> Context:
+    def _context(self, asker: Asker | None) -> Context:
         now = self.services.clock.now()
         if asker is None:
             return Context(self.services, self.texts, now)
@@ -292,7 +286,7 @@ class Core:
                 except Exception:
                     log.exception("a feature failed to follow a member change")
 
-    async def _load_asker(self, ctx: Context, asker: _Asker) -> None:
+    async def _load_asker(self, ctx: Context, asker: Asker) -> None:
         member = await ctx.members.by_identity(asker.identity)
         configured = self.services.config.roles.role_of(asker.identity)
         active = member is not None and member.status is not MemberStatus.LEFT
@@ -436,15 +430,3 @@ class Core:
         async with self.services.transactions.transaction():
             written = await self.services.outbox.add(messages, self.services.clock.now())
         await self.dispatcher.dispatch(written)
-
-
-def _asker(message: DirectMessage) -> _Asker:
-    return _Asker(
-        message.identity,
-        message.event_id,
-        clean_name(message.display_name),
-        message.mentions,
-        message.platform_role,
-        direct=True,
-        locale=message.locale,
-    )

@@ -25,7 +25,7 @@ from handlers.delivery import (
 )
 from handlers.models import Identity, MemberStatus, RoleUpdate
 from handlers.platforms import Platforms
-from handlers.ports import Clock, MemberRepository, Messenger
+from handlers.ports import Clock, MemberRepository, Messenger, Transactions
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,10 @@ class Dispatcher:
         members: MemberRepository,
         clock: Clock,
         platforms: Platforms,
+        transactions: Transactions,
     ) -> None:
         self.log = log_
+        self.transactions = transactions
         self.messenger = messenger
         self.members = members
         self.clock = clock
@@ -52,17 +54,21 @@ class Dispatcher:
         self.withheld: Counter[str] = Counter()
         """Messages the policy kept back, by reason (STOP, left, never opted in...)."""
         self._posted: list[Queued] = []
+        self._committed: list[tuple[Sequence[int], asyncio.Future[None]]] = []
+        """Rows units of work wrote, by id, with what each unit waits on until they went out."""
         self._due = False
         self._worker: asyncio.Task[None] | None = None
 
     async def dispatch(self, ids: Sequence[int]) -> None:
-        """Send these rows now (a unit of work just committed them); failures are recorded, never raised."""
+        """Send these rows now (a unit of work just committed them) and return once they went out; failures
+        are recorded, never raised. Rows of units that commit together are read, claimed and settled
+        together: one statement of each for the lot, not one per unit."""
         if not ids:
             return
-        try:
-            await self._send(await self.log.read(ids))
-        except Exception:
-            log.exception("the outbox could not be read or marked: its messages go out on the next tick")
+        sent = asyncio.get_running_loop().create_future()
+        self._committed.append((ids, sent))
+        self._wake()
+        await asyncio.shield(sent)
 
     async def run_due(self) -> int:
         """Send every pending row whose time has come (retries, rows a crash left behind)."""
@@ -90,10 +96,13 @@ class Dispatcher:
             self._worker = asyncio.get_running_loop().create_task(self._work())
 
     async def _work(self) -> None:
-        while self._posted or self._due:
+        while self._posted or self._due or self._committed:
+            committed, self._committed = self._committed, []
             rows, self._posted = self._posted, []
             due, self._due = self._due, False
             try:
+                if committed:
+                    rows = [*await self.log.read([i for ids, _ in committed for i in ids]), *rows]
                 for start in range(0, len(rows), BATCH):
                     await self._send(rows[start : start + BATCH])
                 if due:
@@ -101,6 +110,15 @@ class Dispatcher:
             except Exception:
                 # Posted rows that could not be claimed are still pending: the next tick sends them.
                 log.exception("the outbox could not be read or marked: its messages go out on the next tick")
+            except BaseException as dying:  # the process is going down: so are the units waiting here
+                for _, sent in committed:
+                    if not sent.done():
+                        sent.set_exception(dying)
+                raise
+            finally:
+                for _, sent in committed:
+                    if not sent.done():
+                        sent.set_result(None)
 
     async def settle(self) -> None:
         """Wait until what was posted or kicked has gone out (so that a test or a console script reads in
@@ -135,13 +153,16 @@ class Dispatcher:
         if not rows:
             return
         reaches = self.platforms.reaches
-        targets = [
-            # An answer to an identity goes if its platform runs: decided here, without a call per row.
-            (row.to if reaches(row.to.platform) else NO_PLATFORM)
-            if row.to is not None and row.member_id is None and not row.kind.proactive
-            else await self._target(row)
-            for row in rows
-        ]
+        # The reads of the policy in one unit of work: they run where the units' statements run, without a
+        # round trip each to a reading connection.
+        async with self.transactions.transaction():
+            targets = [
+                # An answer to an identity goes if its platform runs: decided here, without a call per row.
+                (row.to if reaches(row.to.platform) else NO_PLATFORM)
+                if row.to is not None and row.member_id is None and not row.kind.proactive
+                else await self._target(row)
+                for row in rows
+            ]
         plan = [
             (row.id, t.platform if isinstance(t, Identity) else None)
             for row, t in zip(rows, targets, strict=True)

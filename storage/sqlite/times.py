@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
-
 
 def to_db(moment: datetime) -> str:
     if moment.tzinfo is None:
@@ -19,7 +17,8 @@ def to_db(moment: datetime) -> str:
 
 
 def from_db(text: str) -> datetime:
-    return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads the stored form ("...T06:00:00.000000Z", UTC) in C, strptime in Python.
+    return datetime.fromisoformat(text)
 
 
 def from_db_optional(text: str | None) -> datetime | None:
