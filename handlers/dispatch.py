@@ -153,16 +153,19 @@ class Dispatcher:
         if not rows:
             return
         reaches = self.platforms.reaches
-        # The reads of the policy in one unit of work: they run where the units' statements run, without a
-        # round trip each to a reading connection.
-        async with self.transactions.transaction():
-            targets = [
-                # An answer to an identity goes if its platform runs: decided here, without a call per row.
-                (row.to if reaches(row.to.platform) else NO_PLATFORM)
-                if row.to is not None and row.member_id is None and not row.kind.proactive
-                else await self._target(row)
-                for row in rows
-            ]
+        # An answer to an identity goes if its platform runs: decided here, without a read. The others are
+        # read in one unit of work, where its statements run without a round trip each to another thread.
+        targets: list[Identity | str | None] = [
+            (row.to if reaches(row.to.platform) else NO_PLATFORM)
+            if row.to is not None and row.member_id is None and not row.kind.proactive
+            else None
+            for row in rows
+        ]
+        looked_up = [n for n, row in enumerate(rows) if targets[n] is None and row.channel is None]
+        if looked_up:
+            async with self.transactions.transaction():
+                for n in looked_up:
+                    targets[n] = await self._audience(rows[n])
         plan = [
             (row.id, t.platform if isinstance(t, Identity) else None)
             for row, t in zip(rows, targets, strict=True)
@@ -187,12 +190,6 @@ class Dispatcher:
             # The messages went out; only their marks are missing, so they stay `sending` and the next
             # start ends them `unknown`: none is sent twice.
             log.exception("could not record %d delivery outcome(s)", len(outcomes))
-
-    async def _target(self, row: Queued) -> Identity | str | None:
-        """The identity a direct message goes to, why it may not go (a string), or None for a channel post."""
-        if row.channel is not None:
-            return None
-        return await self._audience(row)
 
     async def _deliver(self, delivery: Delivery) -> Outcome:
         try:
