@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.points import NullMessenger, percentile  # the same counting messenger and percentiles
 from bot.formats import TEXTS
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
 from handlers.context import Context
 from handlers.core import Core
-from handlers.delivery import Delivery
 from handlers.events import DirectMessage
 from handlers.features import FEATURES, community_config
 from handlers.install import build_core
@@ -47,19 +47,6 @@ MODERATOR = Identity("console", "mod")
 class FixedClock:
     def now(self) -> datetime:
         return START
-
-
-class NullMessenger:
-    def __init__(self) -> None:
-        self.count = 0
-
-    async def deliver(self, delivery: Delivery) -> None:
-        self.count += 1
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def community(members: int) -> object:

@@ -1,0 +1,21 @@
+"""The benchmarks still run (tiny sizes): a benchmark that rots is found here, not when figures are due.
+Nothing here is timed; the figures come from running them in full (README)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def test_the_commands_benchmark_runs_and_checks_its_ledger(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "commands.py"), "--commands", "60", "--members", "40",
+         "--in-flight", "1", "5", "--dir", str(tmp_path), "--all-cores"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("balances equal ledger sums: True") == 2
+    assert "writes,   5 in flight:" in result.stdout and "ratio of write rates" in result.stdout
