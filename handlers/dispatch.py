@@ -9,6 +9,7 @@ twice has no second effect (WhatsApp's outbox keeps one row per delivery), where
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import Counter
 from collections.abc import Sequence
@@ -93,7 +94,8 @@ class Dispatcher:
 
     def _wake(self) -> None:
         if self._worker is None or self._worker.done():
-            self._worker = asyncio.get_running_loop().create_task(self._work())
+            # A context of its own: woken from inside a unit of work, it must not count as part of it.
+            self._worker = asyncio.get_running_loop().create_task(self._work(), context=contextvars.Context())
 
     async def _work(self) -> None:
         while self._posted or self._due or self._committed:

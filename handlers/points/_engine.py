@@ -10,6 +10,7 @@ commands can never overspend them; a reservation is given back when its entry tu
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from bisect import bisect_right
 from collections.abc import Coroutine
@@ -272,7 +273,7 @@ class PointsEngine:
         return counters
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
+        task = asyncio.get_running_loop().create_task(work, context=contextvars.Context())  # not in a unit
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

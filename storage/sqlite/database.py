@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import sqlite3
 import time
@@ -123,7 +124,7 @@ class Database:
         except BaseException:  # cancelled while waiting: a batch handed on to it must still commit
             self._waiting -= 1
             if self._batch is not None and not self._lock.locked():
-                asyncio.get_running_loop().create_task(self._commit_orphan())
+                asyncio.get_running_loop().create_task(self._commit_orphan(), context=contextvars.Context())
             raise
         self._waiting -= 1
         token = self._in_transaction.set(True)

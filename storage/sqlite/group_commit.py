@@ -11,6 +11,7 @@ tens of thousands of messages a second, a future and a callback per message cost
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -79,7 +80,9 @@ class GroupCommitWriter(Generic[Row, Out]):
             batch = self._batch = self._last = loop.create_future()
             self._opened = loop.time()
             if self._task is None:
-                self._task = loop.create_task(self._run(), name="ledger-group-commit")
+                self._task = loop.create_task(
+                    self._run(), name="ledger-group-commit", context=contextvars.Context()
+                )  # its own context: submitted from inside a unit of work, it is no part of it
             self._wakeup.set()
         start = len(self._rows)
         self._rows.extend(rows)
