@@ -38,6 +38,7 @@ from handlers.features import FEATURES, community_config
 from handlers.install import build_core
 from handlers.ledger import LEDGER, Kind
 from handlers.models import Identity, MemberStatus
+from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
@@ -49,7 +50,7 @@ class FixedClock:
         return START
 
 
-def community(members: int) -> object:
+def community() -> CommunityConfig:
     return community_config(
         {
             "community": {"name": "Bench", "timezone": "Europe/Paris"},
@@ -70,7 +71,7 @@ async def build(folder: Path, members: int, group_commit: bool) -> tuple[SqliteS
             )
         await store.members.create(MODERATOR, "mod", "mod", MemberStatus.MEMBER, START)
     messenger = NullMessenger()
-    core = build_core(store.services(community(members), FixedClock()), messenger, FEATURES, texts=TEXTS)  # type: ignore[arg-type]
+    core = build_core(store.services(community(), FixedClock()), messenger, FEATURES, texts=TEXTS)
     await core.start()
     ledger = core.port(LEDGER)
     ctx = Context(core.services, core.texts, START)
