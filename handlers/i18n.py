@@ -132,13 +132,31 @@ class Translator:
         self._overrides = catalogs.overrides.get(language, {})
         self._formats = catalogs.formats
         self._numbers: dict[int, str] = {}
+        self._templates: dict[tuple[str, int | None], str] = {}
 
     def __call__(self, key: str, /, **values: object) -> str:
         count = values.get("count")
-        template = self.template(key, count if isinstance(count, int) else None)
+        number = count if type(count) is int else None
+        # Chat confirms thousands of kudos a second with the same few texts and counts: a template found
+        # once is kept (catalogs and overrides never change while the process runs).
+        cached = (key, number) if number is None or -1000 < number < 1000 else None
+        template = self._templates.get(cached) if cached is not None else None
+        if template is None:
+            template = self.template(key, number)
+            if cached is not None:
+                self._templates[cached] = template
         if not values:
             return template
-        shown = {name: self._show(value) for name, value in values.items()}
+        numbers: dict[object, str] = self._numbers  # type: ignore[assignment]
+        shown: dict[str, str] = {}
+        for name, value in values.items():
+            kind = type(value)
+            if kind is str:
+                shown[name] = value  # type: ignore[assignment]
+            elif kind is int and value in numbers:
+                shown[name] = numbers[value]
+            else:
+                shown[name] = self._show(value)
         try:
             return template.format_map(shown)
         except (KeyError, IndexError, ValueError):
