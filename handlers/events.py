@@ -1,6 +1,6 @@
 """What adapters hand the core: one type per kind of event, each with only its own fields.
 
-Adapters turn platform syntax into these: a Discord mention `<@id>` or a picked user becomes an `@name`
+Adapters turn platform syntax into these: a Discord user mention or a picked user becomes an `@name`
 token in the text with its identity in `mentions`, so nothing under `handlers/` reads platform syntax.
 An event's `event_id` is the platform's id for it: the core handles each id once, so a replayed delivery
 (a Twilio retry, a Discord event replay) has no second effect.

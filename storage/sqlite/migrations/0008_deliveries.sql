@@ -23,6 +23,7 @@ CREATE TABLE deliveries (
     CHECK ((recipient IS NOT NULL) + (member_id IS NOT NULL) + (channel IS NOT NULL) = 1)
 );
 CREATE INDEX deliveries_due ON deliveries (community_id, state, next_attempt_at, id);
+CREATE INDEX deliveries_by_claim ON deliveries (claim);
 
 -- WhatsApp's own outbox keeps one row per delivery, so handing a delivery over twice has no second effect.
 ALTER TABLE outbox ADD COLUMN delivery_id INTEGER REFERENCES deliveries (id);
