@@ -38,7 +38,8 @@ async def introduce_self(ctx: Context, ob: Onboarding, member: Member, text: str
     if points > 0 and await ob.ledger.credit(
         ctx, member.id, points, Kind.INTRODUCTION, "introduced themselves", f"intro:{member.id}"
     ):
-        return Reply(ctx.t("onboarding.intro_posted_earned", channel=channel, count=points))
+        earned = ob.ledger.amount(ctx.t, points)
+        return Reply(ctx.t("onboarding.intro_posted_earned", channel=channel, credits=earned))
     return Reply(ctx.t("onboarding.intro_posted", channel=channel))
 
 

@@ -85,11 +85,12 @@ async def pay(ctx: Context, ob: Onboarding, newcomer: Member) -> None:
         )
     await ob.repo.set_referral(newcomer.id, ReferralState.CREDITED, ctx.now, entry)
     if entry is not None:
-        notice = ctx.t_for(referrer)(
+        theirs = ctx.t_for(referrer)
+        notice = theirs(
             "onboarding.referral_credited",
             newcomer=newcomer.mention(),
             community=ctx.config.community.name,
-            count=points,
+            credits=ob.ledger.amount(theirs, points),
         )
         ob.notify(ctx, referrer, notice)
 
@@ -126,6 +127,7 @@ async def left(ctx: Context, ob: Onboarding, member: Member) -> None:
             "onboarding.referral_taken_back",
             newcomer=member.mention(),
             days=t("onboarding.days", count=days),
+            credits=ob.ledger.amount(t, reversal.delta),
             count=reversal.delta,
         )
         ob.notify(ctx, referrer, notice)

@@ -55,7 +55,7 @@ async def referral(ctx: Context, ob: Onboarding) -> Reply:
     if invite:
         lines.append(t("onboarding.referral_discord", link=invite))
     if points:
-        lines.append(t("onboarding.referral_earn", count=points))
+        lines.append(t("onboarding.referral_earn", credits=ob.ledger.amount(t, points)))
     return Reply("\n".join(lines))
 
 
