@@ -31,6 +31,9 @@ class TwilioSettings(_Group):
     """Outbound rate limit of the sender (Twilio queues, then drops, what goes faster)."""
     max_send_attempts: int = Field(default=8, ge=1, le=30)
     """Tries per message on 429/5xx/network errors, with exponential backoff, before it is marked failed."""
+    backlog_limit: int = Field(default=2000, ge=1, le=1_000_000)
+    """Messages received and not yet handled past which the webhook answers 503 (Twilio keeps the message
+    and retries it when the webhook URL asks for retries): the wait stays bounded instead of growing."""
 
     @property
     def configured(self) -> bool:

@@ -175,7 +175,8 @@ class Dispatcher:
         # Decided before the claim, so the claim records where each row goes (an interrupted hand-over to
         # a platform where it cannot arrive twice is tried again at start).
         mine = await self.log.claim(plan, self.clock.now())
-        outcomes = []
+        outcomes: list[Outcome] = []
+        queues: dict[Identity | str | None, list[Delivery]] = {}
         for row, target in zip(rows, targets, strict=True):
             if row.id not in mine:
                 continue  # another dispatcher claimed it first
@@ -185,7 +186,15 @@ class Dispatcher:
                 outcomes.append(Outcome(row.id, DeliveryState.WITHHELD, target))
             else:
                 delivery = Delivery(row.id, row.kind, row.reply, target, row.channel, row.attempts + 1)
+                queues.setdefault(target or row.channel, []).append(delivery)
+
+        async def in_order(queue: list[Delivery]) -> None:
+            for delivery in queue:
                 outcomes.append(await self._deliver(delivery))
+
+        # One recipient's (or channel's) messages in order, different ones side by side: hand-overs that
+        # wait for a commit (WhatsApp's outbox) then share it.
+        await asyncio.gather(*(in_order(queue) for queue in queues.values()))
         try:
             await self.log.settle(outcomes, self.clock.now())
         except Exception:

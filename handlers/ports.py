@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from handlers.delivery import Delivery
+from handlers.events import DirectMessage
 from handlers.models import Choice, Identity, Member, MemberStatus, RoleUpdate
 
 
@@ -130,3 +131,27 @@ class InboxRepository(Protocol):
     """Platform event ids already handled: a replayed delivery has no second effect."""
 
     async def first_time(self, identity: Identity, event_id: str, now: datetime) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Received:
+    """A message stored on arrival, before it is handled; `seq` is its place in arrival order."""
+
+    seq: int
+    message: DirectMessage
+
+
+class IntakeRepository(Protocol):
+    """Messages a platform handed over and was told were received, until the core has handled them."""
+
+    async def put(self, message: DirectMessage, now: datetime) -> int | None:
+        """Store one (inside a unit of work); its seq, or None when its event id is already stored."""
+        ...
+
+    async def pending(self) -> list[Received]:
+        """Everything stored and not yet marked handled, in arrival order."""
+        ...
+
+    async def handled(self, seqs: Sequence[int]) -> None:
+        """Forget these (inside a unit of work): their effects, or their refusals, are committed."""
+        ...

@@ -15,6 +15,7 @@ from config.settings import TwilioSettings
 from config.whatsapp import WhatsAppCommunity
 from handlers.core import Core
 from handlers.events import DirectMessage
+from handlers.intake import Intake
 from handlers.ports import Clock
 from storage.sqlite.store import SqliteStore
 
@@ -60,10 +61,15 @@ class WhatsAppAdapter:
             RateLimiter(twilio.messages_per_second),
             RetryPolicy(max_attempts=twilio.max_send_attempts),
             status_callback=public_base_url.rstrip("/") + STATUS_PATH,
+            # Enough sends in flight to keep up with the rate while each waits ~0.25 s for Twilio and marks.
+            concurrency=max(4, min(256, round(twilio.messages_per_second / 4))),
         )
         self.messenger.wake = self.worker.wake
+        self.intake = Intake(
+            store.intake, store, clock, core.handle_direct, backlog_limit=twilio.backlog_limit
+        )
         self.webhooks = TwilioWebhooks(
-            twilio.auth_token, public_base_url, self.handle_message, self.handle_status
+            twilio.auth_token, public_base_url, self.receive_message, self.handle_status
         )
 
     def mount(self, app: web.Application) -> None:
@@ -73,21 +79,21 @@ class WhatsAppAdapter:
         if self.api is self._twilio:
             await self._twilio.open()  # twilio's aiohttp session must be created inside the running loop
         await self.worker.start()
+        await self.intake.start()
         log.info("WhatsApp adapter started (sending as %s)", self.messenger.sender)
 
     async def stop(self) -> None:
-        await self.webhooks.drain()
+        await self.intake.stop()
         await self.worker.stop()
         if self.api is self._twilio:
             await self._twilio.close()
         log.info("WhatsApp adapter stopped")
 
-    async def handle_message(self, inbound: Inbound) -> None:
-        """One inbound message: open the window, run it through the core. WhatsApp replies go through the
-        outbox (the core writes them in the command's own transaction, before its other messages to the
-        asker), so the adapter sends nothing itself."""
-        async with self.store.transaction():
-            await self.store.windows.touch(inbound.identity, self.clock.now())
+    async def receive_message(self, inbound: Inbound) -> None:
+        """One inbound message: stored with its window opened, in one unit of work, before the webhook
+        answers; the intake then runs it through the core. WhatsApp replies go through the outbox (the core
+        writes them in the command's own transaction, before its other messages to the asker), so the
+        adapter sends nothing itself."""
         message = DirectMessage(
             inbound.identity,
             inbound.text,
@@ -95,7 +101,11 @@ class WhatsAppAdapter:
             display_name=inbound.display_name,
             attachments=inbound.attachments,
         )
-        await self.core.handle_direct(message)
+
+        async def open_window() -> None:
+            await self.store.windows.touch(inbound.identity, self.clock.now())
+
+        await self.intake.receive(message, open_window)
 
     async def handle_status(self, sid: str, status: str, error_code: str | None) -> None:
         row = await self.store.outbox.record_status(sid, status, error_code, self.clock.now())

@@ -93,8 +93,9 @@ class WhatsAppMessenger:
         if delivery.to is None or delivery.to.platform != PLATFORM:
             raise DeliveryFailed(f"WhatsApp cannot deliver to {delivery.to or delivery.channel}")
         reply = delivery.reply
-        entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language)
-        row_id = await self.outbox.add(entry, self.clock.now(), delivery_id=delivery.id)
+        async with self.outbox.unit():  # the window's read and the row in one unit of work of its own
+            entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language)
+            row_id = await self.outbox.add(entry, self.clock.now(), delivery_id=delivery.id)
         log.debug("outbox row %s queued for delivery %s (%s)", row_id, delivery.id, delivery.kind)
         self.wake()
 

@@ -2,11 +2,12 @@
 
 Every request must carry a valid `X-Twilio-Signature` computed over the public URL Twilio called
 (`COMMUNITYBOT_PUBLIC_BASE_URL` + path) and the form: otherwise 403, nothing stored, nothing run.
+A message is answered once it is stored (the intake handles it after): 200 means it is durable; 503 says
+the intake is too far behind and 500 that it could not be stored, both for Twilio to retry.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -17,13 +18,14 @@ from pydantic import SecretStr
 from twilio.request_validator import RequestValidator
 
 from bot.whatsapp.inbound import Inbound, NotUnderstood, parse_inbound
+from handlers.intake import Backlogged
 
 log = logging.getLogger(__name__)
 
 MESSAGE_PATH = "/twilio/whatsapp"
 STATUS_PATH = "/twilio/status"
-ANSWER_WITHIN = 10.0
-"""Twilio gives up after 15 s: past this, acknowledge and let the work finish in the background."""
+RETRY_AFTER = "5"
+"""Seconds a backlogged webhook asks to wait (Twilio retries on its own schedule; others read it)."""
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 MessageHandler = Callable[[Inbound], Coroutine[Any, Any, None]]
@@ -42,7 +44,6 @@ class TwilioWebhooks:
         self.public_base_url = public_base_url.rstrip("/")
         self.on_message = on_message
         self.on_status = on_status
-        self._background: set[asyncio.Task[None]] = set()
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post(MESSAGE_PATH, self.message)
@@ -68,16 +69,14 @@ class TwilioWebhooks:
         except NotUnderstood as error:
             log.warning("refused a WhatsApp webhook: %s", error)
             return web.Response(status=400, text=str(error))
-        task = asyncio.create_task(self.on_message(inbound))
-        done, _ = await asyncio.wait({task}, timeout=ANSWER_WITHIN)
-        if not done:
-            log.warning("message %s is taking long: acknowledged, still running", inbound.message_id)
-            self._background.add(task)
-            task.add_done_callback(self._finished)
-            return _twiml()
-        if task.exception() is not None:
-            log.error("message %s failed", inbound.message_id, exc_info=task.exception())
-            return web.Response(status=500, text="try again")  # Twilio retries; the inbox dedupes
+        try:
+            await self.on_message(inbound)
+        except Backlogged:
+            log.warning("message %s refused for now: too many messages waiting", inbound.message_id)
+            return web.Response(status=503, text="busy, try again", headers={"Retry-After": RETRY_AFTER})
+        except Exception:
+            log.exception("message %s could not be stored", inbound.message_id)
+            return web.Response(status=500, text="try again")  # Twilio retries; the intake dedupes
         return _twiml()
 
     async def status(self, request: web.Request) -> web.Response:
@@ -94,16 +93,6 @@ class TwilioWebhooks:
             log.exception("status callback for %s failed", sid)
             return web.Response(status=500, text="try again")
         return web.Response(status=200)
-
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("a late message failed", exc_info=task.exception())
-
-    async def drain(self) -> None:
-        """Wait for messages still being handled after their request was acknowledged."""
-        if self._background:
-            await asyncio.wait(set(self._background), timeout=ANSWER_WITHIN)
 
 
 def _twiml() -> web.Response:

@@ -56,9 +56,9 @@ class Database:
     BEGIN, which may wait for another connection's write lock, and COMMIT, which waits for the disk, go
     to a worker thread, so the loop never blocks on either. Reads outside a transaction go through an
     aiosqlite connection on its own thread and see only what is committed. A transaction opened inside
-    another joins it; a write outside a transaction is refused. Work that must commit on its own,
-    whatever the commands do (the outbox's progress marks), gets a Database of its own on the same file
-    (`open` again).
+    another joins it; a write outside a transaction is refused. Work that must commit whatever the
+    commands do (the outboxes' progress marks) is a unit of its own: a command that fails rolls back to
+    its own savepoint only, so no mark is ever taken along.
     """
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
@@ -70,17 +70,12 @@ class Database:
         self._bulk: sqlite3.Connection | None = None
         self._marks: sqlite3.Connection | None = None
         self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
-        self._companions: list[Database] = []
         self._batch: _Batch | None = None
         """The transaction units share (group commit), while one is open."""
         self._waiting = 0
         """Units waiting for the lock: while there are some, a unit hands the open transaction on."""
         self.group_commit = True
         """False: one COMMIT per unit (the design before group commit; the benchmark compares the two)."""
-
-    def write_beside(self, other: Database) -> None:
-        """`other` is a second connection to the same file: bulk transactions wait for its transactions."""
-        self._companions.append(other)
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -105,7 +100,7 @@ class Database:
         log.info("database closed")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[None]:
+    async def transaction(self, own: bool = False) -> AsyncIterator[None]:
         """One unit of work, all or nothing; it returns only once what it wrote is durable.
 
         Group commit: units that arrive while one runs share its transaction, each inside a savepoint of
@@ -114,8 +109,11 @@ class Database:
         another is waiting for it and the batch is young, else by committing it; either way it returns
         only after that COMMIT, and if the COMMIT fails every unit of the batch raises StorageUnavailable.
         Units run in arrival order (the lock is fair), each seeing what the ones before it wrote.
+        `own`: refuse to join an open unit (for marks that must not share a command's fate).
         """
         if self._in_transaction.get():
+            if own:  # a mark that must commit whatever the open unit does
+                raise RuntimeError("this transaction must be a unit of its own, not part of the open one")
             yield
             return
         self._waiting += 1
@@ -232,15 +230,10 @@ class Database:
         """
         if self._in_transaction.get():
             raise RuntimeError("run_transaction cannot join an open transaction")
-        async with contextlib.AsyncExitStack() as locks:
-            await locks.enter_async_context(self._lock)
-            # The bulk transaction runs on the event loop's thread, so it must never wait for SQLite's lock:
-            # a companion connection's transaction spans awaits, and could only finish once the loop is
-            # free again. Holding the companions' locks too, it starts only when none of theirs is open.
-            for companion in self._companions:
-                await locks.enter_async_context(companion._lock)
-                await companion.commit_batch()
-            await self.commit_batch()  # the open batch holds SQLite's write lock: durable first
+        async with self._lock:
+            # On the event loop's thread, so it must never wait for SQLite's lock: the open batch holds it
+            # (durable first), and no other connection of this process writes the file.
+            await self.commit_batch()
             connection = self._marks_connection() if marks else self._bulk_connection()
             connection.execute("BEGIN IMMEDIATE")
             try:

@@ -1,5 +1,5 @@
-"""The kernel's part of the store: members and identities, choices, the inbox, jobs, the WhatsApp outbox
-and windows; its migrations, and its steps for merging and forgetting members."""
+"""The kernel's part of the store: members and identities, choices, the inbox and the intake, jobs, the
+WhatsApp outbox and windows; its migrations, and its steps for merging and forgetting members."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ KERNEL = FeatureStorage(
         "0008_deliveries",
         "0009_deliveries_partial_indexes",
         "0010_member_language",
+        "0011_intake",
+        "0012_outbox_pending",
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.
@@ -27,6 +29,7 @@ KERNEL = FeatureStorage(
         " WHERE community_id = :community AND id = :source",
     ),
     forget_steps=(
+        f"DELETE FROM intake WHERE community_id = :community AND identity IN ({_IDENTITIES})",
         f"DELETE FROM offered_choices WHERE community_id = :community AND identity IN ({_IDENTITIES})",
         # Handled event ids stay (a replayed message must still count once); whose they were goes.
         "UPDATE inbox SET identity = 'forgotten'"

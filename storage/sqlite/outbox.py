@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,8 +96,13 @@ class SqliteOutbox:
         self.db = db
         self.community_id = community_id
 
+    def unit(self) -> AbstractAsyncContextManager[None]:
+        """A unit of work of its own (never part of a command's), for a hand-over that reads first."""
+        return self.db.transaction(own=True)
+
     async def add(self, entry: NewOutbound, now: datetime, delivery_id: int | None = None) -> int:
-        """Write the row (committed at once); for a delivery handed over before, the row it already has."""
+        """Write the row (committed at once, or with the `unit` it is in); for a delivery handed over
+        before, the row it already has."""
         async with self.db.transaction():
             row_id = await self.db.insert(
                 "INSERT OR IGNORE INTO outbox (community_id, sender, recipient, kind, mode, body,"
@@ -125,8 +131,10 @@ class SqliteOutbox:
         """Pending rows whose time has come, oldest first; a row waits while an older row to the same
         recipient is still waiting, so that one person's messages keep their order."""
         rows = await self.db.fetch_all(
-            f"SELECT {_COLUMNS} FROM outbox o WHERE community_id = ? AND state = 'pending'"
-            " AND next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox older"
+            # Oldest first along the pending index: it stops after the batch instead of sorting them all.
+            f"SELECT {_COLUMNS} FROM outbox o INDEXED BY outbox_pending"
+            " WHERE community_id = ? AND state = 'pending' AND next_attempt_at <= ?"
+            " AND NOT EXISTS (SELECT 1 FROM outbox older"
             "   WHERE older.community_id = o.community_id AND older.recipient = o.recipient"
             "   AND older.state IN ('pending', 'sending') AND older.id < o.id AND older.next_attempt_at > ?)"
             " ORDER BY id LIMIT ?",
@@ -146,7 +154,7 @@ class SqliteOutbox:
         await self._update(row_id, now, "state = 'sending', attempts = attempts + 1")
 
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
-        async with self.db.transaction():
+        async with self.db.transaction(own=True):
             await self.db.execute(
                 "INSERT INTO outbox_sends (community_id, sid, outbox_id, part, status, sent_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -154,7 +162,7 @@ class SqliteOutbox:
             )
             # By the part's number, not +1: a part whose record was lost must not make a later part be
             # counted as an earlier one (and sent again).
-            await self._update(
+            await self._set(
                 row_id,
                 now,
                 "parts_sent = max(parts_sent, ?), error_code = NULL, note = NULL,"
@@ -196,7 +204,7 @@ class SqliteOutbox:
         """At start, after what Twilio could tell was settled: the rows still `sending` may or may not have
         reached Twilio. They are not resent (a duplicate is worse than a gap the admin can see); they end
         `unknown`."""
-        async with self.db.transaction():
+        async with self.db.transaction(own=True):
             return await self.db.execute(
                 "UPDATE outbox SET state = 'unknown', updated_at = ?,"
                 " note = 'interrupted while sending part ' || (parts_sent + 1) || ' of ' || parts_total"
@@ -209,7 +217,7 @@ class SqliteOutbox:
         self, sid: str, status: str, error_code: str | None, now: datetime
     ) -> OutboxRow | None:
         """Keep the furthest delivery status of one sent message; the outbox row it belongs to."""
-        async with self.db.transaction():
+        async with self.db.transaction(own=True):
             current = await self.db.fetch_one(
                 "SELECT outbox_id, status FROM outbox_sends WHERE community_id = ? AND sid = ?",
                 (self.community_id, sid),
@@ -240,13 +248,16 @@ class SqliteOutbox:
         return [(row["sid"], row["status"], row["error_code"]) for row in rows]
 
     async def _update(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        """One mark, committed on its own: the outbox is on a connection of its own, so no command's
-        transaction can take it along when it rolls back."""
-        async with self.db.transaction():
-            await self.db.execute(
-                f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?",
-                (*params, to_db(now), self.community_id, row_id),
-            )
+        """One mark, a unit of work of its own: a command that fails rolls back its own savepoint only, so
+        none can take a mark along."""
+        async with self.db.transaction(own=True):
+            await self._set(row_id, now, assignments, params)
+
+    async def _set(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
+        await self.db.execute(
+            f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?",
+            (*params, to_db(now), self.community_id, row_id),
+        )
 
 
 class SqliteWindows:

@@ -19,6 +19,7 @@ from storage.sqlite.assembly import Assembly, assemble
 from storage.sqlite.conversation import SqliteChoices, SqliteInbox
 from storage.sqlite.database import Database
 from storage.sqlite.deliveries import SqliteDeliveries, SqliteDeliveryLog
+from storage.sqlite.intake import SqliteIntake
 from storage.sqlite.jobs import SqliteJobs
 from storage.sqlite.kernel import KERNEL
 from storage.sqlite.members import SqliteMembers
@@ -37,20 +38,20 @@ def claimed_migrations(features: Sequence[Feature[Any]] = FEATURES) -> frozenset
 class SqliteStore:
     """The kernel's repositories as attributes, the features' by key (`store.repository(POINTS)`)."""
 
-    def __init__(self, db: Database, side: Database, community_id: int, assembly: Assembly) -> None:
+    def __init__(self, db: Database, community_id: int, assembly: Assembly) -> None:
         self.db = db
-        self.side = side
-        """A second connection to the same file, for marks that must commit on their own (the outboxes')."""
         self.community_id = community_id
         self.members = SqliteMembers(db, community_id, assembly.merge_steps, assembly.forget_steps)
         self.choices = SqliteChoices(db, community_id)
         self.inbox = SqliteInbox(db, community_id)
+        self.intake = SqliteIntake(db, community_id)
+        """Messages answered as received and not yet handled (the WhatsApp webhook's)."""
         self.jobs = SqliteJobs(db, community_id)
         self.clock_state = SqliteClockState(db, community_id)
         self.deliveries = SqliteDeliveries(db, community_id)
         self.delivery_log = SqliteDeliveryLog(db, community_id)
-        self.outbox = SqliteOutbox(side, community_id)
-        """WhatsApp's outbox: its worker's marks and the hand-overs commit on the side connection."""
+        self.outbox = SqliteOutbox(db, community_id)
+        """WhatsApp's outbox: each hand-over and mark is a unit of work of its own, never a command's."""
         self.windows = SqliteWindows(db, community_id)
         built: dict[str, object] = {}
         self._closing: list[Callable[[], Awaitable[None]]] = []
@@ -69,12 +70,10 @@ class SqliteStore:
         try:
             await migrate(db, assembly.migrations)
             community_id = await ensure_community(db, community_slug, datetime.now(UTC))
-            side = await Database.open(path)
-            db.write_beside(side)
         except BaseException:
             await db.close()
             raise
-        return cls(db, side, community_id, assembly)
+        return cls(db, community_id, assembly)
 
     def repository(self, key: Key[T]) -> T:
         return self.repositories.get(key)
@@ -104,5 +103,4 @@ class SqliteStore:
     async def close(self) -> None:
         for close in self._closing:  # writers commit what they queued first
             await close()
-        await self.side.close()
         await self.db.close()

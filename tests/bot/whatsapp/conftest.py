@@ -4,6 +4,7 @@ fake Twilio API, on a FakeClock; the outbox worker is run by hand so that tests 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -57,7 +58,12 @@ class WhatsAppHarness:
         return f"http://127.0.0.1:{self.web.bound_port}"
 
     async def post(
-        self, path: str, params: dict[str, str], signature: str | None = "valid", url: str | None = None
+        self,
+        path: str,
+        params: dict[str, str],
+        signature: str | None = "valid",
+        url: str | None = None,
+        settle: bool = True,
     ) -> tuple[int, str]:
         headers = {}
         if signature == "valid":
@@ -68,7 +74,10 @@ class WhatsAppHarness:
             aiohttp.ClientSession() as http,
             http.post(self.local + path, data=params, headers=headers) as response,
         ):
-            return response.status, await response.text()
+            answer = response.status, await response.text()
+        if path == "/twilio/whatsapp" and settle:
+            await self.adapter.intake.idle()  # the webhook answers once it stored the message
+        return answer
 
     def form(self, text: str, sender: str = ANA, sid: str | None = None, **extra: str) -> dict[str, str]:
         return {
@@ -128,6 +137,15 @@ async def fake() -> AsyncIterator[FakeTwilio]:
 
 @pytest.fixture
 async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+    async with whatsapp_harness(store, clock, fake) as harness:
+        yield harness
+
+
+@asynccontextmanager
+async def whatsapp_harness(
+    store: SqliteStore, clock: FakeClock, fake: FakeTwilio, **settings: object
+) -> AsyncIterator[WhatsAppHarness]:
+    """The adapter on `store` (a second one on the same file is the bot after a restart)."""
     community = CommunityFile.model_validate(
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
@@ -152,7 +170,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         core,
         store,
         clock,
-        twilio_settings(fake, messages_per_second=1000),
+        twilio_settings(fake, **{"messages_per_second": 1000, **settings}),
         PUBLIC,
         whatsapp,
         api=api,
@@ -165,7 +183,7 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         yield WhatsAppHarness(adapter, core, store, clock, fake, web, console)
     finally:
         await web.stop()
-        await adapter.webhooks.drain()
+        await adapter.intake.stop()
         await api.close()
 
 

@@ -115,6 +115,7 @@ async def drained(database: Path) -> bool:
         pending = db.execute(
             "SELECT (SELECT count(*) FROM deliveries WHERE state IN ('pending', 'sending'))"
             " + (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending'))"
+            " + (SELECT count(*) FROM intake)"
         ).fetchone()[0]
     return pending == 0
 

@@ -1,0 +1,184 @@
+"""Messages answered as received before they are handled: stored first, then worked through.
+
+A platform that must hear back at once (Twilio gives a webhook 15 s, and does not retry an answered one)
+hands its message to `receive`: it is stored durably (group-committed with everything else) and the
+platform is answered; the core then handles it in arrival order per person, many people at once so that
+their commands share commits. After a crash, `start` resumes what was stored and not yet handled; the
+core's inbox makes each platform id count once even if it was handled just before the crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from handlers.events import DirectMessage
+from handlers.models import Identity
+from handlers.ports import Clock, IntakeRepository, Received, StorageUnavailable, Transactions
+
+log = logging.getLogger(__name__)
+
+RETRY_FIRST = 0.1
+RETRY_MOST = 5.0
+STOP_WAIT = 10.0
+
+Handle = Callable[[DirectMessage], Awaitable[Any]]
+
+
+class Backlogged(Exception):
+    """The intake is too far behind: the platform should keep the message and send it again later."""
+
+
+class Intake:
+    def __init__(
+        self,
+        repository: IntakeRepository,
+        transactions: Transactions,
+        clock: Clock,
+        handle: Handle,
+        *,
+        backlog_limit: int,
+        concurrency: int = 256,
+    ) -> None:
+        self.repository = repository
+        self.transactions = transactions
+        self.clock = clock
+        self.handle = handle
+        self.backlog_limit = backlog_limit
+        self._slots = asyncio.Semaphore(concurrency)
+        """People handled at once: enough for their commands to fill group commits, few enough to keep
+        the loop responsive to the webhook."""
+        self._queues: dict[Identity, deque[Received]] = {}
+        self._backlog = 0
+        self._runners: set[asyncio.Task[None]] = set()
+        self._handled: list[int] = []
+        self._flusher: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
+
+    @property
+    def backlog(self) -> int:
+        """Messages received and not yet handled."""
+        return self._backlog
+
+    async def start(self) -> None:
+        """Resume what the last run stored and did not handle, oldest first."""
+        self._stopping = False
+        resumed = await self.repository.pending()
+        for received in resumed:
+            self._queue(received)
+        if resumed:
+            log.info("resuming %d received messages not yet handled", len(resumed))
+
+    async def receive(
+        self, message: DirectMessage, alongside: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """Store a message durably and queue it; `alongside` runs in the same unit of work. Raises
+        Backlogged past the bound (nothing stored) and StorageUnavailable when it could not be stored."""
+        if self._backlog >= self.backlog_limit or self._stopping:
+            raise Backlogged()
+        async with self.transactions.transaction():
+            if alongside is not None:
+                await alongside()
+            seq = await self.repository.put(message, self.clock.now())
+        if seq is None:
+            log.info("message %s was already received", message.event_id)
+            return  # stored before and queued then (or handled already: the inbox tells)
+        self._queue(Received(seq, message))
+
+    async def idle(self) -> None:
+        """Wait until everything received was handled and marked so."""
+        await self._idle.wait()
+
+    async def stop(self) -> None:
+        """Let the messages being handled finish; what is still queued waits in the database."""
+        self._stopping = True
+        if self._runners:
+            _, late = await asyncio.wait(set(self._runners), timeout=STOP_WAIT)
+            for runner in late:
+                runner.cancel()
+        if self._flusher is not None:
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        if self._handled:
+            await self._mark_handled()
+
+    def _queue(self, received: Received) -> None:
+        self._backlog += 1
+        self._idle.clear()
+        who = received.message.identity
+        queue = self._queues.get(who)
+        if queue is not None:
+            queue.append(received)  # its runner takes it after the ones before
+            return
+        self._queues[who] = deque((received,))
+        # A context of its own: a runner started from inside a unit of work is no part of it.
+        runner = asyncio.get_running_loop().create_task(self._run(who), context=contextvars.Context())
+        self._runners.add(runner)
+        runner.add_done_callback(self._runners.discard)
+
+    async def _run(self, who: Identity) -> None:
+        queue = self._queues[who]
+        try:
+            async with self._slots:
+                while queue and not self._stopping:
+                    received = queue[0]
+                    await self._handle(received)
+                    queue.popleft()
+                    self._backlog -= 1
+                    self._handled.append(received.seq)
+                    if self._flusher is None:
+                        self._flusher = asyncio.get_running_loop().create_task(
+                            self._flush(), context=contextvars.Context()
+                        )
+        finally:
+            del self._queues[who]
+            if self._stopping:
+                self._backlog -= len(queue)  # left for the next start, which reads them again
+
+    async def _handle(self, received: Received) -> None:
+        wait = RETRY_FIRST
+        while True:
+            try:
+                await self.handle(received.message)
+                return
+            except StorageUnavailable:
+                if self._stopping:
+                    raise
+                log.warning("the database could not take message %s: trying again", received.message.event_id)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, RETRY_MOST)
+            except Exception:
+                # The core answers what fails inside a command; what escapes it is a defect, not retried.
+                log.exception("message %s could not be handled", received.message.event_id)
+                return
+
+    async def _flush(self) -> None:
+        """Mark handled messages in one unit of work per batch, while more are being handled."""
+        try:
+            wait = RETRY_FIRST
+            while self._handled:
+                try:
+                    await self._mark_handled()
+                    wait = RETRY_FIRST
+                except StorageUnavailable:
+                    log.warning("handled messages could not be marked yet: trying again")
+                    await asyncio.sleep(wait)
+                    wait = min(wait * 2, RETRY_MOST)
+        finally:
+            self._flusher = None
+            if not self._handled and self._backlog == 0:
+                self._idle.set()
+
+    async def _mark_handled(self) -> None:
+        seqs, self._handled = self._handled, []
+        try:
+            async with self.transactions.transaction():
+                await self.repository.handled(seqs)
+        except BaseException:
+            self._handled[:0] = seqs
+            raise
