@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 RETRY_FIRST = 0.1
 RETRY_MOST = 5.0
 STOP_WAIT = 10.0
+MARK_AFTER = 0.05
+"""Seconds handled messages wait to be marked together."""
 
 Handle = Callable[[DirectMessage], Awaitable[Any]]
 
@@ -42,7 +44,7 @@ class Intake:
         handle: Handle,
         *,
         backlog_limit: int,
-        concurrency: int = 256,
+        concurrency: int = 64,
     ) -> None:
         self.repository = repository
         self.transactions = transactions
@@ -158,9 +160,11 @@ class Intake:
                 return
 
     async def _flush(self) -> None:
-        """Mark handled messages in one unit of work per batch, while more are being handled."""
+        """Mark handled messages in one unit of work per batch, while more are being handled. A mark lost
+        to a crash costs nothing (the inbox makes the message count once), so marks wait to share one."""
         try:
             wait = RETRY_FIRST
+            await asyncio.sleep(MARK_AFTER)
             while self._handled:
                 try:
                     await self._mark_handled()

@@ -62,7 +62,7 @@ class WhatsAppAdapter:
             RetryPolicy(max_attempts=twilio.max_send_attempts),
             status_callback=public_base_url.rstrip("/") + STATUS_PATH,
             # Enough sends in flight to keep up with the rate while each waits ~0.25 s for Twilio and marks.
-            concurrency=max(4, min(256, round(twilio.messages_per_second / 4))),
+            concurrency=max(4, min(64, round(twilio.messages_per_second / 4))),
         )
         self.messenger.wake = self.worker.wake
         self.intake = Intake(

@@ -38,6 +38,8 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 BATCH_BUDGET = 0.008
 """Seconds a batch of units stays open for more (each waits for its COMMIT: this bounds what it adds)."""
 BATCH_UNITS = 500
+BUSY_TIMEOUT = 5.0
+"""Seconds a unit waits for another process's write lock (the connections' busy_timeout)."""
 
 
 @dataclass
@@ -53,18 +55,20 @@ class Database:
     Transactions are serialised with a lock and share a writer connection that runs on the event loop's
     thread: a statement there takes microseconds, where a hop to a connection's own thread and back
     takes tens (a command runs dozens), and while one unit holds the lock nothing else uses it. Only
-    BEGIN, which may wait for another connection's write lock, and COMMIT, which waits for the disk, go
-    to a worker thread, so the loop never blocks on either. Reads outside a transaction go through an
-    aiosqlite connection on its own thread and see only what is committed. A transaction opened inside
-    another joins it; a write outside a transaction is refused. Work that must commit whatever the
-    commands do (the outboxes' progress marks) is a unit of its own: a command that fails rolls back to
-    its own savepoint only, so no mark is ever taken along.
+    COMMIT, which waits for the disk, goes to a worker thread; BEGIN never waits inside a call (another
+    process's lock is waited for between awaits), so the loop never blocks on either. Reads outside a
+    transaction go through an aiosqlite connection on its own thread and see only what is committed. A
+    transaction opened inside another joins it; a write outside a transaction is refused. Work that must
+    commit whatever the commands do (the outboxes' progress marks) is a unit of its own (or a marks
+    transaction, `run_transaction`): a command that fails rolls back to its own savepoint only, so no
+    mark is ever taken along.
     """
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self.connection = connection
         self.path = path
-        self._writer = self._connect(PRAGMAS)
+        # It never waits for SQLite's lock inside a call: a busy BEGIN is tried again between awaits.
+        self._writer = self._connect((*PRAGMAS, "busy_timeout = 0"))
         self._writer.row_factory = sqlite3.Row
         self._lock = asyncio.Lock()
         self._bulk: sqlite3.Connection | None = None
@@ -130,10 +134,7 @@ class Database:
         savepoint: str | None = None
         try:
             if batch is None:
-                try:  # on a worker thread: it may wait for another connection's write lock
-                    await asyncio.to_thread(self._writer.execute, "BEGIN IMMEDIATE")
-                except sqlite3.OperationalError as error:  # busy past the timeout, disk trouble
-                    raise StorageUnavailable(str(error)) from error
+                await self._begin()
                 batch = self._batch = _Batch(time.perf_counter())
             else:  # a unit after the first gets a savepoint: its failure must not undo the others
                 savepoint = f"unit{batch.units}"
@@ -154,6 +155,21 @@ class Database:
         finally:
             self._in_transaction.reset(token)
             await self._end_unit(batch, savepoint, failed)
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE on the loop's thread: no connection of this process holds SQLite's write lock
+        while this one waits for the lock (the bulk and marks transactions run under it, without awaits),
+        so it is taken at once; another process's lock is waited for between awaits, up to the timeout."""
+        pause, deadline = 0.001, time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:  # busy past the timeout, disk trouble
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                    raise StorageUnavailable(str(error)) from error
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     async def _end_unit(self, batch: _Batch, savepoint: str | None, failed: bool) -> None:
         """Undo a failed unit, then hand the transaction on or commit it; wait for the COMMIT."""

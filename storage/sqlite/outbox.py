@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -154,21 +155,24 @@ class SqliteOutbox:
         await self._update(row_id, now, "state = 'sending', attempts = attempts + 1")
 
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
-        async with self.db.transaction(own=True):
-            await self.db.execute(
+        moment = to_db(now)
+
+        def work(connection: sqlite3.Connection) -> None:
+            connection.execute(
                 "INSERT INTO outbox_sends (community_id, sid, outbox_id, part, status, sent_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (self.community_id, sid, row_id, part, status, to_db(now), to_db(now)),
+                (self.community_id, sid, row_id, part, status, moment, moment),
             )
             # By the part's number, not +1: a part whose record was lost must not make a later part be
             # counted as an earlier one (and sent again).
-            await self._set(
-                row_id,
-                now,
-                "parts_sent = max(parts_sent, ?), error_code = NULL, note = NULL,"
-                " state = CASE WHEN ? >= parts_total THEN 'sent' ELSE 'pending' END",
-                (part, part),
+            connection.execute(
+                "UPDATE outbox SET parts_sent = max(parts_sent, ?), error_code = NULL, note = NULL,"
+                " state = CASE WHEN ? >= parts_total THEN 'sent' ELSE 'pending' END, updated_at = ?"
+                " WHERE community_id = ? AND id = ?",
+                (part, part, moment, self.community_id, row_id),
             )
+
+        await self.db.run_transaction(work, marks=True)
 
     async def retry_later(self, row_id: int, error_code: str, note: str, at: datetime, now: datetime) -> None:
         await self._update(
@@ -248,16 +252,14 @@ class SqliteOutbox:
         return [(row["sid"], row["status"], row["error_code"]) for row in rows]
 
     async def _update(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        """One mark, a unit of work of its own: a command that fails rolls back its own savepoint only, so
-        none can take a mark along."""
-        async with self.db.transaction(own=True):
-            await self._set(row_id, now, assignments, params)
+        """One mark, a transaction of its own on the marks connection (Database.run_transaction): no
+        command's unit can take it along, and no fsync of its own (it is in the log the next commit syncs)."""
+        sql = f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?"
 
-    async def _set(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        await self.db.execute(
-            f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?",
-            (*params, to_db(now), self.community_id, row_id),
-        )
+        def work(connection: sqlite3.Connection) -> None:
+            connection.execute(sql, (*params, to_db(now), self.community_id, row_id))
+
+        await self.db.run_transaction(work, marks=True)
 
 
 class SqliteWindows:
