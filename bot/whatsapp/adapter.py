@@ -69,7 +69,11 @@ class WhatsAppAdapter:
             store.intake, store, clock, core.handle_direct, backlog_limit=twilio.backlog_limit
         )
         self.webhooks = TwilioWebhooks(
-            twilio.auth_token, public_base_url, self.receive_message, self.handle_status
+            twilio.auth_token,
+            public_base_url,
+            self.receive_message,
+            self.handle_status,
+            backlogged=lambda: self.intake.backlog >= twilio.backlog_limit,
         )
 
     def mount(self, app: web.Application) -> None:

@@ -9,6 +9,7 @@ the intake is too far behind and 500 that it could not be stored, both for Twili
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -26,6 +27,7 @@ MESSAGE_PATH = "/twilio/whatsapp"
 STATUS_PATH = "/twilio/status"
 RETRY_AFTER = "5"
 """Seconds a backlogged webhook asks to wait (Twilio retries on its own schedule; others read it)."""
+BUSY_LOG_EVERY = 10.0
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 MessageHandler = Callable[[Inbound], Coroutine[Any, Any, None]]
@@ -39,11 +41,16 @@ class TwilioWebhooks:
         public_base_url: str,
         on_message: MessageHandler,
         on_status: StatusHandler,
+        backlogged: Callable[[], bool] = lambda: False,
     ) -> None:
         self._validator = RequestValidator(auth_token.get_secret_value())
         self.public_base_url = public_base_url.rstrip("/")
         self.on_message = on_message
         self.on_status = on_status
+        self.backlogged = backlogged
+        """True while the intake is too far behind: messages are refused before anything is read."""
+        self._refused = 0
+        self._refused_logged_at = 0.0
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post(MESSAGE_PATH, self.message)
@@ -61,6 +68,8 @@ class TwilioWebhooks:
         return form  # type: ignore[return-value]
 
     async def message(self, request: web.Request) -> web.Response:
+        if self.backlogged():  # shed load before the costly part: nothing is read, nothing stored
+            return self._busy()
         form = await self._signed_form(request)
         if form is None:
             return web.Response(status=403, text="invalid signature")
@@ -72,8 +81,7 @@ class TwilioWebhooks:
         try:
             await self.on_message(inbound)
         except Backlogged:
-            log.warning("message %s refused for now: too many messages waiting", inbound.message_id)
-            return web.Response(status=503, text="busy, try again", headers={"Retry-After": RETRY_AFTER})
+            return self._busy()
         except Exception:
             log.exception("message %s could not be stored", inbound.message_id)
             return web.Response(status=500, text="try again")  # Twilio retries; the intake dedupes
@@ -93,6 +101,16 @@ class TwilioWebhooks:
             log.exception("status callback for %s failed", sid)
             return web.Response(status=500, text="try again")
         return web.Response(status=200)
+
+    def _busy(self) -> web.Response:
+        """503 for Twilio to retry; logged once in a while with a count, not once per request (a flood of
+        log lines is the last thing a saturated bot needs)."""
+        self._refused += 1
+        now = time.monotonic()
+        if now - self._refused_logged_at >= BUSY_LOG_EVERY:
+            log.warning("%d message(s) refused for now: too many received and not yet handled", self._refused)
+            self._refused, self._refused_logged_at = 0, now
+        return web.Response(status=503, text="busy, try again", headers={"Retry-After": RETRY_AFTER})
 
 
 def _twiml() -> web.Response:
