@@ -192,9 +192,16 @@ class Dispatcher:
             for delivery in queue:
                 outcomes.append(await self._deliver(delivery))
 
-        # One recipient's (or channel's) messages in order, different ones side by side: hand-overs that
-        # wait for a commit (WhatsApp's outbox) then share it.
-        await asyncio.gather(*(in_order(queue) for queue in queues.values()))
+        # One recipient's (or channel's) messages in order. Hand-overs to a platform's own outbox (they
+        # wait for a commit) go side by side for different recipients, so they share it; the others one
+        # after another (a task each would cost more than they wait).
+        handed = self.platforms.idempotent
+        side_by_side = [q for t, q in queues.items() if isinstance(t, Identity) and t.platform in handed]
+        if side_by_side:
+            await asyncio.gather(*(in_order(queue) for queue in side_by_side))
+        for target, queue in queues.items():
+            if not (isinstance(target, Identity) and target.platform in handed):
+                await in_order(queue)
         try:
             await self.log.settle(outcomes, self.clock.now())
         except Exception:
