@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -53,6 +54,16 @@ class RebasedHttpClient(AsyncTwilioHttpClient):
     def __init__(self, base_url: str, timeout: float = REQUEST_TIMEOUT) -> None:
         super().__init__(timeout=timeout, logger=_QuietLogger(log))
         self.base_url = base_url
+
+    # twilio formats about ten lines per call (headers included) before its logger decides to drop them:
+    # only built when they would be shown.
+    def log_request(self, kwargs: dict[str, Any]) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            super().log_request(kwargs)
+
+    def log_response(self, status_code: int, response: Any) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            super().log_response(status_code, response)
 
     async def request(
         self,
