@@ -151,8 +151,14 @@ class SqliteOutbox:
         return None if row is None else from_db_optional(row[0])
 
     async def begin_part(self, row_id: int, now: datetime) -> None:
-        """Committed before the API call: a crash now leaves the row visibly `sending`."""
-        await self._update(row_id, now, "state = 'sending', attempts = attempts + 1")
+        """Committed before the API call, durably (a unit of work of its own, synced like a command's): a
+        crash, or a power cut, now leaves the row visibly `sending`, never silently pending again."""
+        async with self.db.transaction(own=True):
+            await self.db.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?"
+                " WHERE community_id = ? AND id = ?",
+                (to_db(now), self.community_id, row_id),
+            )
 
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
         moment = to_db(now)
@@ -252,8 +258,10 @@ class SqliteOutbox:
         return [(row["sid"], row["status"], row["error_code"]) for row in rows]
 
     async def _update(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        """One mark, a transaction of its own on the marks connection (Database.run_transaction): no
-        command's unit can take it along, and no fsync of its own (it is in the log the next commit syncs)."""
+        """One mark after the API call, a transaction of its own on the marks connection
+        (Database.run_transaction): no command's unit can take it along, and no fsync of its own (it is in
+        the log the next commit syncs; if a power cut lost it, the row is still `sending` and the next
+        start asks Twilio what it took)."""
         sql = f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?"
 
         def work(connection: sqlite3.Connection) -> None:

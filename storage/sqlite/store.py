@@ -51,7 +51,7 @@ class SqliteStore:
         self.deliveries = SqliteDeliveries(db, community_id)
         self.delivery_log = SqliteDeliveryLog(db, community_id)
         self.outbox = SqliteOutbox(db, community_id)
-        """WhatsApp's outbox: each hand-over and mark is a unit of work of its own, never a command's."""
+        """WhatsApp's outbox: a hand-over is a unit of work of its own, a mark a marks transaction."""
         self.windows = SqliteWindows(db, community_id)
         built: dict[str, object] = {}
         self._closing: list[Callable[[], Awaitable[None]]] = []
