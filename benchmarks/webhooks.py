@@ -226,7 +226,7 @@ async def main() -> None:
                 print(
                     f"{'rate/s':>7} {'sent':>6} {'200':>6} {'503':>5} {'other':>5} | answer ms p50 / p99 / max"
                     " | reply handed to the sender ms p50 / p99 / max | sent to the API p99 ms | drained s"
-                    " | bot CPU ms per message, user + system"
+                    " | bot CPU ms per message, user + system | load's CPU busy"
                 )
                 first_sid, last_reply = 1, 0
                 warm_up = forms(200, args.members, rng, first_sid)  # first connections, caches: not counted
@@ -239,7 +239,12 @@ async def main() -> None:
                     batch = forms(int(rate * args.seconds), args.members, rng, first_sid)
                     first_sid += len(batch)
                     cpu_before = cpu_seconds(bot.pid)
+                    load_before, step_began = os.times(), time.perf_counter()
                     latencies, statuses, sent_at = await step(http, port, rate, batch)
+                    load_after = os.times()
+                    load_busy = (
+                        load_after.user + load_after.system - load_before.user - load_before.system
+                    ) / (time.perf_counter() - step_began)
                     ended = time.time()
                     while pending(workdir / "bot.db") and time.time() - ended < 120:  # noqa: ASYNC110
                         await asyncio.sleep(0.05)  # another process's database: polled
@@ -255,7 +260,7 @@ async def main() -> None:
                         f" / {ms(latencies[-1]):>8} | {ms(percentile(handed, 0.5)):>8} /"
                         f" {ms(percentile(handed, 0.99)):>8} / {ms(handed[-1] if handed else 0):>8}"
                         f" | {ms(percentile(reached, 0.99)):>8} | {drained:>6.1f}"
-                        f" | {ms(user / len(batch))} + {ms(system / len(batch))}"
+                        f" | {ms(user / len(batch))} + {ms(system / len(batch))} | {load_busy:.0%}"
                     )
                     if len(handed) != statuses.get(200, 0):
                         print(f"  ! {statuses.get(200, 0)} answered, {len(handed)} replies")

@@ -28,6 +28,8 @@ STATUS_PATH = "/twilio/status"
 RETRY_AFTER = "5"
 """Seconds a backlogged webhook asks to wait (Twilio retries on its own schedule; others read it)."""
 BUSY_LOG_EVERY = 10.0
+MAX_STORING = 200
+"""Webhook requests stored at once past which more are answered 503 (at 1,000/s about 50 are)."""
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 MessageHandler = Callable[[Inbound], Coroutine[Any, Any, None]]
@@ -51,6 +53,8 @@ class TwilioWebhooks:
         """True while the intake is too far behind: messages are refused before anything is read."""
         self._refused = 0
         self._refused_logged_at = 0.0
+        self._storing = 0
+        """Messages being read, checked and stored right now: past MAX_STORING the loop is saturated."""
 
     def mount(self, app: web.Application) -> None:
         app.router.add_post(MESSAGE_PATH, self.message)
@@ -68,8 +72,17 @@ class TwilioWebhooks:
         return form  # type: ignore[return-value]
 
     async def message(self, request: web.Request) -> web.Response:
-        if self.backlogged():  # shed load before the costly part: nothing is read, nothing stored
+        # Shed load before the costly part (nothing is read, nothing stored): when the intake is behind,
+        # or when so many requests are being stored at once that each would wait for the rest.
+        if self.backlogged() or self._storing >= MAX_STORING:
             return self._busy()
+        self._storing += 1
+        try:
+            return await self._store(request)
+        finally:
+            self._storing -= 1
+
+    async def _store(self, request: web.Request) -> web.Response:
         form = await self._signed_form(request)
         if form is None:
             return web.Response(status=403, text="invalid signature")

@@ -6,6 +6,10 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+import pytest
+
+from bot.whatsapp import webhook
+from bot.whatsapp.inbound import Inbound
 from bot.whatsapp.webhook import EMPTY_TWIML
 from handlers.events import DirectMessage
 from handlers.ports import StorageUnavailable
@@ -147,3 +151,27 @@ async def test_a_message_the_database_could_not_take_is_tried_again(wa: WhatsApp
     assert failures == 0
     assert await count(wa.store, "members") == 1 and await count(wa.store, "intake") == 0
     assert await answers(wa.store, "Welcome to Test Club") == 1
+
+
+async def test_while_many_requests_are_being_stored_more_are_answered_503_at_once(
+    wa: WhatsAppHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhook, "MAX_STORING", 2)
+    slow_disk = asyncio.Event()
+    store_it = wa.adapter.webhooks.on_message
+
+    async def slowly(inbound: Inbound) -> None:
+        await slow_disk.wait()
+        await store_it(inbound)
+
+    wa.adapter.webhooks.on_message = slowly
+    held = [
+        asyncio.create_task(wa.post("/twilio/whatsapp", wa.form(f"HELP {n}"), settle=False)) for n in (1, 2)
+    ]
+    await asyncio.sleep(0.1)
+    status, _ = await wa.post("/twilio/whatsapp", wa.form("JOIN"), settle=False)
+    assert status == 503 and await count(wa.store, "intake") == 0
+    slow_disk.set()
+    assert [status for status, _ in await asyncio.gather(*held)] == [200, 200]
+    await wa.adapter.intake.idle()
+    assert await count(wa.store, "intake") == 0 and await count(wa.store, "inbox") == 2
