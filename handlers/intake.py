@@ -104,6 +104,7 @@ class Intake:
             _, late = await asyncio.wait(set(self._runners), timeout=STOP_WAIT)
             for runner in late:
                 runner.cancel()
+            await asyncio.gather(*late, return_exceptions=True)  # rolled back before the database closes
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)
         if self._handled:
@@ -129,7 +130,8 @@ class Intake:
             async with self._slots:
                 while queue and not self._stopping:
                     received = queue[0]
-                    await self._handle(received)
+                    if not await self._handle(received):
+                        break  # stopping while the database is unavailable: the next start tries again
                     queue.popleft()
                     self._backlog -= 1
                     self._handled.append(received.seq)
@@ -142,22 +144,23 @@ class Intake:
             if self._stopping:
                 self._backlog -= len(queue)  # left for the next start, which reads them again
 
-    async def _handle(self, received: Received) -> None:
+    async def _handle(self, received: Received) -> bool:
+        """Hand one message to the core; False if it is left for the next start."""
         wait = RETRY_FIRST
         while True:
             try:
                 await self.handle(received.message)
-                return
+                return True
             except StorageUnavailable:
                 if self._stopping:
-                    raise
+                    return False
                 log.warning("the database could not take message %s: trying again", received.message.event_id)
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, RETRY_MOST)
             except Exception:
                 # The core answers what fails inside a command; what escapes it is a defect, not retried.
                 log.exception("message %s could not be handled", received.message.event_id)
-                return
+                return True
 
     async def _flush(self) -> None:
         """Mark handled messages in one unit of work per batch, while more are being handled. A mark lost
