@@ -35,8 +35,10 @@ PRAGMAS = (
 )
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-BATCH_BUDGET = 0.008
-"""Seconds a batch of units stays open for more (each waits for its COMMIT: this bounds what it adds)."""
+BATCH_BUDGET = 0.02
+"""Seconds a batch of units stays open for more (each waits for its COMMIT: this bounds what it adds).
+20 ms rather than 8: when commands keep the loop busy, no unit runs while a COMMIT syncs, and longer
+batches sync less often (measured: writes at 50 in flight +16%, their p99 lower, webhook answers too)."""
 BATCH_UNITS = 500
 BUSY_TIMEOUT = 5.0
 """Seconds a unit waits for another process's write lock (the connections' busy_timeout)."""
