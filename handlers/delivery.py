@@ -126,16 +126,14 @@ class Outcome:
 class OutboxRepository(Protocol):
     """Written in the unit of work's own transaction, so its messages are as durable as its changes."""
 
-    async def add(self, messages: Sequence[Outgoing], now: datetime) -> list[int]: ...
+    async def add(self, messages: Sequence[Outgoing], now: datetime) -> list[Queued]:
+        """The rows written, in order (the dispatcher sends them as they are, without reading them back)."""
+        ...
 
 
 class DeliveryLog(Protocol):
     """The dispatcher's progress, committed on a connection of its own: a command's rollback can never take
     a `sending` mark with it."""
-
-    async def read(self, ids: Sequence[int]) -> list[Queued]:
-        """Those of these rows still pending, in id order."""
-        ...
 
     async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
         """Mark the rows `sending` (committed), each with the platform it goes to; the ids this claim got

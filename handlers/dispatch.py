@@ -55,19 +55,20 @@ class Dispatcher:
         self.withheld: Counter[str] = Counter()
         """Messages the policy kept back, by reason (STOP, left, never opted in...)."""
         self._posted: list[Queued] = []
-        self._committed: list[tuple[Sequence[int], asyncio.Future[None]]] = []
-        """Rows units of work wrote, by id, with what each unit waits on until they went out."""
+        self._committed: list[tuple[Sequence[Queued], asyncio.Future[None]]] = []
+        """Rows units of work wrote, with what each unit waits on until they went out."""
         self._due = False
         self._worker: asyncio.Task[None] | None = None
 
-    async def dispatch(self, ids: Sequence[int]) -> None:
+    async def dispatch(self, rows: Sequence[Queued]) -> None:
         """Send these rows now (a unit of work just committed them) and return once they went out; failures
-        are recorded, never raised. Rows of units that commit together are read, claimed and settled
-        together: one statement of each for the lot, not one per unit."""
-        if not ids:
+        are recorded, never raised. Rows of units that commit together are claimed and settled together:
+        one statement of each for the lot, not one per unit (and none to read them back: the claim tells
+        which are still for this dispatcher)."""
+        if not rows:
             return
         sent = asyncio.get_running_loop().create_future()
-        self._committed.append((ids, sent))
+        self._committed.append((rows, sent))
         self._wake()
         await asyncio.shield(sent)
 
@@ -104,7 +105,7 @@ class Dispatcher:
             due, self._due = self._due, False
             try:
                 if committed:
-                    rows = [*await self.log.read([i for ids, _ in committed for i in ids]), *rows]
+                    rows = [*(row for written, _ in committed for row in written), *rows]
                 for start in range(0, len(rows), BATCH):
                     await self._send(rows[start : start + BATCH])
                 if due:
@@ -244,7 +245,12 @@ class Dispatcher:
             return "left the community"
         if self.consent is None:
             return reachable[0]
-        linked = await self.members.identities(member.id) if member is not None else []
+        if member is None:
+            linked = []
+        elif row.member_id is None:
+            linked = await self.members.identities(member.id)
+        else:
+            linked = identities  # read above: the member's own
         why = "opted out with STOP"
         for identity in reachable:
             refused = await self.consent.why_not(identity, linked)

@@ -61,14 +61,14 @@ class SqliteDeliveries:
         self.db = db
         self.community_id = community_id
 
-    async def add(self, messages: Sequence[Outgoing], now: datetime) -> list[int]:
+    async def add(self, messages: Sequence[Outgoing], now: datetime) -> list[Queued]:
         moment = to_db(now)
-        ids = []
+        rows = []
         for message in messages:
             row_id = await self.db.insert(INSERT, params(self.community_id, message, moment))
             assert row_id is not None
-            ids.append(row_id)
-        return ids
+            rows.append(message.queued(row_id))
+        return rows
 
 
 class SqliteDeliveryLog:
@@ -79,18 +79,6 @@ class SqliteDeliveryLog:
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
         self.community_id = community_id
-
-    async def read(self, ids: Sequence[int]) -> list[Queued]:
-        marks = ",".join("?" * len(ids))
-        sql = (
-            f"SELECT {_COLUMNS} FROM deliveries WHERE community_id = ? AND state = 'pending'"
-            f" AND id IN ({marks}) ORDER BY id"
-        )
-
-        def work(connection: sqlite3.Connection) -> list[Queued]:
-            return [_queued(row) for row in connection.execute(sql, (self.community_id, *ids))]
-
-        return await self.db.run_transaction(work, marks=True)
 
     async def claim(self, plan: Sequence[tuple[int, str | None]], now: datetime) -> set[int]:
         claim, moment = next(_claims), to_db(now)
