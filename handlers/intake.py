@@ -68,6 +68,11 @@ class Intake:
         """Messages received and not yet handled."""
         return self._backlog
 
+    @property
+    def full(self) -> bool:
+        """Too far behind (or stopping) to take more: the platform should send them again later."""
+        return self._backlog >= self.backlog_limit or self._stopping
+
     async def start(self) -> None:
         """Resume what the last run stored and did not handle, oldest first."""
         self._stopping = False
@@ -82,7 +87,7 @@ class Intake:
     ) -> None:
         """Store a message durably and queue it; `alongside` runs in the same unit of work. Raises
         Backlogged past the bound (nothing stored) and StorageUnavailable when it could not be stored."""
-        if self._backlog >= self.backlog_limit or self._stopping:
+        if self.full:
             raise Backlogged()
         async with self.transactions.transaction():
             if alongside is not None:

@@ -73,7 +73,7 @@ class WhatsAppAdapter:
             public_base_url,
             self.receive_message,
             self.handle_status,
-            backlogged=lambda: self.intake.backlog >= twilio.backlog_limit,
+            backlogged=lambda: self.intake.full,
         )
 
     def mount(self, app: web.Application) -> None:
