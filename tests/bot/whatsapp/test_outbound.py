@@ -152,3 +152,22 @@ async def test_a_notice_is_marked_with_its_readers_language(wa: WhatsAppHarness)
     await wa.flush()
     payloads = [json.loads(r["payload"]) for r in await wa.deliveries() if r["kind"] == "award"]
     assert payloads and payloads[-1]["language"] == "fr" and "crédits" in payloads[-1]["text"]
+
+
+async def test_hand_overs_to_several_members_at_once_keep_each_members_order(wa: WhatsAppHarness) -> None:
+    bea = "whatsapp:+15550002222"
+    await joined(wa)
+    await wa.say("JOIN", sender=bea)
+    await wa.flush()
+    rows_before = len(await wa.rows())
+    messages = [
+        Outgoing(Reply(f"{who[-4:]} {n}"), to=Identity.parse(who), kind=MessageKind.NOTICE)
+        for n in range(5)
+        for who in (ANA, bea)
+    ]
+    await wa.core.send(messages)  # one dispatch: the hand-overs run side by side
+    rows = (await wa.rows())[rows_before:]
+    for who in (ANA, bea):
+        assert [r["body"] for r in rows if r["recipient"] == who] == [f"{who[-4:]} {n}" for n in range(5)]
+    await wa.flush()
+    assert [b for b in wa.bodies(bea) if b.startswith("2222")] == [f"2222 {n}" for n in range(5)]
