@@ -151,3 +151,16 @@ async def test_a_63016_reported_by_status_callback_falls_back_to_the_template(wa
     template = wa.fake.accepted[-1]
     assert template["ContentSid"].startswith("HX") and "Body" not in template
     assert [r["retry_of"] for r in await wa.rows()].count(row_id) == 1
+
+
+async def test_a_signature_over_the_url_with_its_port_is_accepted_and_a_strange_one_refused(
+    wa: WhatsAppHarness,
+) -> None:
+    form = wa.form("JOIN")
+    with_port = sign("https://bot.example.com:443/twilio/whatsapp", form)  # Twilio signs either form
+    assert (await wa.post("/twilio/whatsapp", form, signature=with_port))[0] == 200
+    other = wa.form("HELP")
+    assert (await wa.post("/twilio/whatsapp", other, signature="é" * 28))[0] == 403
+    assert (await wa.post("/twilio/whatsapp", other, signature=sign(PUBLIC + "/twilio/whatsapp", other)))[
+        0
+    ] == 200
