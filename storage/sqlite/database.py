@@ -139,8 +139,10 @@ class Database:
                 await self._begin()
                 batch = self._batch = _Batch(time.perf_counter())
             else:  # a unit after the first gets a savepoint: its failure must not undo the others
-                savepoint = f"unit{batch.units}"
-                self._writer.execute(f"SAVEPOINT {savepoint}")
+                # One name for all: units run one after another, so the innermost savepoint of that name
+                # is always this unit's (numbered names made three new statements to prepare per unit).
+                savepoint = "unit"
+                self._writer.execute("SAVEPOINT unit")
             batch.units += 1
         except BaseException:
             self._in_transaction.reset(token)
