@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.points import percentile
 from handlers.models import Identity, MemberStatus
 from storage.sqlite.store import SqliteStore
+from tests.bot.cli_helpers import healthy
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 PUBLIC = "https://bench.example.com"
@@ -89,14 +90,9 @@ def start_bot(workdir: Path, port: int, fake: FakeTwilio) -> subprocess.Popen[by
     return process
 
 
-async def wait_healthy(http: aiohttp.ClientSession, port: int, workdir: Path) -> None:
-    for _ in range(400):
-        with contextlib.suppress(aiohttp.ClientError):
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                if response.status == 200:
-                    return
-        await asyncio.sleep(0.05)
-    raise SystemExit("the bot did not start:\n" + (workdir / "bot.log").read_text()[-3000:])
+async def wait_healthy(port: int, workdir: Path) -> None:
+    if not await healthy(port):
+        raise SystemExit("the bot did not start:\n" + (workdir / "bot.log").read_text()[-3000:])
 
 
 def forms(count: int, members: int, rng: random.Random, first_sid: int) -> list[tuple[dict[str, str], str]]:
@@ -221,7 +217,7 @@ async def main() -> None:
         connector = aiohttp.TCPConnector(limit=0)
         try:
             async with aiohttp.ClientSession(connector=connector) as http:
-                await wait_healthy(http, port, workdir)
+                await wait_healthy(port, workdir)
                 print(f"{args.members:,} members; bot on CPU 0, load and fake Twilio API on CPU 1")
                 print(
                     f"{'rate/s':>7} {'sent':>6} {'200':>6} {'503':>5} {'other':>5} | answer ms p50 / p99 / max"

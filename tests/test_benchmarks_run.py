@@ -19,3 +19,15 @@ def test_the_commands_benchmark_runs_and_checks_its_ledger(tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("balances equal ledger sums: True") == 2
     assert "writes,   5 in flight:" in result.stdout and "ratio of write rates" in result.stdout
+
+
+def test_the_webhooks_benchmark_runs_against_the_real_process() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "webhooks.py"), "--members", "30", "--rates", "40",
+         "--seconds", "1"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    row = result.stdout.strip().splitlines()[-1].split()
+    assert row[:3] == ["40", "40", "40"], result.stdout  # the rate, sent, answered 200
+    assert "!" not in result.stdout  # every answered message got its reply

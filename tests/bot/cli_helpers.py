@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import aiohttp
 
 
 def bot_env(workdir: Path, **extra: str) -> dict[str, str]:
@@ -37,3 +41,15 @@ def run_demo(workdir: Path, docs: Path, name: str) -> subprocess.CompletedProces
     result = communitybot(workdir, "console", "--script", str(docs / f"{name}.txt"))
     assert result.returncode == 0, result.stderr
     return result
+
+
+async def healthy(port: int, seconds: float = 20.0) -> bool:
+    """Whether `communitybot run` on this port answers /healthz with 200 within `seconds`."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(int(seconds / 0.05)):
+            with contextlib.suppress(aiohttp.ClientError):
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return True
+            await asyncio.sleep(0.05)
+    return False

@@ -11,7 +11,6 @@ member twice, and nothing was left `unknown`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import random
 import signal
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.bot.cli_helpers import bot_env
+from tests.bot.cli_helpers import bot_env, healthy
 from tests.bot.whatsapp.conftest import BOT_NUMBER, PUBLIC, sign
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
@@ -63,14 +62,8 @@ class Bot:
         self.process = subprocess.Popen(  # noqa: ASYNC220 - a real process, waited for below
             [sys.executable, "-m", "bot", "run"], cwd=self.workdir, env=self.env, stdout=log, stderr=log
         )
-        async with aiohttp.ClientSession() as http:
-            for _ in range(300):
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                        if response.status == 200:
-                            return
-                await asyncio.sleep(0.05)
-        raise AssertionError("the bot did not start: " + (self.workdir / "bot.log").read_text()[-2000:])
+        if not await healthy(self.port, 15.0):
+            raise AssertionError("the bot did not start: " + (self.workdir / "bot.log").read_text()[-2000:])
 
     def kill(self) -> None:
         assert self.process is not None
