@@ -196,13 +196,15 @@ class Dispatcher:
         # One recipient's (or channel's) messages in order. Hand-overs to a platform's own outbox (they
         # wait for a commit) go side by side for different recipients, so they share it; the others one
         # after another (a task each would cost more than they wait).
-        handed = self.platforms.idempotent
-        side_by_side = [q for t, q in queues.items() if isinstance(t, Identity) and t.platform in handed]
+        side_by_side: list[list[Delivery]] = []
+        in_turn: list[list[Delivery]] = []
+        for target, queue in queues.items():
+            own_outbox = isinstance(target, Identity) and target.platform in self.platforms.idempotent
+            (side_by_side if own_outbox else in_turn).append(queue)
         if side_by_side:
             await asyncio.gather(*(in_order(queue) for queue in side_by_side))
-        for target, queue in queues.items():
-            if not (isinstance(target, Identity) and target.platform in handed):
-                await in_order(queue)
+        for queue in in_turn:
+            await in_order(queue)
         try:
             await self.log.settle(outcomes, self.clock.now())
         except Exception:
