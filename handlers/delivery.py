@@ -41,6 +41,8 @@ class MessageKind(StrEnum):
     """A post in a community channel."""
     MODERATION = "moderation"
     """A post in the moderators' channel (a redemption to fulfil)."""
+    POLL = "poll"
+    """A poll opened, or its results, sent to a member (WhatsApp members, when the poll is announced)."""
 
     @property
     def proactive(self) -> bool:

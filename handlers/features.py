@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import consent, help, linking, members, onboarding, points, shop
+from handlers import consent, help, linking, members, onboarding, points, polls, shop
 from handlers.feature import Feature
 from handlers.settings import CommunityConfig, assemble
 
@@ -21,6 +21,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     consent.FEATURE,
     linking.FEATURE,
     onboarding.FEATURE,
+    polls.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

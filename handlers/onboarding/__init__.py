@@ -1,6 +1,6 @@
 """Onboarding: rules and acceptance, questions, introductions, referral codes and invites, nudges."""
 
-from handlers.feature import Feature, Hooks, JobKind
+from handlers.feature import Feature, Hooks, JobKind, provide
 from handlers.onboarding import _flow as flow
 from handlers.onboarding import _intros as intros
 from handlers.onboarding import _nudges as nudges
@@ -9,6 +9,7 @@ from handlers.onboarding._commands import commands
 from handlers.onboarding._ports import ONBOARDING
 from handlers.onboarding._settings import OnboardingConfig
 from handlers.onboarding._state import Onboarding, build
+from handlers.segments import SEGMENTS
 from handlers.settings import ConfigSection
 
 FEATURE: Feature[Onboarding] = Feature(
@@ -17,6 +18,7 @@ FEATURE: Feature[Onboarding] = Feature(
     sections=(ConfigSection("onboarding", OnboardingConfig),),
     requires=("members", "points", "consent"),
     repositories=(ONBOARDING,),
+    provides=(provide(SEGMENTS, lambda onboarding: onboarding),),
     commands=commands,
     hooks=Hooks(
         joined=(flow.joined,),

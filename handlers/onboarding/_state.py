@@ -29,6 +29,12 @@ class Onboarding:
     commands: Registry
     """Every command: a reply that looks like one is not taken for an introduction."""
 
+    def known_segments(self) -> set[str]:
+        return {a.segment for q in self.settings.questions for a in q.choices if a.segment is not None}
+
+    async def segments_of(self, member_id: int) -> set[str]:
+        return {a.segment for a in await self.repo.answers(member_id) if a.segment is not None}
+
     def notify(self, ctx: Context, member: Member, text: str, kind: MessageKind = MessageKind.NOTICE) -> None:
         """A message the member did not ask for (the delivery policy sends it only where it may go)."""
         ctx.send_to_member(member, Reply(text), kind)

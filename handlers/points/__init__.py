@@ -2,6 +2,7 @@
 
 from handlers.feature import Feature, Hooks, Setup, provide
 from handlers.ledger import LEDGER
+from handlers.levels import LEVELS
 from handlers.points import _hooks as hooks
 from handlers.points._commands import commands
 from handlers.points._engine import PointsEngine
@@ -33,7 +34,7 @@ FEATURE: Feature[PointsEngine] = Feature(
     sections=(ConfigSection("points", PointsRules), ConfigSection("levels", LevelsConfig)),
     requires=("members",),
     repositories=(POINTS,),
-    provides=(provide(LEDGER, lambda engine: engine),),
+    provides=(provide(LEDGER, lambda engine: engine), provide(LEVELS, lambda engine: engine)),
     commands=commands,
     hooks=Hooks(
         chat=(hooks.chat,),

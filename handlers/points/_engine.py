@@ -327,6 +327,14 @@ class PointsEngine:
         old, new = self._level(before), self._level(after)
         return None if old == new else (member_id, self.levels.tiers[old], self.levels.tiers[new])
 
+    def level_names(self, t: Translator) -> list[str]:
+        return [self.levels.name_of(tier, t) for tier in self.levels.tiers]
+
+    async def level_of(self, member_id: int) -> int:
+        if not self._warm:
+            await self.warm()
+        return self._level(self.boards.earned(member_id) + self._pending.get(member_id, 0))
+
     def crossing(self, member_id: int, delta: int) -> Crossing | None:
         """The level a command's entry moves its member across, if any: its totals are about to change (in
         the command's transaction), after any chat entries still on their way."""

@@ -99,9 +99,14 @@ async def test_a_mistyped_command_after_the_prompt_is_answered_as_a_command_neve
 ) -> None:
     """Found: `mo: AGREE` then `mo: POLL NEW "Next flavour?" | Mango | Yuzu` was posted as an introduction."""
     await onboard(core, "mo", intro=False)
-    for typed in ('POLL NEW "Next flavour?" | Mango | Yuzu', "refferal please, where is my code?"):
+    answers = {
+        'POLL NEW "Next flavour?" | Mango | Yuzu': "POLL NEW is for moderators only.",  # a command now
+        'CHALENGE NEW "Best mug photo"': "I don't know",
+        "refferal please, where is my code?": "I don't know",
+    }
+    for typed, answer in answers.items():
         reply = await say(core, "console:mo", typed)
-        assert reply.text.startswith("I don't know"), reply.text
+        assert reply.text.startswith(answer), reply.text
         assert not any(c.label == "Post it" for c in reply.choices)
     changed = await say(core, "console:mo", "I came for the workshops and stayed for you all")
     again = await say(core, "console:mo", "I came for the workshops, and I stayed for the people")

@@ -1,0 +1,19 @@
+"""Polls: one poll on every platform, one ballot per member, a deadline that holds across restarts."""
+
+from handlers.feature import Feature, JobKind
+from handlers.polls import _jobs as jobs
+from handlers.polls._commands import commands
+from handlers.polls._ports import POLLS
+from handlers.polls._settings import PollsConfig
+from handlers.polls._state import JOB, Polls, build
+from handlers.settings import ConfigSection
+
+FEATURE: Feature[Polls] = Feature(
+    name="polls",
+    build=build,
+    sections=(ConfigSection("polls", PollsConfig),),
+    requires=("members", "points", "onboarding"),
+    repositories=(POLLS,),
+    commands=commands,
+    jobs=(JobKind(JOB, jobs.run),),
+)
