@@ -106,6 +106,13 @@ class ConsoleAdapter:
                 ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)
                 moved = self._t("bot.console_clock_moved", time=self._time(), count=ran)
                 self.printer.write("console", moved)
+            case lines.Restart(off):
+                # Down: the clock moves and nothing runs; at start, what fell due runs at once, as it does
+                # after a real restart (late, each job by its own catch-up rule).
+                self.clock.set(self.clock.now() + off)
+                ran = await self.scheduler.run_due()
+                restarted = self._t("bot.console_restarted", time=self._time(), count=ran)
+                self.printer.write("console", restarted)
             case lines.Now():
                 self.printer.write("console", self._time())
 

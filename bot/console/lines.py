@@ -44,6 +44,13 @@ class Advance:
 
 
 @dataclass(frozen=True)
+class Restart:
+    """The bot is stopped, `off` passes with nothing running, then it starts again (due work runs late)."""
+
+    off: timedelta
+
+
+@dataclass(frozen=True)
 class Now:
     pass
 
@@ -60,7 +67,7 @@ class Invalid:
     values: dict[str, str] = field(default_factory=dict)
 
 
-Line = Direct | Chat | Join | Leave | Advance | Now | Blank | Invalid
+Line = Direct | Chat | Join | Leave | Advance | Restart | Now | Blank | Invalid
 
 
 def parse_line(raw: str) -> Line:
@@ -83,13 +90,13 @@ def _console_command(line: str) -> Line:
         if not re.fullmatch(NAME, rest):
             return Invalid("bot.console_usage_name", {"command": word})
         return Join(rest) if word == "join" else Leave(rest)
-    if word == "advance":
+    if word in ("advance", "restart"):
         by = parse_duration(rest.lower())
         if by is None or by <= timedelta():
-            return Invalid("bot.console_usage_advance")
+            return Invalid("bot.console_usage_advance" if word == "advance" else "bot.console_usage_restart")
         if by > MAX_ADVANCE:
             return Invalid("bot.console_advance_too_far", {"days": str(MAX_ADVANCE.days)})
-        return Advance(by)
+        return Advance(by) if word == "advance" else Restart(by)
     if word == "now" and not rest:
         return Now()
     return Invalid("bot.console_unknown", {"command": word[:20]})

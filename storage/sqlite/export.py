@@ -40,6 +40,25 @@ EXPORTS: dict[str, str] = {
         " '#' || d.channel) AS recipient, d.platform, d.state, d.attempts, d.note,"
         " json_extract(d.payload, '$.text') AS text FROM deliveries d WHERE d.community_id = ? ORDER BY d.id"
     ),
+    "polls": (
+        "SELECT p.id, p.question, (SELECT group_concat(label, ' | ') FROM (SELECT label FROM poll_options o"
+        " WHERE o.poll_id = p.id ORDER BY position)) AS options, p.max_picks, p.anonymous, p.hidden,"
+        " p.channel, p.min_level, p.segment, p.points, p.announce, p.deadline, p.state, p.late, p.closed_at,"
+        " p.created_at, (SELECT count(*) FROM poll_ballots b WHERE b.poll_id = p.id) AS voters"
+        " FROM polls p WHERE p.community_id = ? ORDER BY p.id"
+    ),
+    # One row per pick. For an anonymous poll nothing ties a row to a member: no handle, no time (a time
+    # could be matched with the member's messages), and rows in option order, not in the order of voting.
+    "votes": (
+        "SELECT k.poll_id, k.position + 1 AS option_number, o.label AS option,"
+        " CASE WHEN p.anonymous THEN NULL ELSE m.handle END AS handle,"
+        " CASE WHEN p.anonymous THEN NULL ELSE b.changed_at END AS voted_at"
+        " FROM poll_picks k JOIN polls p ON p.id = k.poll_id"
+        " JOIN poll_options o ON o.poll_id = k.poll_id AND o.position = k.position"
+        " JOIN poll_ballots b ON b.poll_id = k.poll_id AND b.member_id = k.member_id"
+        " JOIN members m ON m.id = k.member_id WHERE p.community_id = ?"
+        " ORDER BY k.poll_id, k.position, CASE WHEN p.anonymous THEN NULL ELSE m.handle END"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"
