@@ -52,6 +52,7 @@ class WhatsAppAdapter:
             clock,
             twilio.whatsapp_from,
             community.template_sids(core.services.config.community.language),
+            choices=core.services.choices,
         )
         self.worker = OutboxWorker(
             store.outbox,

@@ -16,7 +16,7 @@ from bot.whatsapp.window import in_window
 from config.whatsapp import Templates
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Identity, Reply
-from handlers.ports import Clock
+from handlers.ports import ChoiceRepository, Clock
 from storage.sqlite.outbox import NewOutbound, OutboxRow, SqliteOutbox, SqliteWindows
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,11 @@ class WhatsAppMessenger:
         sender: str,
         templates: Templates,
         wake: Callable[[], None] = lambda: None,
+        choices: ChoiceRepository | None = None,
     ) -> None:
+        self.choices = choices
+        """Where a proactive message's choices are offered to its recipient once it goes out as text (a
+        reply with the number answers them): never for one that will not arrive, or not with its numbers."""
         self.outbox = outbox
         self.windows = windows
         self.clock = clock
@@ -96,6 +100,9 @@ class WhatsAppMessenger:
         async with self.outbox.unit():  # the window's read and the row in one unit of work of its own
             entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language)
             row_id = await self.outbox.add(entry, self.clock.now(), delivery_id=delivery.id)
+            offered = reply.choices and delivery.kind.proactive and entry.mode == "text"
+            if self.choices is not None and offered:
+                await self.choices.offer(delivery.to, reply.choices, self.clock.now())
         log.debug("outbox row %s queued for delivery %s (%s)", row_id, delivery.id, delivery.kind)
         self.wake()
 

@@ -18,7 +18,7 @@ WHATSAPP = "whatsapp"
 
 async def tell(ctx: Context, polls: Polls, poll: Poll, make: Callable[[Translator], Reply]) -> int:
     """Post `make(t)` in the poll's channel and, for an announced poll, send it to its WhatsApp audience
-    (a numbered reply answers its choices). How many members it was sent to."""
+    (a numbered reply answers its choices once it reached them). How many members it was sent to."""
     ctx.post(poll.channel, make(ctx.t_community), MessageKind.ANNOUNCEMENT)
     if not poll.announce:
         return 0
@@ -33,8 +33,8 @@ async def tell(ctx: Context, polls: Polls, poll: Poll, make: Callable[[Translato
         reply = made.get(t.language)
         if reply is None:
             reply = made[t.language] = replace(make(t), language=t.language)
+        # Its choices are offered to the member when it goes out as text (the WhatsApp messenger), not
+        # here: a member it is kept from (STOP, outside the window) must not vote by replying a number.
         ctx.outbox.append(Outgoing(reply, to=identity, kind=MessageKind.POLL))
-        if reply.choices:
-            await ctx.services.choices.offer(identity, reply.choices, ctx.now)
         sent += 1
     return sent
