@@ -27,6 +27,7 @@ from handlers.platforms import Platforms
 from handlers.section import Section
 from handlers.settings import CommunityConfig
 from scheduler.service import SchedulerService
+from storage.sqlite.live_posts import SqliteLivePosts
 from storage.sqlite.store import SqliteStore
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class Application:
         platforms = Platforms(
             roles=self.router if discord_on else None,
             invites=self.router if discord_on else None,
+            editor=self.router if discord_on else None,
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
             consent_wording=self.whatsapp_section.consent_wording,
             running=frozenset(running),
@@ -112,9 +114,19 @@ class Application:
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
             self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
         elif discord_on:
-            self.discord = DiscordAdapter(core, self.discord_section, self.settings.discord, self._fail)
+            posts = SqliteLivePosts(store.db, store.community_id, "discord")
+            self.discord = DiscordAdapter(
+                core, self.discord_section, self.settings.discord, self._fail, posts
+            )
             messenger = self.discord.messenger
-            self.router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
+            self.router.add(
+                "discord",
+                messenger,
+                posts_to_channels=True,
+                roles=messenger,
+                invites=messenger,
+                editor=messenger,
+            )
             await self.discord.start()
         if whatsapp_on:
             if not self.web_enabled:

@@ -6,8 +6,8 @@ import logging
 from typing import Protocol
 
 from handlers.delivery import Delivery, DeliveryFailed
-from handlers.models import RoleUpdate
-from handlers.ports import Messenger, RoleManager
+from handlers.models import Reply, RoleUpdate
+from handlers.ports import Messenger, PostEditor, RoleManager
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class MessengerRouter:
         self._channels: list[Messenger] = []
         self._roles: dict[str, RoleManager] = {}
         self._invites: dict[str, PlatformInvites] = {}
+        self._editors: list[PostEditor] = []
 
     def add(
         self,
@@ -38,6 +39,7 @@ class MessengerRouter:
         posts_to_channels: bool,
         roles: RoleManager | None = None,
         invites: PlatformInvites | None = None,
+        editor: PostEditor | None = None,
     ) -> None:
         self._direct[platform] = messenger
         if posts_to_channels:
@@ -46,6 +48,8 @@ class MessengerRouter:
             self._roles[platform] = roles
         if invites is not None:
             self._invites[platform] = invites
+        if editor is not None:
+            self._editors.append(editor)
 
     async def deliver(self, delivery: Delivery) -> None:
         if delivery.to is not None:
@@ -56,6 +60,11 @@ class MessengerRouter:
             return
         for messenger in self._channels:
             await messenger.deliver(delivery)
+
+    async def edit_post(self, board: str, reply: Reply) -> None:
+        """Live posts are edited on every platform that can (each knows whether it sent that post)."""
+        for editor in self._editors:
+            await editor.edit_post(board, reply)
 
     async def create_invite(self, platform: str, reason: str) -> str | None:
         """A personal invite code on `platform`; None when that platform is not running."""

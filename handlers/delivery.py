@@ -177,10 +177,14 @@ def reply_to_json(reply: Reply) -> str:
     }
     if reply.language is not None:
         data["language"] = reply.language
+    if reply.board is not None:
+        data["board"] = reply.board
     return _ENCODER.encode(data)
 
 
 def reply_from_json(text: str) -> Reply:
     data = json.loads(text)
     choices = tuple(Choice(label, command) for label, command in data.get("choices", ()))
-    return Reply(data["text"], choices, bool(data.get("private", False)), data.get("language"))
+    return Reply(
+        data["text"], choices, bool(data.get("private", False)), data.get("language"), data.get("board")
+    )

@@ -96,6 +96,9 @@ class Reply:
     """Only for the asker's eyes (an ephemeral message on Discord)."""
     language: str | None = None
     """The language the text is in, when it is not the community's (picks a WhatsApp template's language)."""
+    board: str | None = None
+    """A live post (`poll:3`): a platform that can edit what it sent keeps the message under this key, so
+    that later versions (live results) replace its text rather than being posted again."""
 
 
 @dataclass(frozen=True)

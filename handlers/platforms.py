@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.ports import InviteMaker, RoleManager
+from handlers.ports import InviteMaker, PostEditor, RoleManager
 
 
 @dataclass(frozen=True)
 class Platforms:
     roles: RoleManager | None = None
     invites: InviteMaker | None = None
+    editor: PostEditor | None = None
+    """Live posts are edited in place (poll results) where a running platform can."""
     whatsapp_number: str | None = None
     """The WhatsApp sender (`whatsapp:+E164`) when WhatsApp is set up: referral links point at it."""
     consent_wording: str | None = None

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from handlers.delivery import Delivery
 from handlers.events import DirectMessage
-from handlers.models import Choice, Identity, Member, MemberStatus, RoleUpdate
+from handlers.models import Choice, Identity, Member, MemberStatus, Reply, RoleUpdate
 
 
 class StorageUnavailable(Exception):
@@ -40,6 +40,15 @@ class RoleManager(Protocol):
     """Grants and removes platform roles (Discord's); platforms without roles have none."""
 
     async def update_role(self, update: RoleUpdate) -> None: ...
+
+
+class PostEditor(Protocol):
+    """Edits live posts (Discord's): platforms that cannot edit what they sent have none."""
+
+    async def edit_post(self, board: str, reply: Reply) -> None:
+        """Replace the text and choices of the post sent under `board` (Reply.board); nothing when this
+        platform never sent it."""
+        ...
 
 
 class InviteMaker(Protocol):

@@ -31,3 +31,20 @@ def test_the_webhooks_benchmark_runs_against_the_real_process() -> None:
     row = result.stdout.strip().splitlines()[-1].split()
     assert row[:3] == ["40", "40", "40"], result.stdout  # the rate, sent, answered 200
     assert "!" not in result.stdout  # every answered message got its reply
+
+
+def test_the_polls_benchmark_runs_and_checks_its_ballots(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "polls.py"), "--members", "300", "--votes", "200",
+         "--close-votes", "500", "--in-flight", "5", "--dir", str(tmp_path), "--all-cores"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "False" not in out, out  # every ballot count and tally matched
+    assert out.count("sent to 75 of 75 WhatsApp members") == 2  # the 5-in-flight and the serial runs
+    assert out.count("votes/s (bar >= 5,000/s:") == 2 and out.count("vote to durable reply: p50") == 2
+    assert out.count("for 200 voters: True") == 2 and out.count("matches the votes") == 2
+    assert "raw sqlite3 ceiling: the same 200 ballots + 200 picks" in out and "ratio 5 in flight" in out
+    assert "tally query alone" in out and out.count("(bar < 100 ms:") == 4
+    assert out.count("1 job ran, poll closed") == 2 and out.count("500 ballots, tally") == 2

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import discord
 
 from bot.discord.client import CommunityBot
-from bot.discord.messenger import DiscordMessenger
+from bot.discord.messenger import DiscordMessenger, PostLocations
 from config.discord import DiscordCommunity
 from config.settings import DiscordSettings
 from handlers.core import Core
@@ -68,6 +68,7 @@ class DiscordAdapter:
         config: DiscordCommunity,
         settings: DiscordSettings,
         on_fatal: Callable[[str], None] = lambda reason: None,
+        posts: PostLocations | None = None,
     ) -> None:
         if settings.token is None or settings.guild_id is None:
             raise DiscordStartError(
@@ -76,7 +77,7 @@ class DiscordAdapter:
             )
         self._token = settings.token  # a SecretStr: revealed only to discord.py, never logged
         self.bot = CommunityBot(core, config, settings.guild_id)
-        self.messenger = DiscordMessenger(self.bot)
+        self.messenger = DiscordMessenger(self.bot, posts)
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._failures = 0

@@ -1,10 +1,12 @@
-"""The core's Messenger port on Discord: channel posts by key, DMs with a channel fallback, roles."""
+"""The core's Messenger port on Discord: channel posts by key, DMs with a channel fallback, roles, and
+live posts edited in place."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
 
@@ -25,9 +27,19 @@ SERVER_ERROR_RETRIES = (1.0, 2.0, 4.0)
 """Seconds between tries of a DM that Discord answered with a 5xx, before the fallback channel is used."""
 
 
+class PostLocations(Protocol):
+    """Where each live post was put (storage/sqlite/live_posts.py): `channel_id:message_id`."""
+
+    async def remember(self, board: str, location: str, now: datetime) -> None: ...
+    async def find(self, board: str) -> str | None: ...
+    async def forget(self, board: str) -> None: ...
+
+
 class DiscordMessenger:
-    def __init__(self, bot: CommunityBot) -> None:
+    def __init__(self, bot: CommunityBot, posts: PostLocations | None = None) -> None:
         self.bot = bot
+        self.posts = posts
+        """Without it, live posts are posted once and never edited."""
 
     async def deliver(self, delivery: Delivery) -> None:
         if not await self._ready():
@@ -47,11 +59,34 @@ class DiscordMessenger:
                 )
                 raise DeliveryFailed(f"no Discord channel for key {delivery.channel!r}")
             try:
-                await send(channel, delivery.reply)
+                sent = await send(channel, delivery.reply)
             except discord.HTTPException as error:
                 raise DeliveryFailed(
                     f"Discord refused the post: {error}", retry=error.status >= 500
                 ) from None
+            board = delivery.reply.board
+            if board is not None and self.posts is not None and sent:
+                await self.posts.remember(board, f"{sent[0].channel.id}:{sent[0].id}", datetime.now(UTC))
+
+    async def edit_post(self, board: str, reply: Reply) -> None:
+        """The live post's new text and buttons (an edit's rate is bounded by the core's LivePosts)."""
+        location = None if self.posts is None else await self.posts.find(board)
+        if location is None or not await self._ready():
+            return
+        channel_id, _, message_id = location.partition(":")
+        channel = self.bot.get_partial_messageable(int(channel_id))
+        kwargs: dict[str, Any] = {"content": None, "embed": None, "view": None}
+        parts = render(reply)
+        kwargs.update(parts[0].kwargs())  # a live post is short: one part (else its start and the buttons)
+        if parts[-1].view is not None:
+            kwargs["view"] = parts[-1].view
+        try:
+            await channel.get_partial_message(int(message_id)).edit(**kwargs)
+        except discord.NotFound:
+            assert self.posts is not None
+            await self.posts.forget(board)  # deleted by a moderator: not edited again
+        except discord.HTTPException as error:
+            log.warning("could not edit the live post %s: %s", board, error)
 
     async def update_role(self, update: RoleUpdate) -> None:
         if update.to.platform != PLATFORM or not await self._ready():
@@ -141,11 +176,13 @@ class DiscordMessenger:
 
 async def send(
     target: discord.abc.Messageable, reply: Reply, ping: discord.abc.Snowflake | None = None
-) -> None:
+) -> list[discord.Message]:
     """Send a reply as one or more messages. Nothing pings, except `ping` in the first message when given
     (its text then stays plain: a mention inside an embed would not notify)."""
+    sent = []
     for n, part in enumerate(render(reply, embeds=ping is None)):
         kwargs = part.kwargs()
         if ping is not None and n == 0:
             kwargs["allowed_mentions"] = pinging(ping)
-        await target.send(**kwargs)
+        sent.append(await target.send(**kwargs))
+    return sent

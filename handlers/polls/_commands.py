@@ -93,6 +93,7 @@ async def vote(ctx: Context, polls: Polls, poll: str, choice: str) -> Reply:
     t = ctx.t
     deadline = render.when(t, found.deadline, polls.tz)
     first = await polls.repo.vote(found.id, member.id, chosen, ctx.now)
+    ctx.on_commit(polls.refresh, found.id)
     if not chosen:
         return Reply(t("polls.vote_withdrawn", number=str(found.id), deadline=deadline))
     key = "polls.voted" if current is None else "polls.vote_changed"
@@ -190,6 +191,7 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
     if later is None:
         raise BadExtension(found.deadline.astimezone(polls.tz))
     await polls.repo.extend(found.id, later)
+    ctx.on_commit(polls.refresh, found.id)
     extended = await polls.find(str(found.id))
     await polls.schedule_close(ctx, extended)
     t = ctx.t
@@ -218,6 +220,7 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
 async def poll_cancel(ctx: Context, polls: Polls, poll: str) -> Reply:
     found = await polls.open_for_votes(poll, ctx.now)
     await polls.repo.cancel(found.id, ctx.now)
+    ctx.on_commit(polls.refresh, found.id)
     text = ctx.t_community("polls.cancelled_post", number=str(found.id), question=found.question)
     ctx.post(found.channel, Reply(text), MessageKind.ANNOUNCEMENT)
     return Reply(ctx.t("polls.cancelled_now", number=str(found.id)))

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.i18n import Translator
 from handlers.models import Choice, Reply
-from handlers.polls._models import Poll, Tally
+from handlers.polls._models import Poll, PollState, Tally
 
 BAR = 10
 """Characters in a result's bar."""
@@ -45,11 +45,32 @@ def details(t: Translator, poll: Poll, tz: ZoneInfo, credits: str | None, level:
     return [t("polls.closes", deadline=when(t, poll.deadline, tz)) + " " + " ".join(notes), how]
 
 
+def board(poll: Poll) -> str:
+    """The key of the poll's live post (Reply.board)."""
+    return f"poll:{poll.id}"
+
+
 def post(t: Translator, poll: Poll, tz: ZoneInfo, credits: str | None, level: str | None) -> Reply:
     """The post that opens a poll (in its channel, to WhatsApp members): the question, what to know, and
     the options as choices (buttons on Discord, numbered lines elsewhere)."""
     title = t("polls.post_title", number=str(poll.id), question=poll.question)
-    return Reply("\n".join([title, *details(t, poll, tz, credits, level)]), choices=choices(poll))
+    text = "\n".join([title, *details(t, poll, tz, credits, level)])
+    return Reply(text, choices=choices(poll), board=board(poll))
+
+
+def live(
+    t: Translator, poll: Poll, tally: Tally, tz: ZoneInfo, credits: str | None, level: str | None
+) -> Reply:
+    """The poll's post as it stands: live results while it is open (only the count while they are
+    hidden), the final results once it closed (no more buttons), or that it was cancelled."""
+    if poll.state is PollState.CANCELLED:
+        return Reply(
+            t("polls.cancelled_post", number=str(poll.id), question=poll.question), board=board(poll)
+        )
+    if not poll.is_open:
+        return Reply(final(t, poll, tally, tz), board=board(poll))
+    text = "\n".join([results(t, poll, tally), *details(t, poll, tz, credits, level)])
+    return Reply(text, choices=choices(poll), board=board(poll))
 
 
 def _percent(count: int, voters: int) -> int:

@@ -22,6 +22,8 @@ class PollsConfig(Section):
     """Credits for voting (once per poll) when POLL NEW says nothing."""
     announce_whatsapp: bool = False
     """Send every new poll (and its results) to WhatsApp members too, unless POLL NEW says otherwise."""
+    live_update_seconds: float = Field(default=2.0, ge=0, le=300)
+    """A poll's post on Discord shows live results, edited at most once per this many seconds."""
     late_after: str = "5m"
     """A poll that closes this long after its deadline (the bot was down) says its results are late."""
 

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Context
 from handlers.feature import Setup
-from handlers.i18n import Translator
+from handlers.i18n import Catalogs, Translator
 from handlers.keys import record_number
 from handlers.ledger import LEDGER, Ledger
 from handlers.levels import LEVELS, Levels
-from handlers.models import Member
+from handlers.live import LivePosts
+from handlers.models import Member, Reply
+from handlers.polls import _render as render
 from handlers.polls._errors import BadPollNumber, BelowLevel, NoSuchPoll, OutsideSegment, PollClosed
 from handlers.polls._models import Poll, PollState
 from handlers.polls._ports import POLLS, PollRepository
@@ -33,6 +35,10 @@ class Polls:
     jobs: JobRepository
     tz: ZoneInfo
     default_channel: str
+    texts: Catalogs
+    language: str
+    """The community's: the language of channel posts."""
+    live: LivePosts
 
     async def find(self, given: str) -> Poll:
         number = record_number(given)
@@ -66,6 +72,17 @@ class Polls:
         names = self.levels.level_names(t)
         return None if index is None else names[min(index, len(names) - 1)]
 
+    def refresh(self, poll_id: int) -> None:
+        """After a commit that changed the poll (a vote, its close): its live post is edited soon."""
+        self.live.changed(f"poll:{poll_id}", lambda: self._live_post(poll_id))
+
+    async def _live_post(self, poll_id: int) -> Reply:
+        poll = await self.repo.poll(poll_id)
+        assert poll is not None
+        t = self.texts.translator(self.language)
+        tally = await self.repo.tally(poll)
+        return render.live(t, poll, tally, self.tz, self.credits(t, poll), self.level_name(poll.min_level, t))
+
     def credits(self, t: Translator, poll: Poll) -> str | None:
         return self.ledger.amount(t, poll.points) if poll.points else None
 
@@ -92,4 +109,7 @@ def build(setup: Setup) -> Polls:
         setup.services.jobs,
         config.community.tz,
         settings.channel or config.channels.announcements,
+        setup.texts,
+        config.community.language,
+        LivePosts(setup.platforms.editor, settings.live_update_seconds),
     )

@@ -16,6 +16,7 @@ KERNEL = FeatureStorage(
         "0010_member_language",
         "0011_intake",
         "0012_outbox_pending",
+        "0014_live_posts",
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.

@@ -33,6 +33,7 @@ from handlers.features import FEATURES
 from handlers.install import build_core
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
+from storage.sqlite.live_posts import SqliteLivePosts
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock
 
@@ -111,12 +112,14 @@ def community_file(**discord_section: Any) -> CommunityConfig:
 
 async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityConfig) -> World:
     router = MessengerRouter()
-    platforms = Platforms(roles=router, invites=router)
+    platforms = Platforms(roles=router, invites=router, editor=router)
     core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
     discord_section = community.section(DiscordCommunity)
     bot = CommunityBot(core, discord_section, guild_id=0)
-    messenger = DiscordMessenger(bot)
-    router.add("discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger)
+    messenger = DiscordMessenger(bot, SqliteLivePosts(store.db, store.community_id, "discord"))
+    router.add(
+        "discord", messenger, posts_to_channels=True, roles=messenger, invites=messenger, editor=messenger
+    )
     await bot._async_setup_hook()
     dpytest.configure(bot, guilds=["Club"], text_channels=["general"], members=["alice", "bob", "mod"])
     config = dpytest.get_config()
