@@ -134,13 +134,16 @@ class SqlitePolls:
         return first
 
     async def tally(self, poll: Poll) -> Tally:
-        counts = [0] * len(poll.options)
-        for position, count in await self.db.fetch_all(
-            "SELECT position, count(*) FROM poll_picks WHERE poll_id = ? GROUP BY position", (poll.id,)
-        ):
-            counts[position] = count
-        voters = await self.db.fetch_one("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll.id,))
-        return Tally(tuple(counts), voters[0] if voters else 0)
+        # The counts the triggers keep (migration 0013): one row, whatever the number of ballots.
+        row = await self.db.fetch_one(
+            "SELECT voters, (SELECT json_group_array(votes) FROM"
+            " (SELECT votes FROM poll_options WHERE poll_id = polls.id ORDER BY position)) FROM polls"
+            " WHERE community_id = ? AND id = ?",
+            (self.community_id, poll.id),
+        )
+        if row is None:
+            return Tally((0,) * len(poll.options), 0)
+        return Tally(tuple(json.loads(row[1])), row[0])
 
     async def voters(self, poll: Poll) -> list[tuple[int, str]]:
         if poll.anonymous:  # never: not even a caller's mistake can tie a member to an option here

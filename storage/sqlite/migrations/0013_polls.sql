@@ -2,7 +2,9 @@
 -- "one vote per member" rule, so no code path can count a member twice); its picks are rows of their own so
 -- that a tally is one covering-index scan (poll_picks_tally). Triggers refuse, in the database itself, more
 -- picks than the poll allows and any vote on a poll that is not open. Linked identities are one member, so
--- they share one ballot.
+-- they share one ballot. The counts (polls.voters, poll_options.votes) are kept by triggers on every insert
+-- and delete, cascades and member merges included: a tally is one row read, not a scan of the ballots,
+-- however many there are.
 
 CREATE TABLE polls (
     id INTEGER PRIMARY KEY,
@@ -17,6 +19,7 @@ CREATE TABLE polls (
     segment TEXT,
     points INTEGER NOT NULL DEFAULT 0,
     announce INTEGER NOT NULL DEFAULT 0,
+    voters INTEGER NOT NULL DEFAULT 0,
     deadline TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closed', 'cancelled')),
     late INTEGER NOT NULL DEFAULT 0,
@@ -30,6 +33,7 @@ CREATE TABLE poll_options (
     poll_id INTEGER NOT NULL REFERENCES polls (id),
     position INTEGER NOT NULL,
     label TEXT NOT NULL,
+    votes INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (poll_id, position)
 ) WITHOUT ROWID;
 
@@ -70,4 +74,24 @@ WHEN (SELECT count(*) FROM poll_picks WHERE poll_id = NEW.poll_id AND member_id 
     >= (SELECT max_picks FROM polls WHERE id = NEW.poll_id)
 BEGIN
     SELECT RAISE (ABORT, 'more picks than the poll allows');
+END;
+
+CREATE TRIGGER poll_picks_counted AFTER INSERT ON poll_picks
+BEGIN
+    UPDATE poll_options SET votes = votes + 1 WHERE poll_id = NEW.poll_id AND position = NEW.position;
+END;
+
+CREATE TRIGGER poll_picks_uncounted AFTER DELETE ON poll_picks
+BEGIN
+    UPDATE poll_options SET votes = votes - 1 WHERE poll_id = OLD.poll_id AND position = OLD.position;
+END;
+
+CREATE TRIGGER poll_ballots_counted AFTER INSERT ON poll_ballots
+BEGIN
+    UPDATE polls SET voters = voters + 1 WHERE id = NEW.poll_id;
+END;
+
+CREATE TRIGGER poll_ballots_uncounted AFTER DELETE ON poll_ballots
+BEGIN
+    UPDATE polls SET voters = voters - 1 WHERE id = OLD.poll_id;
 END;

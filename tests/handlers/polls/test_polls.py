@@ -319,3 +319,24 @@ async def test_pending_members_cannot_vote(
     await say(core, "console:newbie", "JOIN")
     refused = await say(core, "console:newbie", f"VOTE {number} 1")
     assert "AGREE" in refused.text and await count(store, "poll_ballots") == 0
+
+
+async def test_the_counts_kept_by_the_database_equal_a_recount(core: Core, store: SqliteStore) -> None:
+    names = [f"m{n}" for n in range(6)]
+    await members(core, *names)
+    number = await new_poll(core, '"Days?" | Mon | Tue | Wed | multiple')
+    moves = ["1", "+2", "2 3", "+3", "1 2 3", "+1", "3"]
+    for step, move in enumerate(moves * 2):
+        await say(core, f"console:{names[step % len(names)]}", f"VOTE {number} {move}")
+    kept = await store.db.fetch_all(
+        "SELECT position, votes FROM poll_options WHERE poll_id = ? ORDER BY position", (number,)
+    )
+    recount = await store.db.fetch_all(
+        "SELECT o.position, count(k.member_id) FROM poll_options o LEFT JOIN poll_picks k"
+        " ON k.poll_id = o.poll_id AND k.position = o.position WHERE o.poll_id = ? GROUP BY o.position"
+        " ORDER BY o.position",
+        (number,),
+    )
+    assert [tuple(r) for r in kept] == [tuple(r) for r in recount]
+    voters = await store.db.fetch_one("SELECT voters FROM polls WHERE id = ?", (number,))
+    assert voters is not None and voters[0] == await count(store, "poll_ballots")
