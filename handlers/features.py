@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import consent, help, linking, members, onboarding, points, polls, shop
+from handlers import consent, help, linking, members, onboarding, points, polls, shop, unlocks
 from handlers.feature import Feature
 from handlers.settings import CommunityConfig, assemble
 
@@ -22,6 +22,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     linking.FEATURE,
     onboarding.FEATURE,
     polls.FEATURE,
+    unlocks.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

@@ -51,16 +51,6 @@ class DuplicateOption(UsageError):
 
 
 @dataclass(eq=False)
-class BadDeadline(UsageError):
-    """A deadline in the past or more than 32 days away."""
-
-    past: bool
-
-    def text(self, t: Translator) -> str:
-        return t("polls.deadline_past") if self.past else t("polls.deadline_too_far")
-
-
-@dataclass(eq=False)
 class TwoDeadlines(UsageError):
     def text(self, t: Translator) -> str:
         return t("polls.two_deadlines")

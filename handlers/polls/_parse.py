@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers.deadlines import check, parse_deadline
 from handlers.durations import parse_duration
 from handlers.keys import is_channel_key
 from handlers.polls._errors import (
-    BadDeadline,
     DuplicateOption,
     NoPick,
     NoQuestion,
@@ -44,7 +44,6 @@ POINTS = frozenset({"points", "credits", "crédits", "punti", "crediti"})
 LEVEL = frozenset({"level", "niveau", "livello"})
 SEGMENT = frozenset({"segment", "segmento"})
 WHATSAPP = frozenset({"whatsapp"})
-_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{1,2})[:h]([0-9]{2}))?$")
 _QUOTES = "\"'“”«»‘’"
 
 
@@ -72,35 +71,6 @@ def _unquoted(part: str) -> tuple[str, bool]:
     return part, False
 
 
-def parse_deadline(text: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """`2d`, `36h` from now, or `2026-12-24 18:00` (`2026-12-24`: the end of that day) in the community's
-    time zone; None when the text is not a deadline. Checked: in the future, at most 32 days away."""
-    duration = parse_duration(text)
-    if duration is not None:
-        moment = now + duration
-    else:
-        found = _DATETIME.match(text.strip())
-        if found is None:
-            return None
-        day, hour, minute = found.groups()
-        try:
-            local = datetime.fromisoformat(day)
-            local = (
-                local.replace(hour=int(hour), minute=int(minute))
-                if hour
-                else local.replace(hour=23, minute=59)
-            )
-        except ValueError:
-            return None
-        # fold=0: in the hour a clock change repeats, the first of the two moments.
-        moment = local.replace(tzinfo=tz).astimezone(now.tzinfo)
-    if moment <= now:
-        raise BadDeadline(past=True)
-    if moment - now > MAX_DURATION + timedelta(minutes=1):
-        raise BadDeadline(past=False)
-    return moment
-
-
 def later_deadline(text: str, current: datetime, now: datetime, tz: ZoneInfo) -> datetime | None:
     """POLL EXTEND's deadline: `1d` more than the current one, or a later date and time; None when it is
     neither (at most 32 days from now, as any deadline)."""
@@ -108,10 +78,9 @@ def later_deadline(text: str, current: datetime, now: datetime, tz: ZoneInfo) ->
     later: datetime | None
     if duration is not None:
         later = current + duration
-        if later - now > MAX_DURATION + timedelta(minutes=1):
-            raise BadDeadline(past=False)
+        check(later, now, MAX_DURATION)
     else:
-        later = parse_deadline(text, now, tz)
+        later = parse_deadline(text, now, tz, MAX_DURATION)
     return later if later is not None and later > current else None
 
 
@@ -141,7 +110,7 @@ def _setting(described: Described, part: str, now: datetime, tz: ZoneInfo) -> bo
     elif first in SEGMENT and len(rest) == 1:
         described.segment = rest[0].lower()
     else:
-        deadline = parse_deadline(part, now, tz)
+        deadline = parse_deadline(part, now, tz, MAX_DURATION)
         if deadline is None:
             return False
         if described.deadline is not None:

@@ -59,6 +59,11 @@ EXPORTS: dict[str, str] = {
         " JOIN members m ON m.id = k.member_id WHERE p.community_id = ?"
         " ORDER BY k.poll_id, k.position, CASE WHEN p.anonymous THEN NULL ELSE m.handle END"
     ),
+    "unlocks": (
+        "SELECT u.id, u.title, u.goal, u.pledges, u.state, u.reward, u.codes, u.deadline, u.unlocked_at,"
+        " u.ended_at, u.created_at, (SELECT count(*) FROM unlock_codes c WHERE c.unlock_id = u.id"
+        " AND c.member_id IS NOT NULL) AS codes_given FROM unlocks u WHERE u.community_id = ? ORDER BY u.id"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"

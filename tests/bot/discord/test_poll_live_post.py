@@ -1,4 +1,4 @@
-"""A poll's post on Discord shows live results: edited in place at a bounded rate, final at the close."""
+"""Live posts on Discord: a poll's results and an unlock's progress, edited in place at a bounded rate."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ async def live_world(
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
             "roles": {"moderators": ["console:mod"]},
             "polls": {"live_update_seconds": INTERVAL},
+            "unlocks": {"live_update_seconds": INTERVAL},
         }
     )
     world = await build_world(store, clock, community)
@@ -101,3 +102,22 @@ async def test_the_close_leaves_the_final_results_without_buttons(
     assert "Yuzu wins with 1 vote of 1 (100%)." in text_of(edits[-1][2])
     finals = [p for p in world.posts_in(world.announcements) if text_of(p.payload).startswith("🏁")]
     assert len(finals) == 1  # the results post too, once
+
+
+async def test_an_unlock_post_has_a_pledge_button_and_shows_its_progress(
+    store: SqliteStore, clock: FakeClock
+) -> None:
+    world, edits = await live_world(store, clock)
+    await say(world.core, "console:mod", 'UNLOCK NEW "Free shipping" 2 2d | Use FREESHIP')
+    [post] = world.posts_in(world.announcements)
+    [button] = post.payload["components"][0]["components"]
+    assert (button["custom_id"], button["label"]) == ("cb:choice:PLEDGE 1", "I'm in")
+    for name in ("alice", "bob"):
+        await say(world.core, f"console:{name}", "JOIN")
+        await say(world.core, f"console:{name}", "PLEDGE 1")
+    await until(lambda: bool(edits) and "2/2 pledged" in text_of(edits[-1][2]))
+    assert "✅ Unlocked!" in text_of(edits[-1][2])
+    assert len(world.posts_in(world.announcements)) == 2  # the post and "is unlocked", no new progress post
+    clock.advance(days=2)
+    await world.core.run_due_jobs()
+    await until(lambda: edits[-1][2]["components"] == [])  # past the deadline: no more button

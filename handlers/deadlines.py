@@ -1,0 +1,64 @@
+"""Deadlines as moderators write them: `2d`, `36h` from now, or `2026-12-24 18:00` (`2026-12-24`: the end of
+that day) in the community's time zone. Polls and unlocks take them alike."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from handlers.durations import parse_duration
+from handlers.errors import UsageError
+from handlers.i18n import Translator
+
+_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{1,2})[:h]([0-9]{2}))?$")
+_SLACK = timedelta(minutes=1)
+"""`32d` is at most 32 days even when the command took a moment to arrive."""
+
+
+@dataclass(eq=False)
+class DeadlinePassed(UsageError):
+    def text(self, t: Translator) -> str:
+        return t("core.deadline_past")
+
+
+@dataclass(eq=False)
+class DeadlineTooFar(UsageError):
+    days: int
+
+    def text(self, t: Translator) -> str:
+        return t("core.deadline_too_far", count=self.days)
+
+
+def parse_deadline(text: str, now: datetime, tz: ZoneInfo, longest: timedelta) -> datetime | None:
+    """The moment `text` names, or None when it is no deadline; refused when it has passed or is further
+    than `longest` from now."""
+    duration = parse_duration(text)
+    if duration is not None:
+        moment = now + duration
+    else:
+        found = _DATETIME.match(text.strip())
+        if found is None:
+            return None
+        day, hour, minute = found.groups()
+        try:
+            local = datetime.fromisoformat(day)
+            local = (
+                local.replace(hour=int(hour), minute=int(minute))
+                if hour
+                else local.replace(hour=23, minute=59)
+            )
+        except ValueError:
+            return None
+        # fold=0: in the hour a clock change repeats, the first of the two moments.
+        moment = local.replace(tzinfo=tz).astimezone(now.tzinfo)
+    check(moment, now, longest)
+    return moment
+
+
+def check(moment: datetime, now: datetime, longest: timedelta) -> None:
+    if moment <= now:
+        raise DeadlinePassed()
+    if moment - now > longest + _SLACK:
+        raise DeadlineTooFar(longest.days)
