@@ -191,8 +191,9 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
     if later is None:
         raise BadExtension(found.deadline.astimezone(polls.tz))
     await polls.repo.extend(found.id, later)
-    ctx.on_commit(polls.refresh, found.id)
-    extended = await polls.find(str(found.id))
+    ctx.on_commit(polls.changed, found.id)
+    extended = await polls.repo.poll(found.id)  # as written now, not as read before the change
+    assert extended is not None
     await polls.schedule_close(ctx, extended)
     t = ctx.t
     ctx.post(
@@ -220,7 +221,7 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
 async def poll_cancel(ctx: Context, polls: Polls, poll: str) -> Reply:
     found = await polls.open_for_votes(poll, ctx.now)
     await polls.repo.cancel(found.id, ctx.now)
-    ctx.on_commit(polls.refresh, found.id)
+    ctx.on_commit(polls.changed, found.id)
     text = ctx.t_community("polls.cancelled_post", number=str(found.id), question=found.question)
     ctx.post(found.channel, Reply(text), MessageKind.ANNOUNCEMENT)
     return Reply(ctx.t("polls.cancelled_now", number=str(found.id)))

@@ -18,7 +18,7 @@ async def close(ctx: Context, polls: Polls, poll: Poll, late: bool) -> bool:
     """Close it and post its results; False when it was not open any more (closed once, whoever tries)."""
     if not await polls.repo.close(poll.id, ctx.now, late):
         return False
-    ctx.on_commit(polls.refresh, poll.id)  # the post shows the final results, without buttons
+    ctx.on_commit(polls.changed, poll.id)  # the post shows the final results, without buttons
     closed = await polls.repo.poll(poll.id)
     assert closed is not None
     tally = await polls.repo.tally(closed)

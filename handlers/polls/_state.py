@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,12 +39,20 @@ class Polls:
     language: str
     """The community's: the language of channel posts."""
     live: LivePosts
+    _open: dict[int, Poll] = field(default_factory=dict)
+    """Open polls as last read: a burst of votes reads its poll once. Dropped when a commit changes one
+    (`changed`); this process is the only one writing the database (issue 20 revisits it for several)."""
 
     async def find(self, given: str) -> Poll:
         number = record_number(given)
         if number is None:
             raise BadPollNumber(given)
+        cached = self._open.get(number)
+        if cached is not None:
+            return cached
         poll = await self.repo.poll(number)
+        if poll is not None and poll.is_open:
+            self._open[number] = poll
         if poll is None:
             raise NoSuchPoll(number)
         return poll
@@ -72,8 +80,13 @@ class Polls:
         names = self.levels.level_names(t)
         return None if index is None else names[min(index, len(names) - 1)]
 
+    def changed(self, poll_id: int) -> None:
+        """After a commit that changed the poll itself (closed, extended, cancelled): read it again."""
+        self._open.pop(poll_id, None)
+        self.refresh(poll_id)
+
     def refresh(self, poll_id: int) -> None:
-        """After a commit that changed the poll (a vote, its close): its live post is edited soon."""
+        """After a commit that changed the poll's votes or state: its live post is edited soon."""
         self.live.changed(f"poll:{poll_id}", lambda: self._live_post(poll_id))
 
     async def _live_post(self, poll_id: int) -> Reply:

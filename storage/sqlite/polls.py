@@ -127,9 +127,11 @@ class SqlitePolls:
                 await self.db.execute(
                     "DELETE FROM poll_picks WHERE poll_id = ? AND member_id = ?", (poll_id, member_id)
                 )
-            await self.db.execute_many(
-                "INSERT INTO poll_picks (poll_id, member_id, position) VALUES (?, ?, ?)",
-                [(poll_id, member_id, position) for position in picks],
+            # One statement for every pick (executemany costs more than it saves for one to ten rows).
+            rows = ", ".join(["(?, ?, ?)"] * len(picks))
+            values = [value for position in picks for value in (poll_id, member_id, position)]
+            await self.db.execute(
+                f"INSERT INTO poll_picks (poll_id, member_id, position) VALUES {rows}", values
             )
         return first
 
