@@ -129,7 +129,7 @@ class SqlitePolls:
                 )
             # One statement for every pick (executemany costs more than it saves for one to ten rows).
             rows = ", ".join(["(?, ?, ?)"] * len(picks))
-            values = [value for position in picks for value in (poll_id, member_id, position)]
+            values = tuple(value for position in picks for value in (poll_id, member_id, position))
             await self.db.execute(
                 f"INSERT INTO poll_picks (poll_id, member_id, position) VALUES {rows}", values
             )
