@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import consent, help, linking, members, onboarding, points, polls, shop, unlocks
+from handlers import challenges, consent, help, linking, members, onboarding, points, polls, shop, unlocks
 from handlers.feature import Feature
 from handlers.settings import CommunityConfig, assemble
 
@@ -23,6 +23,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     onboarding.FEATURE,
     polls.FEATURE,
     unlocks.FEATURE,
+    challenges.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

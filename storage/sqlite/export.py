@@ -64,6 +64,17 @@ EXPORTS: dict[str, str] = {
         " u.ended_at, u.created_at, (SELECT count(*) FROM unlock_codes c WHERE c.unlock_id = u.id"
         " AND c.member_id IS NOT NULL) AS codes_given FROM unlocks u WHERE u.community_id = ? ORDER BY u.id"
     ),
+    "challenges": (
+        "SELECT c.id, c.title, c.state, c.starts_at, c.ends_at, c.points, c.per_member, c.review, c.blind,"
+        " c.bonus, (SELECT group_concat(m.handle, ' ') FROM (SELECT w.member_id FROM challenge_winners w"
+        " WHERE w.challenge_id = c.id ORDER BY w.place) x JOIN members m ON m.id = x.member_id) AS winners"
+        " FROM challenges c WHERE c.community_id = ? ORDER BY c.id"
+    ),
+    "submissions": (
+        "SELECT s.id, s.challenge_id, m.handle, s.state, s.reason, s.created_at, s.reviewed_at, s.text"
+        " FROM challenge_submissions s JOIN challenges c ON c.id = s.challenge_id"
+        " JOIN members m ON m.id = s.member_id WHERE c.community_id = ? ORDER BY s.id"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"

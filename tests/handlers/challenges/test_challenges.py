@@ -1,0 +1,150 @@
+"""Challenges through the core: submissions, review credited once, the end and its winners."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.core import Core
+from handlers.delivery import MessageKind
+from handlers.features import community_config
+from handlers.settings import CommunityConfig
+from storage.sqlite.store import SqliteStore
+from tests.conftest import make_core, say
+from tests.fakes import FakeClock, RecordingMessenger
+
+COMMUNITY = {
+    "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+    "roles": {"moderators": ["console:mod"]},
+}
+CALL = '"Best mug photo" | Show us your mug in use | 3d | points 20 | bonus 50 | winners 2'
+
+
+@pytest.fixture
+def community() -> CommunityConfig:
+    return community_config(COMMUNITY)
+
+
+async def join(core: Core, *names: str) -> None:
+    for name in names:
+        await say(core, f"console:{name}", "JOIN")
+
+
+async def ledger(store: SqliteStore, handle: str) -> list[tuple[int, str]]:
+    rows = await store.db.fetch_all(
+        "SELECT l.delta, l.source FROM ledger l JOIN members m ON m.id = l.member_id WHERE m.handle = ?"
+        " ORDER BY l.id",
+        (handle,),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+async def test_an_approval_credits_once_and_the_member_hears_either_way(
+    core: Core, store: SqliteStore, messenger: RecordingMessenger
+) -> None:
+    await join(core, "alice", "bob")
+    assert (
+        "Challenge #1 is posted in #announcements"
+        in (await say(core, "console:mod", f"CHALLENGE NEW {CALL}")).text
+    )
+    assert (
+        "the moderators will review it" in (await say(core, "console:alice", "SUBMIT 1 Mug at sunrise")).text
+    )
+    assert "You have made your 1 submission" in (await say(core, "console:alice", "SUBMIT 1 again")).text
+    await say(core, "console:bob", "SUBMIT 1 Coffee")
+    assert messenger.posts_in("moderators")[-1] == "New submission #2 to challenge #1: see REVIEW."
+    queue = await say(core, "console:mod", "REVIEW")
+    assert "#1 (challenge #1) by @alice: “Mug at sunrise”" in queue.text
+    assert [c.command for c in queue.choices] == ["REVIEW APPROVE 1", "REVIEW APPROVE 2"]
+    for _ in range(3):  # a double click, a retry, a second moderator: credited once
+        await say(core, "console:mod", "REVIEW APPROVE 1")
+    assert await ledger(store, "alice") == [(20, "challenge:1:submission:1")]
+    notices = [m.reply.text for m in messenger.sent if m.kind is MessageKind.NOTICE]
+    assert notices == ["Your submission #1 to challenge #1 is accepted! You earned 20 credits."]
+    assert "Say why" in (await say(core, "console:mod", "REVIEW REJECT 2")).text
+    await say(core, "console:mod", "REVIEW REJECT 2 Please show the mug itself")
+    notices = [m.reply.text for m in messenger.sent if m.kind is MessageKind.NOTICE]
+    assert notices[-1] == "Your submission #2 to challenge #1 was not accepted: Please show the mug itself"
+    assert "refused (Please show the mug itself)" in (await say(core, "console:bob", "CHALLENGE 1")).text
+    assert "No submission is waiting" in (await say(core, "console:mod", "REVIEW")).text
+
+
+async def test_winners_are_named_once_after_the_end_with_their_bonus(
+    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    await join(core, "alice", "bob")
+    await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
+    await say(core, "console:alice", "SUBMIT 1 Mug at sunrise")
+    assert "has not ended yet" in (await say(core, "console:mod", "CHALLENGE WINNERS 1 @alice")).text
+    clock.advance(days=3, seconds=-1)
+    await core.run_due_jobs()
+    assert "takes no more" not in (await say(core, "console:bob", "SUBMIT 1 Just in time")).text
+    clock.advance(seconds=1)
+    await core.run_due_jobs()
+    assert messenger.posts_in("moderators")[-1].startswith(
+        "Challenge #1 (Best mug photo) has ended (2 submissions"
+    )
+    assert "takes no more submissions" in (await say(core, "console:bob", "SUBMIT 1 late")).text
+    assert "has 2 winners" in (await say(core, "console:mod", "CHALLENGE WINNERS 1 @alice @bob @mod")).text
+    await say(core, "console:mod", "CHALLENGE WINNERS 1 @alice @bob")
+    assert "announced already" in (await say(core, "console:mod", "CHALLENGE WINNERS 1 @bob")).text
+    posts = [p for p in messenger.posts_in("announcements") if p.startswith("🏆")]
+    assert posts == ["🏆 Challenge #1 (Best mug photo): the winners are @alice and @bob! (+50 credits each)"]
+    assert await ledger(store, "bob") == [(50, "challenge:1:winner:2")]
+
+
+async def test_auto_review_and_most_approved_winners_at_the_end(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    config = community_config({**COMMUNITY, "challenges": {"winners": "most_approved", "bonus": 5}})
+    core = make_core(store, clock, messenger, config)
+    await core.start()
+    await join(core, "alice", "bob")
+    await say(core, "console:mod", 'CHALLENGE NEW "Photos" | Any photo | 1d | review auto | per member 2')
+    assert "You earned 10 credits" in (await say(core, "console:alice", "SUBMIT 1 one")).text
+    await say(core, "console:alice", "SUBMIT 1 two")
+    await say(core, "console:bob", "SUBMIT 1 one")
+    clock.advance(days=1)
+    await core.run_due_jobs()
+    assert (
+        messenger.posts_in("announcements")[-1]
+        == "🏆 Challenge #1 (Photos): the winner is @alice! (+5 credits)"
+    )
+    clock.advance(days=1)
+    assert await core.run_due_jobs() == 0
+
+
+async def test_blind_review_hides_who_submitted(core: Core) -> None:
+    await join(core, "alice")
+    await say(core, "console:mod", 'CHALLENGE NEW "Stories" | Tell us your story | blind')
+    await say(core, "console:alice", "SUBMIT 1 It started with a mug")
+    queue = await say(core, "console:mod", "REVIEW")
+    assert "by a member (blind review)" in queue.text and "@alice" not in queue.text
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ('"Best mug photo"', "Give a title and what to do"),
+        ('"Best mug photo" | Show us | forever', "“forever” is not a setting"),
+        ('"Best mug photo" | Show us | 100d', "at most 92 days away"),
+        ('"' + "t" * 101 + '" | Show us', "at most 100 characters"),
+    ],
+)
+async def test_bad_challenges_are_refused_and_nothing_is_stored(
+    core: Core, store: SqliteStore, text: str, refusal: str
+) -> None:
+    assert refusal in (await say(core, "console:mod", f"CHALLENGE NEW {text}")).text
+    row = await store.db.fetch_one("SELECT count(*) FROM challenges")
+    assert row is not None and row[0] == 0
+
+
+async def test_pending_members_cannot_submit(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    core = make_core(
+        store, clock, messenger, community_config({**COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
+    )
+    await core.start()
+    await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
+    await say(core, "console:newbie", "JOIN")
+    assert "AGREE" in (await say(core, "console:newbie", "SUBMIT 1 hello")).text
