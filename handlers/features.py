@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import challenges, consent, help, linking, members, onboarding, points, polls, shop, unlocks
+from handlers import (
+    challenges,
+    consent,
+    feedback,
+    help,
+    linking,
+    members,
+    onboarding,
+    points,
+    polls,
+    shop,
+    unlocks,
+)
 from handlers.feature import Feature
 from handlers.settings import CommunityConfig, assemble
 
@@ -24,6 +36,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     polls.FEATURE,
     unlocks.FEATURE,
     challenges.FEATURE,
+    feedback.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

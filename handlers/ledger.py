@@ -32,6 +32,8 @@ class Kind(StrEnum):
     POLL = "poll"
     ATTENDANCE = "attendance"
     INTRODUCTION = "introduction"
+    FEEDBACK = "feedback"
+    """An idea of the member's was planned or shipped."""
 
 
 SPENDING = frozenset({Kind.REDEEM, Kind.REFUND})

@@ -46,6 +46,7 @@ KIND_NAMES = {
     Kind.POLL: "points.kind_poll",
     Kind.ATTENDANCE: "points.kind_attendance",
     Kind.INTRODUCTION: "points.kind_introduction",
+    Kind.FEEDBACK: "points.kind_feedback",
 }
 """What each kind of entry is called in HISTORY and REVOKE (a kind added to the ledger needs its text)."""
 

@@ -75,6 +75,10 @@ EXPORTS: dict[str, str] = {
         " FROM challenge_submissions s JOIN challenges c ON c.id = s.challenge_id"
         " JOIN members m ON m.id = s.member_id WHERE c.community_id = ? ORDER BY s.id"
     ),
+    "ideas": (
+        "SELECT i.id, m.handle, i.status, i.backers, i.note, i.created_at, i.changed_at, i.text"
+        " FROM ideas i JOIN members m ON m.id = i.member_id WHERE i.community_id = ? ORDER BY i.id"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"

@@ -1,0 +1,31 @@
+"""What product feedback is: a member's idea, its status on the team's side, and who backs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class IdeaStatus(StrEnum):
+    NEW = "new"
+    PLANNED = "planned"
+    SHIPPED = "shipped"
+    DECLINED = "declined"
+
+    @property
+    def open(self) -> bool:
+        """Still worth backing (not shipped or declined)."""
+        return self in (IdeaStatus.NEW, IdeaStatus.PLANNED)
+
+
+@dataclass(frozen=True)
+class Idea:
+    id: int
+    member_id: int
+    handle: str
+    text: str
+    status: IdeaStatus
+    note: str | None
+    backers: int
+    created_at: datetime
