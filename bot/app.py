@@ -14,6 +14,7 @@ from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.discord.adapter import DiscordAdapter
 from bot.formats import catalogs
 from bot.heap import settle_after_start_up
+from bot.media import MediaKeeper
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from bot.whatsapp.adapter import WhatsAppAdapter
@@ -115,8 +116,9 @@ class Application:
             self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
         elif discord_on:
             posts = SqliteLivePosts(store.db, store.community_id, "discord")
+            media = MediaKeeper(store.db.path.parent / "media", self.community.media)
             self.discord = DiscordAdapter(
-                core, self.discord_section, self.settings.discord, self._fail, posts
+                core, self.discord_section, self.settings.discord, self._fail, posts, media
             )
             messenger = self.discord.messenger
             self.router.add(

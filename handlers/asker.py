@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from handlers.events import DirectMessage
-from handlers.models import Identity, Role
+from handlers.models import Attachment, Identity, Role
 from handlers.text import clean_name
 
 
@@ -20,6 +20,7 @@ class Asker:
     direct: bool = False
     locale: str | None = None
     """The language the asker's app is set to, when the platform says."""
+    attachments: tuple[Attachment, ...] = ()
 
 
 def asker_of(message: DirectMessage) -> Asker:
@@ -32,4 +33,5 @@ def asker_of(message: DirectMessage) -> Asker:
         message.platform_role,
         direct=True,
         locale=message.locale,
+        attachments=message.attachments,
     )

@@ -13,7 +13,7 @@ from handlers.book import MemberBook, MemberChanges
 from handlers.delivery import MessageKind, Outgoing
 from handlers.errors import NotAMember, UnknownMember
 from handlers.i18n import Catalogs, Translator, language_of
-from handlers.models import Identity, Member, MemberStatus, Reply, Role, RoleUpdate
+from handlers.models import Attachment, Identity, Member, MemberStatus, Reply, Role, RoleUpdate
 from handlers.registry import MemberRef
 from handlers.services import Services
 from handlers.settings import CommunityConfig
@@ -42,6 +42,8 @@ class Context:
     """A person wrote to the bot directly: the choices answered to them can be answered by number."""
     locale: str | None = None
     """The language the asker's app is set to, when the platform says (a Discord interaction's locale)."""
+    attachments: tuple[Attachment, ...] = ()
+    """What the asker attached, as the adapter kept it (`stored`) or refused it (`refused`)."""
     outbox: list[Outgoing] = field(default_factory=list)
     """Messages sent once the transaction has committed."""
     role_updates: list[RoleUpdate] = field(default_factory=list)

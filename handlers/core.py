@@ -275,6 +275,7 @@ class Core:
             mentions=asker.mentions,
             direct=asker.direct,
             locale=asker.locale,
+            attachments=asker.attachments,
         )
 
     def _committed(self, ctx: Context) -> None:

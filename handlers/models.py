@@ -105,6 +105,11 @@ class Reply:
 class Attachment:
     url: str
     content_type: str
+    size: int | None = None
+    stored: str | None = None
+    """The bot's own copy (a key of its media store), once kept."""
+    refused: str | None = None
+    """Why it was not kept: `type`, `size` or `unreachable` (the command says so)."""
 
 
 @dataclass(frozen=True)

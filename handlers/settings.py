@@ -7,6 +7,7 @@ its package) and `assemble` adds them to one model, so the file is validated as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar, cast
@@ -79,6 +80,31 @@ class ChannelsConfig(Section):
     """Where members' introductions (their own and of newcomers) are posted."""
 
 
+class MediaConfig(Section):
+    """What members may attach (challenge submissions): the bot keeps its own copy of what it accepts,
+    because platform links expire (Discord's after about a day) or need credentials (Twilio's)."""
+
+    types: list[str] = Field(
+        default_factory=lambda: ["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4"],
+        min_length=1,
+    )
+    max_mb: int = Field(default=10, ge=1, le=100)
+    """The largest file kept, in megabytes."""
+    per_message: int = Field(default=4, ge=1, le=10)
+
+    @field_validator("types")
+    @classmethod
+    def _types(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not re.fullmatch(r"[a-z]+/[a-z0-9.+-]+", value):
+                raise ValueError(f"{value!r} is not a media type: write e.g. image/jpeg")
+        return values
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mb * 1024 * 1024
+
+
 class CommunityConfig(Section):
     """The kernel's part of `community.toml`. The model the file is validated with is `assemble`d from
     this and every feature's sections; a feature reads its own with `section(Model)`."""
@@ -86,6 +112,7 @@ class CommunityConfig(Section):
     community: CommunityInfo = Field(default_factory=CommunityInfo)
     roles: RolesConfig = Field(default_factory=RolesConfig)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
+    media: MediaConfig = Field(default_factory=MediaConfig)
     texts: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Wording overrides by language and key: `[texts.fr.points]` `kudos_to_self = "..."` overrides the text
     `points.kudos_to_self` in French; `check-config` checks each against the catalogs (`overrides()`)."""

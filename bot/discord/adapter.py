@@ -11,6 +11,7 @@ import discord
 
 from bot.discord.client import CommunityBot
 from bot.discord.messenger import DiscordMessenger, PostLocations
+from bot.media import MediaKeeper
 from config.discord import DiscordCommunity
 from config.settings import DiscordSettings
 from handlers.core import Core
@@ -69,6 +70,7 @@ class DiscordAdapter:
         settings: DiscordSettings,
         on_fatal: Callable[[str], None] = lambda reason: None,
         posts: PostLocations | None = None,
+        media: MediaKeeper | None = None,
     ) -> None:
         if settings.token is None or settings.guild_id is None:
             raise DiscordStartError(
@@ -78,6 +80,7 @@ class DiscordAdapter:
         self._token = settings.token  # a SecretStr: revealed only to discord.py, never logged
         self.bot = CommunityBot(core, config, settings.guild_id)
         self.messenger = DiscordMessenger(self.bot, posts)
+        self.bot.media = media
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._failures = 0

@@ -14,11 +14,12 @@ from bot.discord.invites import InviteTracker
 from bot.discord.people import identity_of, platform_role
 from bot.discord.render import NO_PINGS
 from bot.discord.views import DYNAMIC_ITEMS
+from bot.media import MediaKeeper
 from config.discord import DiscordCommunity
 from handlers.core import Core
 from handlers.events import ChatMessage, DirectMessage
 from handlers.i18n import Translator, language_of
-from handlers.models import Identity, Role
+from handlers.models import Attachment, Identity, Role
 from handlers.registry import Command
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ class CommunityBot(commands.Bot):
         self.config = config
         self.guild_id = guild_id
         self.invites = InviteTracker()
+        self.media: MediaKeeper | None = None
+        """Keeps what members attach to a DM (Discord's links expire); None: attachments are not kept."""
         self.tree.error(self._on_tree_error)
 
     async def setup_hook(self) -> None:
@@ -111,6 +114,7 @@ class CommunityBot(commands.Bot):
         event_id: str,
         mentions: dict[str, Identity] | None = None,
         locale: discord.Locale | None = None,
+        attachments: tuple[Attachment, ...] = (),
     ) -> DirectMessage:
         """What a person sent the bot (a DM, a slash command, a click), with their guild roles and, from an
         interaction, the language their Discord app is set to."""
@@ -123,6 +127,7 @@ class CommunityBot(commands.Bot):
             mentions=mentions or {},
             platform_role=platform_role(member, self.config),
             locale=locale.value if locale is not None else None,
+            attachments=attachments,
         )
 
     def texts_for(self, locale: discord.Locale | None = None) -> Translator:

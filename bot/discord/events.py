@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.discord.messenger import send
 from bot.discord.people import identity_of, resolve_mentions
 from handlers.events import MemberJoined, MemberLeft, ReactionAdded
-from handlers.models import Role
+from handlers.models import Attachment, Role
 
 if TYPE_CHECKING:
     from bot.discord.client import CommunityBot
@@ -53,7 +53,13 @@ class CommunityEvents(commands.Cog):
 
     async def _direct(self, message: discord.Message) -> None:
         text, mentions = resolve_mentions(message.content, message.mentions)
-        incoming = self.bot.direct(message.author, text, str(message.id), mentions)
+        attached = tuple(
+            Attachment(a.url, a.content_type or "application/octet-stream", a.size)
+            for a in message.attachments
+        )
+        incoming = self.bot.direct(message.author, text, str(message.id), mentions, attachments=attached)
+        if self.bot.media is not None:  # kept before the command runs: the link expires in a day
+            incoming = await self.bot.media.keep_message(incoming)
         for reply in await self.bot.core.handle_direct(incoming):
             await send(message.channel, reply)
 

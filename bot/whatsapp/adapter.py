@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from bot.media import MediaKeeper
 from bot.whatsapp.inbound import Inbound
 from bot.whatsapp.outbound import WhatsAppMessenger
 from bot.whatsapp.sender import MessageApi, OutboxWorker, RateLimiter, RetryPolicy
@@ -16,6 +17,7 @@ from config.whatsapp import WhatsAppCommunity
 from handlers.core import Core
 from handlers.events import DirectMessage
 from handlers.intake import Intake
+from handlers.models import Reply
 from handlers.ports import Clock
 from storage.sqlite.store import SqliteStore
 
@@ -66,9 +68,17 @@ class WhatsAppAdapter:
             concurrency=max(4, min(64, round(twilio.messages_per_second / 4))),
         )
         self.messenger.wake = self.worker.wake
-        self.intake = Intake(
-            store.intake, store, clock, core.handle_direct, backlog_limit=twilio.backlog_limit
+        # Media is downloaded (with the account's credentials) after the message is stored, before the core.
+        self.media = MediaKeeper(
+            store.db.path.parent / "media",
+            core.services.config.media,
+            (twilio.account_sid, twilio.auth_token.get_secret_value()),
         )
+
+        async def handle(message: DirectMessage) -> list[Reply]:
+            return await core.handle_direct(await self.media.keep_message(message))
+
+        self.intake = Intake(store.intake, store, clock, handle, backlog_limit=twilio.backlog_limit)
         self.webhooks = TwilioWebhooks(
             twilio.auth_token,
             public_base_url,
@@ -90,6 +100,7 @@ class WhatsAppAdapter:
     async def stop(self) -> None:
         await self.intake.stop()
         await self.worker.stop()
+        await self.media.close()
         if self.api is self._twilio:
             await self._twilio.close()
         log.info("WhatsApp adapter stopped")

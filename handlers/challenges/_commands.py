@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers.challenges import _render as render
 from handlers.challenges._errors import (
     AlreadyReviewed,
+    AttachmentRefused,
     ChallengeOver,
     NoSuchSubmission,
     NotEndedYet,
@@ -90,16 +91,24 @@ async def submit(ctx: Context, challenges: Challenges, challenge: str, text: str
         raise TooLong("submission", MAX_SUBMISSION)
     if await challenges.repo.submitted(found.id, member.id) >= found.per_member:
         raise SubmissionLimit(found.id, found.per_member)
+    media = ctx.config.media
+    for attachment in ctx.attachments:  # kept by the adapter before this ran, or refused with the reason
+        if attachment.stored is None:
+            why = attachment.refused or "unreachable"
+            raise AttachmentRefused(why, media.max_mb, media.per_message, tuple(media.types))
+    kept = list(ctx.attachments)
     t = ctx.t
     if found.review is Review.AUTO:
-        number = await challenges.repo.submit(found.id, member.id, text, SubmissionState.APPROVED, ctx.now)
+        number = await challenges.repo.submit(
+            found.id, member.id, text, SubmissionState.APPROVED, kept, ctx.now
+        )
         credited = await challenges.credit_submission(ctx, found, number, member.id)
         reply = t("challenges.accepted", number=str(number), challenge=str(found.id))
         credits = challenges.credits(t, found.points)
         if credited and credits is not None:
             reply += " " + t("challenges.earned", credits=credits)
         return Reply(reply)
-    number = await challenges.repo.submit(found.id, member.id, text, SubmissionState.PENDING, ctx.now)
+    number = await challenges.repo.submit(found.id, member.id, text, SubmissionState.PENDING, kept, ctx.now)
     note = ctx.t_community("challenges.to_review", number=str(number), challenge=str(found.id))
     ctx.post(challenges.moderators_channel, Reply(note), MessageKind.MODERATION)
     return Reply(t("challenges.received", number=str(number), challenge=str(found.id)))

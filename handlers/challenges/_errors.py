@@ -127,3 +127,21 @@ class TooManyWinners(UsageError):
 
     def text(self, t: Translator) -> str:
         return t("challenges.too_many_winners", count=self.most)
+
+
+@dataclass(eq=False)
+class AttachmentRefused(UsageError):
+    why: str
+    """`type`, `size`, `count` or `unreachable` (models.Attachment.refused)."""
+    max_mb: int
+    per_message: int
+    types: tuple[str, ...]
+
+    def text(self, t: Translator) -> str:
+        if self.why == "type":
+            return t("challenges.media_type", types=t.either(self.types))
+        if self.why == "size":
+            return t("challenges.media_size", count=self.max_mb)
+        if self.why == "count":
+            return t("challenges.media_count", count=self.per_message)
+        return t("challenges.media_unreachable")

@@ -64,3 +64,5 @@ class Submission:
     state: SubmissionState
     reason: str | None
     created_at: datetime
+    media: int = 0
+    """How many files it attached (kept in the media store)."""

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from handlers.challenges._models import Challenge, ChallengeDraft, Submission
 from handlers.key import Key
+from handlers.models import Attachment
 
 
 class ChallengeRepository(Protocol):
@@ -17,8 +18,11 @@ class ChallengeRepository(Protocol):
         ...
 
     async def submit(
-        self, challenge_id: int, member_id: int, text: str, state: str, now: datetime
-    ) -> int: ...
+        self, challenge_id: int, member_id: int, text: str, state: str, media: list[Attachment], now: datetime
+    ) -> int:
+        """The new submission's number; `media` are attachments the adapter kept (`stored`)."""
+        ...
+
     async def submitted(self, challenge_id: int, member_id: int) -> int:
         """How many submissions of the member's count against the limit (not the rejected ones)."""
         ...

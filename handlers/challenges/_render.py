@@ -52,13 +52,14 @@ def listing_line(t: Translator, challenge: Challenge, tz: ZoneInfo) -> str:
 def queue_line(t: Translator, submission: Submission, challenge: Challenge) -> str:
     """`#12 for challenge #1 by @alice: “...”` (by a member, in a blind review)."""
     who = t("challenges.someone") if challenge.blind else f"@{submission.handle}"
-    return t(
+    line = t(
         "challenges.queue_line",
         number=str(submission.id),
         challenge=str(challenge.id),
         who=who,
         text=excerpt(submission.text),
     )
+    return f"{line} {t('challenges.files', count=submission.media)}" if submission.media else line
 
 
 def is_manual(challenge: Challenge) -> bool:

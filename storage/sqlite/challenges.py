@@ -15,6 +15,7 @@ from handlers.challenges._models import (
     SubmissionState,
 )
 from handlers.challenges._ports import CHALLENGES
+from handlers.models import Attachment
 from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
@@ -24,7 +25,8 @@ _CHALLENGE = (
     " channel, state FROM challenges"
 )
 _SUBMISSION = (
-    "SELECT s.id, s.challenge_id, s.member_id, m.handle, s.text, s.state, s.reason, s.created_at"
+    "SELECT s.id, s.challenge_id, s.member_id, m.handle, s.text, s.state, s.reason, s.created_at,"
+    " (SELECT count(*) FROM challenge_media f WHERE f.submission_id = s.id) AS media"
     " FROM challenge_submissions s JOIN members m ON m.id = s.member_id"
 )
 
@@ -57,6 +59,7 @@ def _submission(row: aiosqlite.Row) -> Submission:
         state=SubmissionState(row[5]),
         reason=row[6],
         created_at=from_db(row[7]),
+        media=row[8],
     )
 
 
@@ -95,13 +98,21 @@ class SqliteChallenges:
         )
         return [_challenge(row) for row in rows]
 
-    async def submit(self, challenge_id: int, member_id: int, text: str, state: str, now: datetime) -> int:
+    async def submit(
+        self, challenge_id: int, member_id: int, text: str, state: str, media: list[Attachment], now: datetime
+    ) -> int:
         submission_id = await self.db.insert(
             "INSERT INTO challenge_submissions (challenge_id, member_id, text, state, created_at,"
             " reviewed_at) VALUES (?, ?, ?, ?, ?, CASE WHEN ? = 'pending' THEN NULL ELSE ? END)",
             (challenge_id, member_id, text, str(state), to_db(now), str(state), to_db(now)),
         )
         assert submission_id is not None
+        if media:
+            await self.db.execute_many(
+                "INSERT INTO challenge_media (submission_id, position, media_key, content_type, size)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(submission_id, n, a.stored, a.content_type, a.size or 0) for n, a in enumerate(media)],
+            )
         return submission_id
 
     async def submitted(self, challenge_id: int, member_id: int) -> int:

@@ -38,6 +38,17 @@ CREATE TABLE challenge_submissions (
 CREATE INDEX challenge_submissions_by_member ON challenge_submissions (member_id, challenge_id);
 CREATE INDEX challenge_submissions_pending ON challenge_submissions (id) WHERE state = 'pending';
 
+-- What a submission attached: keys of the bot's own media store (files under the data folder, named by
+-- their SHA-256), kept because platform links expire.
+CREATE TABLE challenge_media (
+    submission_id INTEGER NOT NULL REFERENCES challenge_submissions (id),
+    position INTEGER NOT NULL,
+    media_key TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, position)
+) WITHOUT ROWID;
+
 CREATE TABLE challenge_winners (
     challenge_id INTEGER NOT NULL REFERENCES challenges (id),
     member_id INTEGER NOT NULL REFERENCES members (id),

@@ -72,6 +72,8 @@ class FakeTwilio:
         """Requests taken and waiting for `held`."""
         self._runner: web.AppRunner | None = None
         self.port: int | None = None
+        self.media: dict[str, tuple[bytes, str]] = {}
+        """Media a member "sent", by its MediaSid: served at MediaUrlN with the account's Basic auth."""
 
     def sid_of(self, form: dict[str, str]) -> str:
         """The SID the fake gave an accepted message."""
@@ -99,6 +101,7 @@ class FakeTwilio:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
         app.router.add_get("/2010-04-01/Accounts/{account}/Messages.json", self._list)
+        app.router.add_get("/2010-04-01/Accounts/{account}/Messages/{message}/Media/{media}", self._media)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -136,6 +139,23 @@ class FakeTwilio:
     def _refuse(self, status: int, code: int, reason: str) -> web.Response:
         self.refused.append((status, reason))
         return self._error(status, code, reason)
+
+    def media_url(self, message_sid: str, content: bytes, content_type: str) -> str:
+        """A MediaUrlN as Twilio gives it for an inbound message's attachment."""
+        media_sid = f"ME{len(self.media) + 1:032x}"
+        self.media[media_sid] = (content, content_type)
+        return (
+            f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages/{message_sid}/Media/{media_sid}"
+        )
+
+    async def _media(self, request: web.Request) -> web.Response:
+        expected = "Basic " + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        if request.headers.get("Authorization") != expected:
+            return self._refuse(401, 20003, "Authenticate")
+        found = self.media.get(request.match_info["media"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
 
     async def _create(self, request: web.Request) -> web.Response:
         self.calls += 1

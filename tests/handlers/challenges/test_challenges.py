@@ -148,3 +148,30 @@ async def test_pending_members_cannot_submit(
     await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
     await say(core, "console:newbie", "JOIN")
     assert "AGREE" in (await say(core, "console:newbie", "SUBMIT 1 hello")).text
+
+
+async def test_a_submission_keeps_its_attachments_and_refuses_one_that_was_not_kept(
+    core: Core, store: SqliteStore
+) -> None:
+    from dataclasses import replace
+
+    from handlers.events import DirectMessage
+    from handlers.models import Attachment, Identity
+
+    await join(core, "alice")
+    await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
+    photo = Attachment("https://cdn.example/x.png", "image/png", 5000, stored="ab12.png")
+    message = DirectMessage(Identity("console", "alice"), "SUBMIT 1 Mug at sunrise", attachments=(photo,))
+    [reply] = await core.handle_direct(message)
+    assert "is in" in reply.text
+    rows = await store.db.fetch_all("SELECT media_key, content_type, size FROM challenge_media")
+    assert [tuple(r) for r in rows] == [("ab12.png", "image/png", 5000)]
+    assert "(+1 file)" in (await say(core, "console:mod", "REVIEW")).text
+    await join(core, "bob")
+    big = replace(photo, stored=None, refused="size")
+    [refused] = await core.handle_direct(
+        DirectMessage(Identity("console", "bob"), "SUBMIT 1 Big one", attachments=(big,))
+    )
+    assert refused.text == "That file is too large: at most 10 MB."
+    row = await store.db.fetch_one("SELECT count(*) FROM challenge_submissions WHERE member_id = 2")
+    assert row is not None and row[0] == 0
