@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from pydantic import StringConstraints
 
@@ -22,6 +23,8 @@ ChannelKey = Annotated[str, StringConstraints(pattern=CHANNEL_KEY_PATTERN)]
 """A channel as the core names it; each adapter maps keys to its own channels."""
 ItemKey = Annotated[str, StringConstraints(pattern=ITEM_KEY_PATTERN)]
 ShortKey = Annotated[str, StringConstraints(pattern=SHORT_KEY_PATTERN)]
+
+T = TypeVar("T")
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -49,3 +52,20 @@ def code_from_digest(digest: bytes, length: int) -> str:
 def record_number(text: str) -> int | None:
     """`#123` or `123` (a ledger entry, a redemption); None when it is not one."""
     return int(text.lstrip("#")) if re.fullmatch(r"#?[0-9]{1,12}", text) else None
+
+
+async def find_numbered(
+    given: str,
+    read: Callable[[int], Awaitable[T | None]],
+    not_a_number: Callable[[str], Exception],
+    missing: Callable[[int], Exception],
+) -> T:
+    """The record `#12` or `12` names (a poll, an unlock, a challenge, an idea), or the feature's refusal:
+    what was typed is no number, or nothing has that number."""
+    number = record_number(given)
+    if number is None:
+        raise not_a_number(given)
+    found = await read(number)
+    if found is None:
+        raise missing(number)
+    return found

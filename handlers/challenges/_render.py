@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.challenges._models import Challenge, ChallengeState, Review, Submission, SubmissionState
+from handlers.deadlines import when
 from handlers.i18n import Translator
 
 EXCERPT = 200
-
-
-@functools.lru_cache(maxsize=1024)
-def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    return t("challenges.when", moment=moment.astimezone(tz), zone=tz.key)
 
 
 def post(t: Translator, challenge: Challenge, tz: ZoneInfo, credits: str | None) -> str:

@@ -13,7 +13,7 @@ from handlers.challenges._settings import ChallengesConfig
 from handlers.context import Context
 from handlers.feature import Setup
 from handlers.i18n import Translator
-from handlers.keys import record_number
+from handlers.keys import find_numbered
 from handlers.ledger import LEDGER, Kind, Ledger
 from handlers.ports import JobRepository
 
@@ -34,13 +34,7 @@ class Challenges:
     moderators_channel: str
 
     async def find(self, given: str) -> Challenge:
-        number = record_number(given)
-        if number is None:
-            raise BadNumber(given)
-        found = await self.repo.challenge(number)
-        if found is None:
-            raise NoSuchChallenge(number)
-        return found
+        return await find_numbered(given, self.repo.challenge, BadNumber, NoSuchChallenge)
 
     def credits(self, t: Translator, points: int) -> str | None:
         return self.ledger.amount(t, points) if points else None

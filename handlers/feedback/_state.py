@@ -9,7 +9,7 @@ from handlers.feedback._errors import BadIdeaNumber, NoSuchIdea
 from handlers.feedback._models import Idea
 from handlers.feedback._ports import IDEAS, IdeaRepository
 from handlers.feedback._settings import FeedbackConfig
-from handlers.keys import record_number
+from handlers.keys import find_numbered
 from handlers.ledger import LEDGER, Ledger
 
 
@@ -21,13 +21,7 @@ class Feedback:
     moderators_channel: str
 
     async def find(self, given: str) -> Idea:
-        number = record_number(given)
-        if number is None:
-            raise BadIdeaNumber(given)
-        idea = await self.repo.idea(number)
-        if idea is None:
-            raise NoSuchIdea(number)
-        return idea
+        return await find_numbered(given, self.repo.idea, BadIdeaNumber, NoSuchIdea)
 
 
 def build(setup: Setup) -> Feedback:

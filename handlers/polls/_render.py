@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers.deadlines import when
 from handlers.i18n import Translator
 from handlers.models import Choice, Reply
 from handlers.polls._models import Poll, PollState, Tally
 
 BAR = 10
 """Characters in a result's bar."""
-
-
-@functools.lru_cache(maxsize=1024)
-def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """`Tue 3 Dec at 18:00 (Europe/Paris)`: a moment in the community's time zone, named. Kept: a burst of
-    votes on one poll says the same deadline thousands of times, and CLDR formatting is slow beside it."""
-    return t("polls.when", moment=moment.astimezone(tz), zone=tz.key)
 
 
 def vote_command(poll: Poll, position: int) -> str:

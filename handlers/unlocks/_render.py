@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers.deadlines import when
 from handlers.i18n import Translator
 from handlers.models import Choice, Reply
 from handlers.unlocks._models import Unlock, UnlockState
 
 BAR = 10
-
-
-@functools.lru_cache(maxsize=1024)
-def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
-    """`Tue 3 Dec at 18:00 (Europe/Paris)`, kept: a burst of pledges says the same deadline many times."""
-    return t("unlocks.when", moment=moment.astimezone(tz), zone=tz.key)
 
 
 def board(unlock: Unlock) -> str:

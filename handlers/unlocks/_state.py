@@ -10,7 +10,7 @@ from handlers.context import Context
 from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.i18n import Catalogs
-from handlers.keys import record_number
+from handlers.keys import find_numbered
 from handlers.live import LivePosts
 from handlers.models import Reply
 from handlers.ports import Clock, JobRepository
@@ -37,13 +37,7 @@ class Unlocks:
     clock: Clock
 
     async def find(self, given: str) -> Unlock:
-        number = record_number(given)
-        if number is None:
-            raise BadUnlockNumber(given)
-        unlock = await self.repo.unlock(number)
-        if unlock is None:
-            raise NoSuchUnlock(number)
-        return unlock
+        return await find_numbered(given, self.repo.unlock, BadUnlockNumber, NoSuchUnlock)
 
     async def taking_pledges(self, given: str, now: datetime) -> Unlock:
         unlock = await self.find(given)
