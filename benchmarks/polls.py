@@ -17,7 +17,8 @@ reach them); the others on the console.
    --in-flight level (closed loop: a vote starts when one finishes), then the same votes one at a time;
    each level on a fresh file with its own announced poll. Each latency runs from the call to its
    return, which comes only once the ballot is durable. Afterwards the ballots must number the voters and
-   the tally must match the votes cast.
+   the tally must match the votes cast. The poll's live post (what Discord shows) is edited through a
+   counting editor: the edits made during the burst are printed (at most one per live_update_seconds).
 3. Close: a community of --close-votes members and two polls of --close-votes ballots each, the ballots
    written with plain sqlite3 executemany. The clock moves past a deadline and `Core.run_due_jobs()`
    runs the close job (its tally and its results posts written into the outbox in its transaction):
@@ -51,9 +52,11 @@ from handlers.core import Core
 from handlers.events import DirectMessage
 from handlers.features import FEATURES, community_config
 from handlers.install import build_core
-from handlers.models import Identity
+from handlers.models import Identity, Reply
+from handlers.platforms import Platforms
 from handlers.polls._models import Poll
 from handlers.polls._ports import POLLS
+from handlers.polls._settings import PollsConfig
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from storage.sqlite.times import to_db
@@ -144,10 +147,25 @@ class CommitWatch:
         core.dispatcher.dispatch = dispatch  # type: ignore[method-assign]
 
 
+class CountingEditor:
+    """Stands in for Discord's message edits: when the poll's live post was edited during the burst."""
+
+    def __init__(self) -> None:
+        self.edits: list[float] = []
+
+    async def edit_post(self, board: str, reply: Reply) -> None:
+        self.edits.append(time.perf_counter())
+
+
+EDITOR = CountingEditor()
+LIVE_SECONDS = PollsConfig().live_update_seconds
+
+
 async def open_core(path: Path, clock: BenchClock) -> tuple[SqliteStore, Core, NullMessenger]:
     store = await SqliteStore.open(path, "bench")
     messenger = NullMessenger()
-    core = build_core(store.services(community(), clock), messenger, FEATURES, texts=TEXTS)
+    platforms = Platforms(editor=EDITOR)  # as on Discord: the poll's post shows live results
+    core = build_core(store.services(community(), clock), messenger, FEATURES, platforms, texts=TEXTS)
     await core.start()
     settle_after_start_up()  # as `communitybot run` does after start-up
     return store, core, messenger
@@ -206,6 +224,7 @@ async def drive(core: Core, poll: int, mix: list[tuple[int, int]], share: float,
     await asyncio.gather(*(worker() for _ in range(in_flight)))
     await core.settle()
     elapsed = time.perf_counter() - began
+    edits = len([at for at in EDITOR.edits if began <= at <= began + elapsed])
     return {
         "seconds": elapsed,
         "rate": len(mix) / elapsed,
@@ -213,6 +232,7 @@ async def drive(core: Core, poll: int, mix: list[tuple[int, int]], share: float,
         "p99": percentile(latencies, 0.99) * 1000,
         "max": max(latencies) * 1000,
         "answered": answered,
+        "edits": edits,
     }
 
 
@@ -367,6 +387,10 @@ def show_votes(label: str, votes: dict, mix: list[tuple[int, int]]) -> None:
     print(
         f"    vote to durable reply: p50 {votes['p50']:.2f} ms, p99 {votes['p99']:.2f} ms"
         f" (bar < {BAR_P99:.0f} ms: {yes(votes['p99'] < BAR_P99)}), max {votes['max']:.2f} ms"
+    )
+    print(
+        f"    the poll's live post (Discord) edited {votes['edits']} times during the burst"
+        f" ({votes['edits'] / votes['seconds']:.2f}/s; at most one per {LIVE_SECONDS:g} s)"
     )
     print(
         f"    answered 'Your vote': {votes['answered']:,}; SELECT count(*) FROM poll_ballots = {votes['ballots']:,}"
