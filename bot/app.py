@@ -27,6 +27,7 @@ from handlers.install import build_core
 from handlers.platforms import Platforms
 from handlers.section import Section
 from handlers.settings import CommunityConfig
+from scheduler.cron import CronRecurrence
 from scheduler.service import SchedulerService
 from storage.sqlite.live_posts import SqliteLivePosts
 from storage.sqlite.store import SqliteStore
@@ -106,6 +107,7 @@ class Application:
             FEATURES,
             platforms,
             texts=catalogs(self.community.overrides()),
+            recurrence=CronRecurrence(),
         )
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         settle_after_start_up()

@@ -32,6 +32,7 @@ from handlers.membership import Joining, Membership
 from handlers.models import Choice, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
 from handlers.ports import Job, Messenger, StorageUnavailable
+from handlers.recurrence import Recurrence
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
 from handlers.text import clean
@@ -64,9 +65,16 @@ class Listeners:
 
 class Core:
     def __init__(
-        self, services: Services, messenger: Messenger, texts: Catalogs, platforms: Platforms | None = None
+        self,
+        services: Services,
+        messenger: Messenger,
+        texts: Catalogs,
+        platforms: Platforms | None = None,
+        recurrence: Recurrence | None = None,
     ) -> None:
         self.services = services
+        self.recurrence = recurrence
+        """When cron expressions fire (the composition root gives APScheduler's); None: no recurring work."""
         self.texts = texts
         """Every language's catalogs: each unit of work reads its texts through them."""
         self.messenger = messenger

@@ -28,6 +28,7 @@ from handlers.key import Key
 from handlers.membership import Joining, MemberEvents
 from handlers.models import Member, Reply, Role
 from handlers.platforms import Platforms
+from handlers.recurrence import Recurrence
 from handlers.registry import Arg, Command, Registry
 from handlers.section import Section
 from handlers.services import Services
@@ -200,8 +201,11 @@ class Setup:
         send: Send,
         provided: Mapping[str, Provided],
         texts: Catalogs,
+        recurrence: Recurrence | None = None,
     ) -> None:
         self.feature = feature
+        self.recurrence = recurrence
+        """When cron expressions fire; None when the composition root gave none (no recurring work)."""
         self.texts = texts
         """Every language's catalogs, for what a feature writes outside any Context (chat replies)."""
         self.services = services

@@ -15,6 +15,7 @@ from handlers.i18n import Catalogs
 from handlers.membership import MEMBERSHIP, Membership
 from handlers.platforms import Platforms
 from handlers.ports import Messenger
+from handlers.recurrence import Recurrence
 from handlers.services import Services
 
 
@@ -38,9 +39,10 @@ def build_core(
     platforms: Platforms | None = None,
     *,
     texts: Catalogs,
+    recurrence: Recurrence | None = None,
 ) -> Core:
     check_order(features)
-    core = Core(services, messenger, texts, platforms)
+    core = Core(services, messenger, texts, platforms, recurrence)
     provided: dict[str, Provided] = {}
     for feature in features:
         _install(core, feature, provided)
@@ -61,6 +63,7 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
         core.send,
         provided,
         core.texts,
+        core.recurrence,
     )
     state = feature.build(setup)
     for offer in feature.provides:

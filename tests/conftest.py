@@ -13,6 +13,7 @@ from handlers.install import build_core
 from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
+from scheduler.cron import CronRecurrence
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -53,7 +54,14 @@ def make_core(
     community: CommunityConfig,
     platforms: Platforms | None = None,
 ) -> Core:
-    return build_core(store.services(community, clock), messenger, FEATURES, platforms, texts=TEXTS)
+    return build_core(
+        store.services(community, clock),
+        messenger,
+        FEATURES,
+        platforms,
+        texts=TEXTS,
+        recurrence=CronRecurrence(),
+    )
 
 
 @pytest.fixture

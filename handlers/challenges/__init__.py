@@ -1,11 +1,12 @@
 """Challenges: time-boxed calls for members' content, reviewed, credited once, with winners."""
 
 from handlers.challenges import _jobs as jobs
+from handlers.challenges import _recurring as recurring
 from handlers.challenges._commands import commands
 from handlers.challenges._ports import CHALLENGES
 from handlers.challenges._settings import ChallengesConfig
-from handlers.challenges._state import END_JOB, REMIND_JOB, Challenges, build
-from handlers.feature import Feature, JobKind
+from handlers.challenges._state import END_JOB, RECUR_JOB, REMIND_JOB, Challenges, build
+from handlers.feature import Feature, Hooks, JobKind
 from handlers.settings import ConfigSection
 
 FEATURE: Feature[Challenges] = Feature(
@@ -15,5 +16,10 @@ FEATURE: Feature[Challenges] = Feature(
     requires=("members", "points"),
     repositories=(CHALLENGES,),
     commands=commands,
-    jobs=(JobKind(END_JOB, jobs.end), JobKind(REMIND_JOB, jobs.remind)),
+    hooks=Hooks(start=(recurring.schedule,)),
+    jobs=(
+        JobKind(END_JOB, jobs.end),
+        JobKind(REMIND_JOB, jobs.remind),
+        JobKind(RECUR_JOB, recurring.run),
+    ),
 )

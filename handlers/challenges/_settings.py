@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from handlers.durations import positive_duration
-from handlers.keys import ChannelKey
+from handlers.keys import ChannelKey, ShortKey
 from handlers.section import Section
 
 MAX_DURATION = timedelta(days=92)
@@ -19,6 +19,43 @@ class Winners(StrEnum):
     """Moderators name the winners (CHALLENGE WINNERS) once it has ended."""
     MOST_APPROVED = "most_approved"
     """The members with the most approved submissions win when it ends."""
+
+
+class RecurringChallenge(Section):
+    """A challenge that opens again on a schedule (a weekly photo, a monthly story)."""
+
+    key: ShortKey
+    title: str = Field(min_length=1, max_length=100)
+    description: str = Field(min_length=1, max_length=1000)
+    cron: str
+    """When each one opens: minute hour day month weekday, in the community time zone (`0 9 * * MON`)."""
+    duration: str = "6d"
+    """How long each one runs."""
+    points: int | None = Field(default=None, ge=0, le=10_000)
+    per_member: int | None = Field(default=None, ge=1, le=100)
+    review: str | None = Field(default=None, pattern="^(auto|manual)$")
+    blind: bool = False
+    bonus: int | None = Field(default=None, ge=0, le=100_000)
+    winners: int | None = Field(default=None, ge=1, le=20)
+    channel: ChannelKey | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError("write five fields: minute hour day month weekday, e.g. '0 9 * * MON'")
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if positive_duration(value) > MAX_DURATION:
+            raise ValueError("a challenge can run at most 92 days (92d)")
+        return value
+
+    @property
+    def runs_for(self) -> timedelta:
+        return positive_duration(self.duration)
 
 
 class ChallengesConfig(Section):
@@ -35,6 +72,15 @@ class ChallengesConfig(Section):
     """Credits for each winner."""
     remind_before: str = "1d"
     """Reviewers are reminded this long before the end while submissions wait."""
+    recurring: list[RecurringChallenge] = Field(default_factory=list, max_length=20)
+
+    @field_validator("recurring")
+    @classmethod
+    def _unique(cls, values: list[RecurringChallenge]) -> list[RecurringChallenge]:
+        keys = [v.key for v in values]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two recurring challenges share a key")
+        return values
 
     @field_validator("duration")
     @classmethod

@@ -15,8 +15,10 @@ from handlers.feature import Setup
 from handlers.i18n import Translator
 from handlers.keys import find_numbered
 from handlers.ledger import LEDGER, Kind, Ledger
-from handlers.ports import JobRepository
+from handlers.ports import Clock, JobRepository, Transactions
+from handlers.recurrence import Recurrence
 
+RECUR_JOB = "challenge_recurring"
 END_JOB = "challenge_end"
 REMIND_JOB = "challenge_remind"
 RECENT = timedelta(days=14)
@@ -32,6 +34,9 @@ class Challenges:
     tz: ZoneInfo
     default_channel: str
     moderators_channel: str
+    recurrence: Recurrence | None
+    clock: Clock
+    transactions: Transactions
 
     async def find(self, given: str) -> Challenge:
         return await find_numbered(given, self.repo.challenge, BadNumber, NoSuchChallenge)
@@ -72,4 +77,7 @@ def build(setup: Setup) -> Challenges:
         config.community.tz,
         settings.channel or config.channels.announcements,
         config.channels.moderators,
+        setup.recurrence,
+        setup.services.clock,
+        setup.services.transactions,
     )

@@ -175,3 +175,71 @@ async def test_a_submission_keeps_its_attachments_and_refuses_one_that_was_not_k
     assert refused.text == "That file is too large: at most 10 MB."
     row = await store.db.fetch_one("SELECT count(*) FROM challenge_submissions WHERE member_id = 2")
     assert row is not None and row[0] == 0
+
+
+RECURRING = {
+    **COMMUNITY,
+    "challenges": {
+        "recurring": [
+            {
+                "key": "weekly",
+                "title": "Mug of the week",
+                "description": "Your mug this week",
+                "cron": "0 9 * * MON",
+                "duration": "6d",
+            }
+        ]
+    },
+}
+
+
+async def opened(messenger: RecordingMessenger) -> list[str]:
+    return [p for p in messenger.posts_in("announcements") if p.startswith("🎯 Challenge")]
+
+
+async def test_a_recurring_challenge_opens_on_its_schedule_once_each_time(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    # The fake clock starts on Monday 2 March 2026, 09:00 UTC (10:00 in Paris): next is 9 March, 09:00 Paris.
+    core = make_core(store, clock, messenger, community_config(RECURRING))
+    await core.start()
+    await core.start()  # a restart schedules nothing twice
+    clock.advance(days=6, hours=22, minutes=59)  # Monday 9 March 07:59 UTC = 08:59 in Paris
+    await core.run_due_jobs()
+    assert await opened(messenger) == []
+    clock.advance(minutes=1)
+    await core.run_due_jobs()
+    [post] = await opened(messenger)
+    assert post.startswith("🎯 Challenge #1: Mug of the week\nYour mug this week\nUntil Sun 15 Mar at 09:00")
+    clock.advance(days=7)
+    await core.run_due_jobs()
+    assert len(await opened(messenger)) == 2
+
+
+async def test_after_weeks_down_only_the_latest_occurrence_opens(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    core = make_core(store, clock, messenger, community_config(RECURRING))
+    await core.start()
+    clock.advance(days=22)  # down through three Mondays (9, 16, 23 March): back on Tuesday 24 March
+    restarted = make_core(store, clock, messenger, community_config(RECURRING))
+    await restarted.start()
+    await restarted.run_due_jobs()
+    [post] = await opened(messenger)
+    # The one of 23 March (the older two are not opened late); it ends at 09:00 though the clocks moved
+    # forward on 29 March.
+    assert "Until Sun 29 Mar at 09:00 (Europe/Paris)" in post
+
+
+async def test_a_cron_that_is_not_one_stops_the_start_with_its_key_path(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    bad = {
+        **RECURRING,
+        "challenges": {"recurring": [{**RECURRING["challenges"]["recurring"][0], "cron": "0 9 * * FUNDAY"}]},
+    }  # type: ignore[index]
+    core = make_core(store, clock, messenger, community_config(bad))
+    with pytest.raises(
+        ValueError, match=r"challenges.recurring\[0\].cron: '0 9 \* \* FUNDAY' is not a crontab"
+    ):
+        await core.start()
