@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=30, sock_connect=5)
 CHUNK = 64 * 1024
 MAX_REDIRECTS = 5
+UNKNOWN = "application/octet-stream"
 
 
 class MediaKeeper:
@@ -66,7 +67,8 @@ class MediaKeeper:
         if attachment.stored is not None:
             return attachment
         declared = attachment.content_type.split(";")[0].strip().lower()
-        if declared not in self.config.types:
+        # A platform that does not say (`application/octet-stream`) leaves it to the download's own type.
+        if declared != UNKNOWN and declared not in self.config.types:
             return replace(attachment, refused="type")
         if attachment.size is not None and attachment.size > self.config.max_bytes:
             return replace(attachment, refused="size")
