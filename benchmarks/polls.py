@@ -134,12 +134,17 @@ class CommitWatch:
 
     def __init__(self, core: Core) -> None:
         self.at = 0.0
+        self.first_at = 0.0
+        """The first unit's COMMIT (a close job's, before the pages of its WhatsApp fan-out)."""
         self.rows = 0
+        self.total_rows = 0
         self.ids = (0, 0)
         original = core.dispatcher.dispatch
 
         async def dispatch(rows):
             self.at, self.rows = time.perf_counter(), len(rows)
+            self.first_at = self.first_at or self.at
+            self.total_rows += len(rows)
             if rows:
                 self.ids = (min(row.id for row in rows), max(row.id for row in rows))
             await original(rows)
@@ -183,20 +188,24 @@ async def announce(core: Core, store: SqliteStore, text: str, event_id: str) -> 
     began = time.perf_counter()
     replies = await core.handle_direct(DirectMessage(MODERATOR, text, event_id=event_id))
     returned = time.perf_counter()
+    durable = watch.first_at
+    # The announcement's later pages of WhatsApp members: jobs of their own, run as the scheduler would.
+    pages = await core.run_due_jobs()
+    fanned = time.perf_counter()
     reply = replies[0].text
     poll = number_in(reply, r"Poll #(\d+)")
-    sent = number_in(reply, r"Sent to ([\d,.\s]+) member") if "whatsapp" in text else 0
-    # The unit's outbox rows: the post in the channel and the announcements (the reply too, were it durable).
-    states = await store.db.fetch_all(
-        "SELECT kind || ' ' || state, count(*) FROM deliveries WHERE id BETWEEN ? AND ? GROUP BY 1", watch.ids
-    )
+    states = await store.db.fetch_all("SELECT kind || ' ' || state, count(*) FROM deliveries GROUP BY 1")
+    sent = await store.db.fetch_one("SELECT count(*) FROM deliveries WHERE kind = 'poll'")
+    assert sent is not None
     return {
         "poll": poll,
-        "sent": sent,
-        "rows": watch.rows,
+        "sent": sent[0],
+        "rows": watch.total_rows,
+        "pages": pages,
         "states": {row[0]: row[1] for row in states},
-        "durable_ms": (watch.at - began) * 1000,
+        "durable_ms": (durable - began) * 1000,
         "returned_ms": (returned - began) * 1000,
+        "fanned_ms": (fanned - began) * 1000,
     }
 
 
@@ -353,9 +362,9 @@ async def close_run(path: Path, polls: list[int], samples: int) -> dict:
                 "poll": poll.id,
                 "jobs": ran,
                 "state": closed.state.value,
-                "rows": watch.rows,
+                "rows": watch.total_rows,
                 "sent": messenger.count - sent_before,
-                "durable_ms": (watch.at - began) * 1000,
+                "durable_ms": (watch.first_at - began) * 1000,
                 "returned_ms": (returned - began) * 1000,
                 "tally": await tally_of(store, poll.id),
             }
@@ -371,9 +380,11 @@ def yes(ok: bool) -> str:
 def show_announce(announced: dict, phones: int, delivered: int) -> None:
     states = ", ".join(f"{count:,} {state}" for state, count in sorted(announced["states"].items()))
     print(
-        f"  POLL NEW ... | whatsapp (poll #{announced['poll']}): durable reply in {announced['durable_ms']:,.1f} ms,"
-        f" returned in {announced['returned_ms']:,.1f} ms; sent to {announced['sent']:,} of {phones:,} WhatsApp"
-        f" members: {announced['rows']:,} outbox rows ({states}), {delivered:,} handed to the messenger"
+        f"  POLL NEW ... | whatsapp (poll #{announced['poll']}): durable reply (with the first page of"
+        f" WhatsApp members) in {announced['durable_ms']:,.1f} ms, returned in {announced['returned_ms']:,.1f} ms;"
+        f" the other pages in {announced['pages']} jobs, all written by {announced['fanned_ms']:,.0f} ms; sent to"
+        f" {announced['sent']:,} of {phones:,} WhatsApp members: {announced['rows']:,} outbox rows ({states}),"
+        f" {delivered:,} handed to the messenger"
     )
 
 
@@ -472,13 +483,13 @@ def main() -> None:
         for close, what in zip(closed["closes"], whats, strict=True):
             counts, ballots = close["tally"]
             print(
-                f"  close of poll #{close['poll']} ({what}), run_due_jobs past its deadline:"
-                f" durable in {close['durable_ms']:,.1f} ms (bar < {BAR_CLOSE:.0f} ms:"
-                f" {yes(close['durable_ms'] < BAR_CLOSE)}), returned in {close['returned_ms']:,.1f} ms"
-                f" (bar < {BAR_CLOSE:.0f} ms: {yes(close['returned_ms'] < BAR_CLOSE)})"
+                f"  close of poll #{close['poll']} ({what}), run_due_jobs past its deadline: closed with its"
+                f" results posted (and the first page of WhatsApp members) durable in {close['durable_ms']:,.1f} ms"
+                f" (bar < {BAR_CLOSE:.0f} ms: {yes(close['durable_ms'] < BAR_CLOSE)}); every page done in"
+                f" {close['returned_ms']:,.1f} ms"
             )
             print(
-                f"    {close['jobs']} job ran, poll {close['state']}; {close['rows']:,} results posts written to the"
+                f"    {close['jobs']} job(s) ran, poll {close['state']}; {close['rows']:,} results posts written to the"
                 f" outbox, {close['sent']:,} handed to the messenger; {ballots:,} ballots, tally {counts} matches:"
                 f" {counts == expected[close['poll']] and ballots == args.close_votes}"
             )

@@ -102,6 +102,14 @@ class MemberRepository(Protocol):
         """Every identity with its member (caches are warmed from it)."""
         ...
 
+    async def on_platform(
+        self, platform: str, after: int, limit: int
+    ) -> tuple[list[tuple[Identity, Member]], bool]:
+        """Up to `limit` identities on `platform` of full members whose id is above `after`, by member id,
+        never splitting one member's identities across two pages (a fan-out pages through them), and
+        whether there are more."""
+        ...
+
 
 class ChoiceRepository(Protocol):
     """The choices last offered to each identity, so that `1` or `yes` can answer them."""

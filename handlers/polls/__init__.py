@@ -1,11 +1,12 @@
 """Polls: one poll on every platform, one ballot per member, a deadline that holds across restarts."""
 
 from handlers.feature import Feature, JobKind
+from handlers.polls import _announce as announce
 from handlers.polls import _jobs as jobs
 from handlers.polls._commands import commands
 from handlers.polls._ports import POLLS
 from handlers.polls._settings import PollsConfig
-from handlers.polls._state import JOB, Polls, build
+from handlers.polls._state import FANOUT_JOB, JOB, Polls, build
 from handlers.settings import ConfigSection
 
 FEATURE: Feature[Polls] = Feature(
@@ -15,5 +16,5 @@ FEATURE: Feature[Polls] = Feature(
     requires=("members", "points", "onboarding"),
     repositories=(POLLS,),
     commands=commands,
-    jobs=(JobKind(JOB, jobs.run),),
+    jobs=(JobKind(JOB, jobs.run), JobKind(FANOUT_JOB, announce.send_page)),
 )

@@ -9,7 +9,7 @@ from handlers.ledger import Kind
 from handlers.models import Choice, MemberStatus, Reply, Role
 from handlers.polls import _jobs as jobs
 from handlers.polls import _render as render
-from handlers.polls._announce import tell
+from handlers.polls._announce import OPENED, opening, tell
 from handlers.polls._errors import BadExtension, PendingVoter, UnknownLevel, UnknownSegment
 from handlers.polls._models import PollDraft
 from handlers.polls._parse import apply_picks, describe, later_deadline, read_picks
@@ -144,12 +144,7 @@ async def poll_new(ctx: Context, polls: Polls, text: str | None = None) -> Reply
     )
     poll = await polls.repo.create(draft, ctx.member.id if ctx.member else None, ctx.now)
     await polls.schedule_close(ctx, poll)
-    sent = await tell(
-        ctx,
-        polls,
-        poll,
-        lambda t: render.post(t, poll, polls.tz, polls.credits(t, poll), polls.level_name(poll.min_level, t)),
-    )
+    await tell(ctx, polls, poll, OPENED, opening(polls, poll, ctx.t_community))
     t = ctx.t
     lines = [
         t(
@@ -160,7 +155,7 @@ async def poll_new(ctx: Context, polls: Polls, text: str | None = None) -> Reply
         )
     ]
     if poll.announce:
-        lines.append(t("polls.announced", count=sent))
+        lines.append(t("polls.announced"))
     return Reply("\n".join(lines))
 
 

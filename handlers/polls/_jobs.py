@@ -9,7 +9,7 @@ from typing import Any
 from handlers.context import Context
 from handlers.models import Reply
 from handlers.polls import _render as render
-from handlers.polls._announce import tell
+from handlers.polls._announce import RESULTS, tell
 from handlers.polls._models import Poll
 from handlers.polls._state import Polls
 
@@ -22,7 +22,7 @@ async def close(ctx: Context, polls: Polls, poll: Poll, late: bool) -> bool:
     closed = await polls.repo.poll(poll.id)
     assert closed is not None
     tally = await polls.repo.tally(closed)
-    await tell(ctx, polls, closed, lambda t: Reply(render.final(t, closed, tally, polls.tz)))
+    await tell(ctx, polls, closed, RESULTS, Reply(render.final(ctx.t_community, closed, tally, polls.tz)))
     return True
 
 

@@ -23,6 +23,7 @@ from handlers.ports import JobRepository
 from handlers.segments import SEGMENTS, Segments
 
 JOB = "poll_close"
+FANOUT_JOB = "poll_fanout"
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,25 @@ class SqliteMembers:
             found.append((Identity.parse(row["identity"]), member))
         return found
 
+    async def on_platform(
+        self, platform: str, after: int, limit: int
+    ) -> tuple[list[tuple[Identity, Member]], bool]:
+        rows = await self.db.fetch_all(
+            f"SELECT i.identity, {_COLUMNS} FROM identities i JOIN members m ON m.id = i.member_id"
+            " WHERE i.community_id = ? AND i.identity >= ? AND i.identity < ? AND m.status = 'member'"
+            " AND m.id > ? ORDER BY m.id, i.identity LIMIT ?",
+            (self.community_id, platform + ":", platform + ";", after, limit + 1),
+        )
+        found = []
+        for row in rows:
+            member = _member(row)
+            assert member is not None
+            found.append((Identity.parse(row["identity"]), member))
+        if len(found) <= limit:
+            return found, False
+        cut = found[limit][1].id  # a full page ends with a whole member: the next page starts after it
+        return [pair for pair in found[:limit] if pair[1].id != cut] or found[:limit], True
+
 
 STORAGE = FeatureStorage(
     merge_steps=(

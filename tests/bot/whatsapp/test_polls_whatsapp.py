@@ -69,7 +69,7 @@ async def test_an_announced_poll_reaches_whatsapp_members_and_a_number_votes_onc
     answer = await open_poll(wa)
     assert answer == (
         f"Poll #1 is open until {CLOSES}, posted in #announcements.\n"
-        "Sent to 1 member on WhatsApp (those who opted in)."
+        "It is being sent to the members on WhatsApp who opted in."
     )
     assert wa.bodies(ANA) == [POST]
     assert wa.fake.refused == []
@@ -112,7 +112,7 @@ async def test_a_member_who_sent_stop_gets_no_poll(wa: WhatsAppHarness) -> None:
     wa.fake.accepted.clear()
 
     answer = await open_poll(wa)
-    assert answer.endswith("Sent to 2 members on WhatsApp (those who opted in).")  # counted before the policy
+    assert answer.endswith("It is being sent to the members on WhatsApp who opted in.")
     assert wa.bodies(ANA) == [POST]
     assert wa.bodies(BEA) == []
     withheld = [
@@ -155,7 +155,7 @@ async def test_a_moderator_who_is_a_member_gets_the_poll_and_votes_with_a_number
     assert await wa.say(f"POLL NEW {FLAVOURS} | whatsapp", sender=MOD) == 200
     await wa.flush()
     answer, poll = wa.bodies(MOD)
-    assert answer.endswith("Sent to 2 members on WhatsApp (those who opted in).")
+    assert answer.endswith("It is being sent to the members on WhatsApp who opted in.")
     assert poll == POST
     assert await wa.say("3", sender=MOD) == 200
     await wa.flush()

@@ -297,7 +297,7 @@ async def test_an_announced_poll_goes_to_whatsapp_members_within_the_delivery_po
     await say(core, "whatsapp:+33600000002", "STOP")
     await members(core, "alice")
     reply = await say(core, "console:mod", f"POLL NEW {FLAVOURS} | whatsapp")
-    assert "Sent to 2 members on WhatsApp" in reply.text
+    assert "It is being sent to the members on WhatsApp who opted in." in reply.text
     polls = [m for m in messenger.sent if m.kind is MessageKind.POLL]
     assert [str(m.to) for m in polls] == ["whatsapp:+33600000001"]  # STOP: withheld
     # A reply with the number works once the WhatsApp messenger sent it as text (tests/bot/whatsapp).
@@ -340,3 +340,41 @@ async def test_the_counts_kept_by_the_database_equal_a_recount(core: Core, store
     assert [tuple(r) for r in kept] == [tuple(r) for r in recount]
     voters = await store.db.fetch_one("SELECT voters FROM polls WHERE id = ?", (number,))
     assert voters is not None and voters[0] == await count(store, "poll_ballots")
+
+
+async def test_an_announcement_to_many_goes_a_page_at_a_time_each_member_once(
+    core: Core, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.polls import _announce
+
+    monkeypatch.setattr(_announce, "PAGE", 2)
+    phones = [f"whatsapp:+3360000000{n}" for n in range(5)]
+    for phone in phones:
+        await say(core, phone, "JOIN")
+    await say(core, "console:mod", f"POLL NEW {FLAVOURS} | whatsapp")
+
+    def polls_to() -> list[str]:
+        return [str(m.to) for m in messenger.sent if m.kind is MessageKind.POLL]
+
+    assert polls_to() == phones[:2]  # the first page with the poll itself, the others in jobs
+    assert await core.run_due_jobs() == 2
+    assert sorted(polls_to()) == phones
+    await core.run_due_jobs()
+    assert len(polls_to()) == 5
+
+
+async def test_a_poll_closed_before_its_fan_out_finished_sends_its_opening_no_further(
+    core: Core, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers.polls import _announce
+
+    monkeypatch.setattr(_announce, "PAGE", 2)
+    for n in range(5):
+        await say(core, f"whatsapp:+3360000000{n}", "JOIN")
+    await say(core, "console:mod", f"POLL NEW {FLAVOURS} | whatsapp")
+    await say(core, "console:mod", "POLL CLOSE 1")  # its results go to the first page of members at once
+    await core.run_due_jobs()
+    sent = [m for m in messenger.sent if m.kind is MessageKind.POLL]
+    openings = [m for m in sent if m.reply.text.startswith("📊 Poll #1")]
+    results = [m for m in sent if m.reply.text.startswith("🏁 Poll #1")]
+    assert len(openings) == 2 and len(results) == 5
