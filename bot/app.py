@@ -82,7 +82,7 @@ class Application:
         if self.console_mode:
             # The simulated time continues from where the last console session left it.
             saved = await store.clock_state.load()
-            real = datetime.now(UTC)
+            real = self.settings.console_start or datetime.now(UTC)
             clock: SimulatedClock | SystemClock = SimulatedClock(max(saved, real) if saved else real)
         else:
             clock = SystemClock()
@@ -115,7 +115,8 @@ class Application:
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
-            self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer)
+            media = MediaKeeper(store.db.path.parent / "media", self.community.media)
+            self.console = ConsoleAdapter(core, clock, store.clock_state, self.scheduler, self.printer, media)
         elif discord_on:
             posts = SqliteLivePosts(store.db, store.community_id, "discord")
             media = MediaKeeper(store.db.path.parent / "media", self.community.media)

@@ -58,6 +58,19 @@ class MediaKeeper:
                 kept.append(await self._keep_one(attachment))
         return tuple(kept)
 
+    async def keep_file(self, path: Path) -> Attachment:
+        """A local file (the console's `/attach`), checked and kept like a download."""
+        kind = (mimetypes.guess_type(path.name)[0] or UNKNOWN).lower()
+        attachment = Attachment(f"file:{path.name}", kind)  # where it came from, for logs only
+        if kind not in self.config.types:
+            return replace(attachment, refused="type")
+        data = await asyncio.to_thread(path.read_bytes)
+        if len(data) > self.config.max_bytes:
+            return replace(attachment, refused="size")
+        key = hashlib.sha256(data).hexdigest() + (mimetypes.guess_extension(kind) or ".bin")
+        await asyncio.to_thread(self._write, key, data)
+        return replace(attachment, size=len(data), stored=key)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.problems import ConfigError, reason
@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/communitybot.db")
     public_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    console_start: AwareDatetime | None = None
+    """The console's clock on a new database (a script that reads the same whatever the hour it runs at:
+    days, cooldowns and caps turn over at the community's midnight); by default, now."""
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
     web: WebSettings = Field(default_factory=WebSettings)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC
+from pathlib import Path
 from typing import TextIO
 
 from bot.clock import SimulatedClock
 from bot.console import lines
+from bot.media import MediaKeeper
 from handlers.core import Core
 from handlers.delivery import Delivery
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
 from handlers.i18n import Translator
-from handlers.models import Identity, Reply
+from handlers.models import Attachment, Identity, Reply
 from scheduler.service import SchedulerService
 from storage.sqlite.state import SqliteClockState
 
@@ -60,8 +63,12 @@ class ConsoleAdapter:
         clock_state: SqliteClockState,
         scheduler: SchedulerService,
         printer: ConsolePrinter,
+        media: MediaKeeper | None = None,
     ) -> None:
         self.core = core
+        self.media = media
+        self._attached: dict[str, list[Attachment]] = {}
+        """Files `/attach` gave each name, for their next message."""
         self.clock = clock
         self.clock_state = clock_state
         self.scheduler = scheduler
@@ -83,8 +90,18 @@ class ConsoleAdapter:
                 return
             case lines.Invalid(problem, values):
                 self.printer.write("console", self._t(problem, **values))
+            case lines.Attach(name, path):
+                found = Path(path)
+                if self.media is None or not await asyncio.to_thread(found.is_file):
+                    self.printer.write("console", self._t("bot.console_no_file", file=path))
+                    return
+                self._attached.setdefault(name, []).append(await self.media.keep_file(found))
+                self.printer.write("console", self._t("bot.console_attached", file=found.name, name=name))
             case lines.Direct(name, text):
-                direct = DirectMessage(Identity(PLATFORM, name), text, display_name=name)
+                attached = tuple(self._attached.pop(name, ()))
+                direct = DirectMessage(
+                    Identity(PLATFORM, name), text, display_name=name, attachments=attached
+                )
                 for reply in await self.core.handle_direct(direct):
                     self.printer.write(f"to {name}", render(reply))
             case lines.Chat(channel, name, text):

@@ -44,6 +44,14 @@ class Advance:
 
 
 @dataclass(frozen=True)
+class Attach:
+    """A file for `name`'s next message (a challenge submission's photo)."""
+
+    name: str
+    path: str
+
+
+@dataclass(frozen=True)
 class Restart:
     """The bot is stopped, `off` passes with nothing running, then it starts again (due work runs late)."""
 
@@ -67,7 +75,7 @@ class Invalid:
     values: dict[str, str] = field(default_factory=dict)
 
 
-Line = Direct | Chat | Join | Leave | Advance | Restart | Now | Blank | Invalid
+Line = Direct | Chat | Join | Leave | Advance | Restart | Attach | Now | Blank | Invalid
 
 
 def parse_line(raw: str) -> Line:
@@ -97,6 +105,11 @@ def _console_command(line: str) -> Line:
         if by > MAX_ADVANCE:
             return Invalid("bot.console_advance_too_far", {"days": str(MAX_ADVANCE.days)})
         return Advance(by) if word == "advance" else Restart(by)
+    if word == "attach":
+        name, _, path = rest.partition(" ")
+        if not re.fullmatch(NAME, name) or not path.strip():
+            return Invalid("bot.console_usage_attach")
+        return Attach(name, path.strip())
     if word == "now" and not rest:
         return Now()
     return Invalid("bot.console_unknown", {"command": word[:20]})

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import aiohttp
 
+DEMO_START = "2026-12-01T09:00:00+00:00"
+"""Tuesday 1 December 2026, 10:00 in Paris: the console demos' first moment."""
+
 
 def bot_env(workdir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMUNITYBOT_")}
@@ -38,7 +41,10 @@ def communitybot(
 def run_demo(workdir: Path, docs: Path, name: str) -> subprocess.CompletedProcess[str]:
     """Run docs/<name>.txt through `communitybot console` with docs/<name>.toml as the community file."""
     shutil.copy(docs / f"{name}.toml", workdir / "community.toml")
-    result = communitybot(workdir, "console", "--script", str(docs / f"{name}.txt"))
+    # A fixed start: the scripts' days, cooldowns and caps must not depend on the hour the suite runs at.
+    result = communitybot(
+        workdir, "console", "--script", str(docs / f"{name}.txt"), COMMUNITYBOT_CONSOLE_START=DEMO_START
+    )
     assert result.returncode == 0, result.stderr
     return result
 

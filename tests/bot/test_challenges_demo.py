@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 from tests.bot.cli_helpers import communitybot, run_demo
@@ -11,7 +12,11 @@ from tests.conftest import ROOT
 
 
 def test_the_challenges_demo_script(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / "docs" / "mug.png", tmp_path / "docs" / "mug.png")  # the demo runs from the repo root
     out = run_demo(tmp_path, ROOT / "docs", "challenges-demo").stdout
+    assert "[console] mug.png goes with alice's next message" in out
+    assert "#1 (challenge #1) by @alice: “My mug on the balcony at sunrise” (+1 file)" in out
     assert "[to alice] You have made your 1 submission to challenge #1." in out
     assert out.count("[to alice] Your submission #1 to challenge #1 is accepted! You earned 20 credits.") == 1
     assert "[to mod] Submission #1 was accepted already: nothing more is credited." in out
