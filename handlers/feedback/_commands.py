@@ -1,4 +1,4 @@
-"""FEEDBACK, IDEAS, IDEA, BACK and the moderators' IDEA STATUS."""
+"""FEEDBACK, IDEAS, IDEA, BACK, UNBACK and the moderators' IDEA STATUS."""
 
 from __future__ import annotations
 
@@ -9,19 +9,21 @@ from handlers.feedback import _render as render
 from handlers.feedback._errors import (
     AlreadyBacked,
     IdeaClosed,
-    IdeaTooLong,
+    NotBacked,
     OwnIdea,
-    PendingAuthor,
+    PendingMember,
     SameStatus,
 )
 from handlers.feedback._models import IdeaStatus
+from handlers.feedback._notify import tell
+from handlers.feedback._parse import idea_text, status_note
 from handlers.feedback._state import Feedback
 from handlers.ledger import Kind
 from handlers.models import Choice, MemberStatus, Reply, Role
 from handlers.registry import Arg, ArgKind
 
-MAX_IDEA = 1000
 LISTED = 10
+"""Ideas IDEAS shows (each with a button to back it)."""
 STATUSES = tuple(s.value for s in IdeaStatus)
 
 commands: Commands[Feedback] = Commands()
@@ -30,9 +32,10 @@ IDEA_ARG = Arg("idea", ArgKind.WORD, "feedback.arg_idea_help")
 
 
 def _member_id(ctx: Context) -> int:
+    """The asker, if they may send and back ideas: a member who accepted the rules."""
     member = ctx.require_member()
     if member.status is not MemberStatus.MEMBER:
-        raise PendingAuthor()
+        raise PendingMember()
     return member.id
 
 
@@ -45,17 +48,10 @@ def _member_id(ctx: Context) -> int:
 )
 async def feedback(ctx: Context, state: Feedback, text: str) -> Reply:
     member_id = _member_id(ctx)
-    if len(text) > MAX_IDEA:
-        raise IdeaTooLong(MAX_IDEA)
-    idea = await state.repo.add(member_id, text, ctx.now)
+    idea = await state.repo.add(member_id, idea_text(text), ctx.now)
     t = ctx.t_community
-    note = t("feedback.to_triage", number=str(idea.id), handle=idea.handle, text=render.excerpt(idea.text))
-    triage = tuple(
-        Choice(render.status(t, s), f"IDEA STATUS {idea.id} {s.value}")
-        for s in IdeaStatus
-        if s is not IdeaStatus.NEW
-    )
-    ctx.post(state.moderators_channel, Reply(note, choices=triage), MessageKind.MODERATION)
+    queued = Reply(render.triage(t, idea), choices=render.triage_choices(t, idea))
+    ctx.post(state.triage_channel, queued, MessageKind.MODERATION)
     return Reply(ctx.t("feedback.thanks", number=str(idea.id)))
 
 
@@ -65,14 +61,12 @@ async def ideas(ctx: Context, state: Feedback) -> Reply:
     listed = await state.repo.most_backed(LISTED)
     if not listed:
         return Reply(t("feedback.none"))
-    mine = await state.repo.backed(ctx.member.id, [i.id for i in listed]) if ctx.member else set()
     own = ctx.member.id if ctx.member else None
-    lines = [t("feedback.list_title"), *(render.line(t, i) for i in listed), t("feedback.list_hint")]
-    offered = tuple(
-        Choice(t("feedback.back_button", number=str(i.id)), f"BACK {i.id}")
-        for i in listed
-        if i.id not in mine and i.member_id != own
-    )
+    mine = await state.repo.backed(own, [i.id for i in listed]) if own is not None else set()
+    lines = [t("feedback.list_title")]
+    lines += [render.line(t, i, own=i.member_id == own, backed=i.id in mine) for i in listed]
+    lines.append(t("feedback.list_hint"))
+    offered = tuple(render.back_choice(t, i) for i in listed if i.id not in mine and i.member_id != own)
     return Reply("\n".join(lines), choices=offered)
 
 
@@ -80,14 +74,20 @@ async def ideas(ctx: Context, state: Feedback) -> Reply:
 async def idea(ctx: Context, state: Feedback, idea: str) -> Reply:
     t = ctx.t
     found = await state.find(idea)
-    lines = [render.line(t, found)]
+    own = ctx.member is not None and ctx.member.id == found.member_id
+    backed = ctx.member is not None and bool(await state.repo.backed(ctx.member.id, [found.id]))
+    lines = [render.line(t, found, own=own, backed=backed)]
     if len(found.text) > render.EXCERPT:  # the line shows only its start
         lines.append(found.text)
     if found.note:
         lines.append(t("feedback.note", note=found.note))
-    if ctx.role >= Role.MODERATOR:
+    choices: tuple[Choice, ...] = ()
+    if ctx.role >= Role.MODERATOR:  # who sent it, and the buttons to move it along
         lines.append(t("feedback.author", handle=found.handle))
-    return Reply("\n".join(lines))
+        choices = render.triage_choices(t, found)
+    elif found.status.open and ctx.member is not None and not own:
+        choices = (render.unback_choice(t, found) if backed else render.back_choice(t, found),)
+    return Reply("\n".join(lines), choices=choices)
 
 
 @commands.command(
@@ -99,10 +99,23 @@ async def back(ctx: Context, state: Feedback, idea: str) -> Reply:
     if found.member_id == member_id:
         raise OwnIdea(found.id)
     if not found.status.open:
-        raise IdeaClosed(found.id, found.status.value)
-    if not await state.repo.back(found.id, member_id, ctx.now):
+        raise IdeaClosed(found.id, found.status)
+    if not await state.repo.back(found.id, member_id, ctx.now):  # the primary key: once per member
         raise AlreadyBacked(found.id)
     return Reply(ctx.t("feedback.backed", number=str(found.id), count=found.backers + 1))
+
+
+@commands.command(
+    "UNBACK", "feedback.cmd_unback", IDEA_ARG, private=True, localized={"fr": "RENONCER", "it": "RITIRA"}
+)
+async def unback(ctx: Context, state: Feedback, idea: str) -> Reply:
+    member_id = _member_id(ctx)
+    found = await state.find(idea)
+    if not found.status.open:  # its backers stay as they were when it shipped or was declined
+        raise IdeaClosed(found.id, found.status, unbacking=True)
+    if not await state.repo.unback(found.id, member_id):
+        raise NotBacked(found.id)
+    return Reply(ctx.t("feedback.unbacked", number=str(found.id), count=found.backers - 1))
 
 
 @commands.command(
@@ -119,36 +132,20 @@ async def idea_status(
 ) -> Reply:
     found = await state.find(idea)
     new = IdeaStatus(status.lower())
-    told_note = note.strip()[:300] if note and note.strip() else None
+    said = status_note(note)
     by = ctx.member.id if ctx.member else None
-    if not await state.repo.set_status(found.id, new, told_note, by, ctx.now):
-        raise SameStatus(found.id, render.status(ctx.t, new))
-    points = {
-        IdeaStatus.PLANNED: state.settings.planned_points,
-        IdeaStatus.SHIPPED: state.settings.shipped_points,
-    }
-    earned = points.get(new, 0)
-    credited = False
+    if not await state.repo.set_status(found.id, new, said, by, ctx.now):
+        raise SameStatus(found.id, new)  # nothing changed: nobody is told again
+    author = await ctx.members.by_id(found.member_id)
+    earned = state.points_for(new) if author is not None and author.is_active else 0
     if earned:
+        # Once per idea and status (the source): back and forth between statuses credits nothing more.
         source = f"idea:{found.id}:{new.value}"
         reason = f"idea #{found.id} {new.value}"
-        credited = (
-            await state.ledger.credit(ctx, found.member_id, earned, Kind.FEEDBACK, reason, source) is not None
-        )
-    told = 0
-    for member_id in [found.member_id, *await state.repo.backers(found.id)]:
-        member = await ctx.members.by_id(member_id)
-        if member is None or not member.is_active:
-            continue
-        t = ctx.t_for(member)
-        key = "feedback.yours_now" if member_id == found.member_id else "feedback.backed_now"
-        text = t(key, number=str(found.id), text=render.excerpt(found.text), status=render.status(t, new))
-        if told_note:
-            text += "\n" + t("feedback.note", note=told_note)
-        if credited and member_id == found.member_id:
-            text += "\n" + t("feedback.earned", credits=state.ledger.amount(t, earned))
-        ctx.send_to_member(member, Reply(text), MessageKind.NOTICE)
-        told += 1
+        if await state.ledger.credit(ctx, found.member_id, earned, Kind.FEEDBACK, reason, source) is None:
+            earned = 0
+    told = await tell(ctx, state, found, new, said, earned)
+    t = ctx.t
     return Reply(
-        ctx.t("feedback.status_set", number=str(found.id), status=render.status(ctx.t, new), count=told)
+        t("feedback.status_set", number=str(found.id), status=render.status_name(t, new), count=told)
     )

@@ -15,7 +15,7 @@ class IdeaStatus(StrEnum):
 
     @property
     def open(self) -> bool:
-        """Still worth backing (not shipped or declined)."""
+        """Still worth backing (not shipped or declined): IDEAS lists it, BACK and UNBACK take it."""
         return self in (IdeaStatus.NEW, IdeaStatus.PLANNED)
 
 
@@ -24,8 +24,15 @@ class Idea:
     id: int
     member_id: int
     handle: str
+    """The author's."""
     text: str
+    """Empty once the author was forgotten (their words go; the idea, its status and backers stay)."""
     status: IdeaStatus
     note: str | None
+    """What the team said with its latest status change."""
     backers: int
     created_at: datetime
+
+    @property
+    def erased(self) -> bool:
+        return not self.text

@@ -1,7 +1,8 @@
-"""Ideas and their backers (migration 0016)."""
+"""Ideas, their status and their backers (migration 0016)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import aiosqlite
@@ -46,7 +47,7 @@ class SqliteIdeas:
 
     async def most_backed(self, limit: int) -> list[Idea]:
         rows = await self.db.fetch_all(
-            f"{_IDEA} WHERE i.community_id = ? AND i.status IN ('new', 'planned')"
+            f"{_IDEA} WHERE i.community_id = ? AND i.status IN ('new', 'planned') AND i.text <> ''"
             " ORDER BY i.backers DESC, i.id DESC LIMIT ?",
             (self.community_id, limit),
         )
@@ -59,7 +60,13 @@ class SqliteIdeas:
         )
         return changed == 1
 
-    async def backed(self, member_id: int, idea_ids: list[int]) -> set[int]:
+    async def unback(self, idea_id: int, member_id: int) -> bool:
+        changed = await self.db.execute(
+            "DELETE FROM idea_backers WHERE idea_id = ? AND member_id = ?", (idea_id, member_id)
+        )
+        return changed == 1
+
+    async def backed(self, member_id: int, idea_ids: Sequence[int]) -> set[int]:
         if not idea_ids:
             return set()
         marks = ",".join("?" * len(idea_ids))
@@ -76,21 +83,23 @@ class SqliteIdeas:
         return [row[0] for row in rows]
 
     async def set_status(
-        self, idea_id: int, status: str, note: str | None, by: int | None, now: datetime
+        self, idea_id: int, status: IdeaStatus, note: str | None, by: int | None, now: datetime
     ) -> bool:
         changed = await self.db.execute(
             "UPDATE ideas SET status = ?, note = ?, changed_by = ?, changed_at = ?"
             " WHERE community_id = ? AND id = ? AND status <> ?",
-            (str(status), note, by, to_db(now), self.community_id, idea_id, str(status)),
+            (status.value, note, by, to_db(now), self.community_id, idea_id, status.value),
         )
         return changed == 1
 
 
+# Two members merged (linked identities): one backing per idea. Where both backed it, the member who carries
+# on keeps theirs; the other's move over; the ideas move too, and a backing of what is now one's own idea
+# goes (the triggers keep every count). Forgotten: an author's words go; status, backers and credits stay.
 STORAGE = FeatureStorage(
     repositories=(bind(IDEAS, SqliteIdeas),),
-    migrations=("0016_feedback",),
+    migrations=("0016_feedback", "0018_feedback_rules"),
     merge_steps=(
-        # One backing per idea; a member never backs their own idea, also once merged.
         "DELETE FROM idea_backers WHERE member_id = :source"
         " AND idea_id IN (SELECT idea_id FROM idea_backers WHERE member_id = :target)",
         "UPDATE idea_backers SET member_id = :target WHERE member_id = :source",
