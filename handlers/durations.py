@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 _FORM = re.compile(r"^(?:[0-9]{1,6}[smhdw])+$")
 _PART = re.compile(r"([0-9]{1,6})([smhdw])")
@@ -30,3 +33,23 @@ def positive_duration(text: str) -> timedelta:
     if found <= timedelta():
         raise ValueError("a duration must be longer than zero")
     return found
+
+
+def _positive(text: str) -> str:
+    positive_duration(text)
+    return text
+
+
+PositiveDuration = Annotated[str, AfterValidator(_positive)]
+"""A community-file duration (`30m`, `1d`): refused at load, with how to write one, when it is not one."""
+
+
+def at_most(most: timedelta, what: str) -> AfterValidator:
+    """A community-file duration no longer than `most`: `duration: Annotated[str, at_most(...)]`."""
+
+    def check(text: str) -> str:
+        if positive_duration(text) > most:
+            raise ValueError(f"{what} at most {most.days} days ({most.days}d)")
+        return text
+
+    return AfterValidator(check)

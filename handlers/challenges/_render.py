@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.challenges._models import Challenge, ChallengeState, Review, Submission, SubmissionState
 from handlers.deadlines import when
+from handlers.errors import shorten
 from handlers.i18n import Translator
 
 EXCERPT = 200
@@ -32,10 +33,6 @@ def state_of(t: Translator, submission: Submission) -> str:
     return t("challenges.state_pending")
 
 
-def excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-
-
 def listing_line(t: Translator, challenge: Challenge, tz: ZoneInfo) -> str:
     number, title = str(challenge.id), challenge.title
     if challenge.state is ChallengeState.OPEN:
@@ -51,7 +48,7 @@ def queue_line(t: Translator, submission: Submission, challenge: Challenge) -> s
         number=str(submission.id),
         challenge=str(challenge.id),
         who=who,
-        text=excerpt(submission.text),
+        text=shorten(submission.text, EXCERPT),
     )
     return f"{line} {t('challenges.files', count=submission.media)}" if submission.media else line
 

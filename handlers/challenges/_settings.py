@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from handlers.durations import positive_duration
+from handlers.durations import PositiveDuration, at_most, positive_duration
 from handlers.keys import ChannelKey, ShortKey
 from handlers.section import Section
 
@@ -29,7 +30,7 @@ class RecurringChallenge(Section):
     description: str = Field(min_length=1, max_length=1000)
     cron: str
     """When each one opens: minute hour day month weekday, in the community time zone (`0 9 * * MON`)."""
-    duration: str = "6d"
+    duration: Annotated[str, at_most(MAX_DURATION, "a challenge can run")] = "6d"
     """How long each one runs."""
     points: int | None = Field(default=None, ge=0, le=10_000)
     per_member: int | None = Field(default=None, ge=1, le=100)
@@ -46,13 +47,6 @@ class RecurringChallenge(Section):
             raise ValueError("write five fields: minute hour day month weekday, e.g. '0 9 * * MON'")
         return value
 
-    @field_validator("duration")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        if positive_duration(value) > MAX_DURATION:
-            raise ValueError("a challenge can run at most 92 days (92d)")
-        return value
-
     @property
     def runs_for(self) -> timedelta:
         return positive_duration(self.duration)
@@ -61,7 +55,7 @@ class RecurringChallenge(Section):
 class ChallengesConfig(Section):
     channel: ChannelKey | None = None
     """Where challenges and their results are posted; by default [channels] announcements."""
-    duration: str = "7d"
+    duration: Annotated[str, at_most(MAX_DURATION, "a challenge can run")] = "7d"
     points: int = Field(default=10, ge=0, le=10_000)
     """Credits for an accepted submission, unless CHALLENGE NEW says otherwise."""
     per_member: int = Field(default=1, ge=1, le=100)
@@ -70,7 +64,7 @@ class ChallengesConfig(Section):
     winners_count: int = Field(default=1, ge=1, le=20)
     bonus: int = Field(default=0, ge=0, le=100_000)
     """Credits for each winner."""
-    remind_before: str = "1d"
+    remind_before: PositiveDuration = "1d"
     """Reviewers are reminded this long before the end while submissions wait."""
     recurring: list[RecurringChallenge] = Field(default_factory=list, max_length=20)
 
@@ -81,19 +75,6 @@ class ChallengesConfig(Section):
         if len(set(keys)) != len(keys):
             raise ValueError("two recurring challenges share a key")
         return values
-
-    @field_validator("duration")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        if positive_duration(value) > MAX_DURATION:
-            raise ValueError("a challenge can run at most 92 days (92d)")
-        return value
-
-    @field_validator("remind_before")
-    @classmethod
-    def _remind(cls, value: str) -> str:
-        positive_duration(value)
-        return value
 
     @property
     def default_duration(self) -> timedelta:

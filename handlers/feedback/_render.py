@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.errors import shorten
 from handlers.feedback._models import Idea, IdeaStatus
 from handlers.i18n import Translator
 from handlers.models import Choice
@@ -24,8 +25,7 @@ def status_name(t: Translator, value: IdeaStatus) -> str:
 def excerpt(t: Translator, idea: Idea) -> str:
     if idea.erased:
         return t("feedback.erased")
-    text = idea.text
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+    return shorten(idea.text, EXCERPT)
 
 
 def line(t: Translator, idea: Idea, own: bool = False, backed: bool = False) -> str:

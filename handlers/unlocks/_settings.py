@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from handlers.durations import positive_duration
+from handlers.durations import at_most, positive_duration
 from handlers.keys import ChannelKey
 from handlers.section import Section
 
@@ -17,17 +18,10 @@ MAX_GOAL = 100_000
 class UnlocksConfig(Section):
     channel: ChannelKey | None = None
     """Where unlocks are posted; by default [channels] announcements."""
-    duration: str = "3d"
+    duration: Annotated[str, at_most(MAX_DURATION, "an unlock can take pledges")] = "3d"
     """How long an unlock takes pledges when UNLOCK NEW gives no deadline."""
     live_update_seconds: float = Field(default=2.0, ge=0, le=300)
     """On Discord the unlock's post shows its progress, edited at most once per this many seconds."""
-
-    @field_validator("duration")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        if positive_duration(value) > MAX_DURATION:
-            raise ValueError("an unlock can take pledges at most 90 days (90d)")
-        return value
 
     @property
     def default_duration(self) -> timedelta:
