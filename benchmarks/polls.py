@@ -33,99 +33,46 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import re
 import sqlite3
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.points import BenchClock, NullMessenger, migrated_file, one_core, percentile, run
+from benchmarks.points import BenchClock, NullMessenger, one_core, percentile, run
+from benchmarks.poll_data import (
+    MODERATOR,
+    NEW_POLL,
+    START,
+    bulk_ballots,
+    bulk_community,
+    community,
+    counted,
+    identity_of,
+    raw_ceiling,
+    tally_of,
+    vote_mix,
+)
 from bot.formats import TEXTS
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
 from handlers.core import Core
 from handlers.events import DirectMessage
-from handlers.features import FEATURES, community_config
+from handlers.features import FEATURES
 from handlers.install import build_core
 from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
 from handlers.polls._models import Poll
 from handlers.polls._ports import POLLS
 from handlers.polls._settings import PollsConfig
-from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
-from storage.sqlite.times import to_db
 
-START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
-MODERATOR = Identity("console", "mod")
-OPTIONS = ("Mango", "Yuzu", "Cherry")
-WEIGHTS = (0.5, 0.3, 0.2)
-NEW_POLL = f'POLL NEW "Next flavour?" | {" | ".join(OPTIONS)}'
 BAR_RATE, BAR_P99, BAR_CLOSE = 5000, 50.0, 100.0
 """The issue's bars: at least 5,000 votes/s with p99 under 50 ms; a poll of 100,000 votes closed in 100 ms."""
-
-
-def community() -> CommunityConfig:
-    return community_config(
-        {
-            "community": {"name": "Bench", "timezone": "Europe/Paris"},
-            "roles": {"moderators": [str(MODERATOR)]},
-        }
-    )
-
-
-def identity_of(n: int, share: float) -> str:
-    """Member n's identity: an even spread of `share` of them on WhatsApp."""
-    if int(n * share) != int((n - 1) * share):
-        return f"whatsapp:+336{n:08d}"
-    return f"console:m{n}"
-
-
-def bulk_community(path: Path, members: int, share: float) -> int:
-    """Members 1..members and the moderator (members + 1), written fast with plain sqlite3; the WhatsApp
-    ones opted in (JOIN). Returns how many are on WhatsApp."""
-    asyncio.run(migrated_file(path))
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.execute("BEGIN")
-    joined = to_db(START - timedelta(days=200))
-    people = [(n, f"m{n}", identity_of(n, share)) for n in range(1, members + 1)]
-    people.append((members + 1, "mod", str(MODERATOR)))
-    connection.executemany(
-        "INSERT INTO members (id, community_id, handle, display_name, status, joined_at)"
-        " VALUES (?, 1, ?, ?, 'member', ?)",
-        [(n, handle, handle, joined) for n, handle, _ in people],
-    )
-    connection.executemany(
-        "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at)"
-        " VALUES (1, ?, ?, ?, ?)",
-        [(identity, n, joined, joined) for n, _, identity in people],
-    )
-    phones = [identity for _, _, identity in people if identity.startswith("whatsapp:")]
-    connection.executemany(
-        "INSERT INTO consent_events (community_id, identity, opted_in, source, wording, at)"
-        " VALUES (1, ?, 1, 'JOIN', 'bench', ?)",
-        [(identity, joined) for identity in phones],
-    )
-    connection.execute("COMMIT")
-    connection.close()
-    return len(phones)
-
-
-def vote_mix(votes: int, members: int, seed: int = 17) -> list[tuple[int, int]]:
-    """(member, 0-based option): `votes` distinct members, the options picked 50/30/20."""
-    rng = random.Random(seed)
-    voters = rng.sample(range(1, members + 1), votes)
-    return [(member, rng.choices(range(len(OPTIONS)), WEIGHTS)[0]) for member in voters]
-
-
-def counted(mix: list[tuple[int, int]]) -> tuple[int, ...]:
-    return tuple(sum(1 for _, position in mix if position == n) for n in range(len(OPTIONS)))
 
 
 class CommitWatch:
@@ -245,19 +192,6 @@ async def drive(core: Core, poll: int, mix: list[tuple[int, int]], share: float,
     }
 
 
-async def tally_of(store: SqliteStore, poll: int) -> tuple[tuple[int, ...], int]:
-    rows = await store.db.fetch_all(
-        "SELECT position, count(*) FROM poll_picks WHERE poll_id = ? GROUP BY position ORDER BY position",
-        (poll,),
-    )
-    counts = [0] * len(OPTIONS)
-    for position, count in rows:
-        counts[position] = count
-    ballots = await store.db.fetch_one("SELECT count(*) FROM poll_ballots WHERE poll_id = ?", (poll,))
-    assert ballots is not None
-    return tuple(counts), ballots[0]
-
-
 async def vote_run(path: Path, mix: list[tuple[int, int]], share: float, in_flight: int) -> dict:
     store, core, messenger = await open_core(path, BenchClock(START, 0))
     announced = await announce(core, store, f"{NEW_POLL} | 2d | whatsapp", "new")
@@ -271,36 +205,6 @@ async def vote_run(path: Path, mix: list[tuple[int, int]], share: float, in_flig
     return {**figures, "announce": announced, "delivered": delivered, "ballots": total[0], "tally": counts}
 
 
-def raw_ceiling(path: Path, mix: list[tuple[int, int]]) -> float:
-    """Seconds for plain sqlite3 to write the ballots and picks of `mix` in one durable transaction, on a
-    file with the same members and an open poll (written beforehand, not timed)."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = FULL", "foreign_keys = ON"):
-        connection.execute(f"PRAGMA {pragma}")
-    poll = connection.execute(
-        "INSERT INTO polls (community_id, question, max_picks, multiple, anonymous, hidden, channel,"
-        " deadline, created_at) VALUES (1, 'Raw?', 1, 0, 1, 0, 'announcements', ?, ?)",
-        (to_db(START + timedelta(days=2)), to_db(START)),
-    ).lastrowid
-    connection.executemany(
-        "INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)",
-        [(poll, n, label) for n, label in enumerate(OPTIONS)],
-    )
-    moment = to_db(START)
-    ballots = [(poll, member, moment, moment) for member, _ in mix]
-    picks = [(poll, member, position) for member, position in mix]
-    began = time.perf_counter()
-    connection.execute("BEGIN IMMEDIATE")
-    connection.executemany(
-        "INSERT INTO poll_ballots (poll_id, member_id, voted_at, changed_at) VALUES (?, ?, ?, ?)", ballots
-    )
-    connection.executemany("INSERT INTO poll_picks (poll_id, member_id, position) VALUES (?, ?, ?)", picks)
-    connection.execute("COMMIT")
-    elapsed = time.perf_counter() - began
-    connection.close()
-    return elapsed
-
-
 async def create_polls(path: Path) -> dict:
     """The close part's two polls, through the core: one posted in its channel only (closing in a day),
     one announced to every WhatsApp member (closing in two)."""
@@ -310,29 +214,6 @@ async def create_polls(path: Path) -> dict:
     await core.settle()
     await store.close()
     return {"plain": plain, "announced": announced}
-
-
-def bulk_ballots(path: Path, polls: list[int], members: int, seed: int = 29) -> dict[int, tuple[int, ...]]:
-    """Every member's ballot in each poll, written with plain sqlite3 executemany; the expected tallies."""
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.execute("BEGIN")
-    moment = to_db(START + timedelta(hours=1))
-    expected = {}
-    for poll in polls:
-        mix = vote_mix(members, members, seed + poll)
-        connection.executemany(
-            "INSERT INTO poll_ballots (poll_id, member_id, voted_at, changed_at) VALUES (?, ?, ?, ?)",
-            [(poll, member, moment, moment) for member, _ in mix],
-        )
-        connection.executemany(
-            "INSERT INTO poll_picks (poll_id, member_id, position) VALUES (?, ?, ?)",
-            [(poll, member, position) for member, position in mix],
-        )
-        expected[poll] = counted(mix)
-    connection.execute("COMMIT")
-    connection.close()
-    return expected
 
 
 async def close_run(path: Path, polls: list[int], samples: int) -> dict:
