@@ -16,7 +16,7 @@ from handlers.challenges._errors import (
     TooManyWinners,
     WinnersAnnounced,
 )
-from handlers.challenges._models import ChallengeDraft, ChallengeState, Review, SubmissionState
+from handlers.challenges._models import Challenge, ChallengeDraft, ChallengeState, Review, SubmissionState
 from handlers.challenges._parse import describe
 from handlers.challenges._results import announce_winners
 from handlers.challenges._state import RECENT, Challenges
@@ -160,9 +160,13 @@ async def review_queue(ctx: Context, challenges: Challenges) -> Reply:
         return Reply(t("challenges.queue_empty"))
     lines = [t("challenges.queue_title")]
     choices = []
+    read: dict[int, Challenge] = {}  # the queue's submissions mostly share a challenge: each read once
     for submission in waiting:
-        challenge = await challenges.repo.challenge(submission.challenge_id)
+        challenge = read.get(submission.challenge_id) or await challenges.repo.challenge(
+            submission.challenge_id
+        )
         assert challenge is not None
+        read[challenge.id] = challenge
         lines.append(render.queue_line(t, submission, challenge))
         label = t("challenges.approve_button", number=str(submission.id))
         choices.append(Choice(label, f"REVIEW APPROVE {submission.id}"))

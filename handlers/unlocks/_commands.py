@@ -60,7 +60,7 @@ async def show_unlock(ctx: Context, unlocks: Unlocks, unlock: str) -> Reply:
     shown = render.post(t, found, unlocks.tz, ctx.now)
     text = shown.text
     choices = shown.choices
-    if ctx.member is not None and ctx.member.id in await unlocks.repo.pledgers(found.id):
+    if ctx.member is not None and await unlocks.repo.pledged([found.id], ctx.member.id):
         choices = ()
         if found.state is UnlockState.UNLOCKED:
             code = await unlocks.repo.code_of(found.id, ctx.member.id) if found.codes else None
