@@ -63,6 +63,11 @@ class MemberBook:
         self.changes.members.add(member_id)
         return member
 
+    async def set_timezone(self, member_id: int, zone: str | None) -> Member:
+        member = await self.repo.set_timezone(member_id, zone, self.now)
+        self.changes.members.add(member_id)
+        return member
+
     async def attach(self, identity: Identity, member_id: int) -> None:
         await self.repo.attach(identity, member_id, self.now)
         self.changes.members.add(member_id)

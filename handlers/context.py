@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from handlers.book import MemberBook, MemberChanges
 from handlers.delivery import MessageKind, Outgoing
@@ -72,6 +73,22 @@ class Context:
         """Texts for another member (a notice to them): their language, else the community's."""
         chosen = member.language if member is not None else None
         return self.texts.translator(chosen or self.config.community.language)
+
+    # -- in whose time zone -------------------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The asker's time zone: the one they set (or their number gave), else the community's."""
+        return self.zone_for(self.member)
+
+    def zone_for(self, member: Member | None) -> ZoneInfo:
+        """Another member's time zone (a reminder to them), else the community's."""
+        if member is not None and member.timezone:
+            try:
+                return ZoneInfo(member.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("member %s has an unknown time zone %r", member.id, member.timezone)
+        return self.config.community.tz
 
     @property
     def t_community(self) -> Translator:

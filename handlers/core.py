@@ -27,23 +27,22 @@ from handlers.errors import (
 )
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft, ReactionAdded
 from handlers.i18n import Catalogs, Translator, language_of
+from handlers.job_runner import JobRunner
 from handlers.key import Key
 from handlers.membership import Joining, Membership
 from handlers.models import Choice, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
-from handlers.ports import Job, Messenger, StorageUnavailable
+from handlers.ports import Messenger, StorageUnavailable
 from handlers.recurrence import Recurrence
 from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
 from handlers.services import Services
 from handlers.text import clean
+from handlers.timers import BoundJob
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4000
 CHOICES_VALID_FOR = timedelta(hours=24)
-JOB_BATCH = 100
-JOB_RETRY_AFTER = timedelta(minutes=5)
-JOB_MAX_ATTEMPTS = 5
 T = TypeVar("T")
 
 
@@ -60,7 +59,7 @@ class Listeners:
     start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     settle: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     members_changed: list[Callable[[MemberChanges], None]] = field(default_factory=list)
-    jobs: dict[str, Callable[[Context, dict[str, Any]], Awaitable[None]]] = field(default_factory=dict)
+    jobs: dict[str, BoundJob] = field(default_factory=dict)
 
 
 class Core:
@@ -93,6 +92,16 @@ class Core:
             self.platforms,
             services.transactions,
         )
+        self.timers = JobRunner(
+            services,
+            self.dispatcher,
+            self.listeners.jobs,
+            recurrence,
+            self.settle,
+            self._committed,
+            lambda: self._context(None),
+        )
+        """Due jobs by their catch-up rule; also the Timetable `SCHEDULE` reads."""
 
     def port(self, key: Key[T]) -> T:
         """A port an installed feature provides (the composition root hands some to adapters)."""
@@ -173,16 +182,8 @@ class Core:
         return await self._guarded(Asker(event.identity, event.event_id), self._left)
 
     async def run_due_jobs(self) -> int:
-        """Run every job due now, oldest first; returns how many ran."""
-        done = 0
-        while True:
-            now = self.services.clock.now()
-            jobs = await self.services.jobs.due(now, JOB_BATCH)
-            if not jobs:
-                return done
-            for job in jobs:
-                await self._run_job(job)
-                done += 1
+        """Run every job due now, oldest first, by its kind's catch-up rule; returns how many."""
+        return await self.timers.run_due()
 
     async def settle(self) -> None:
         """Wait for work still in flight (chat points being written, their messages going out) so what
@@ -406,33 +407,6 @@ class Core:
         if self.membership is None:
             raise RuntimeError("no feature provides membership: install the members feature")
         return self.membership
-
-    async def _run_job(self, job: Job) -> None:
-        handler = self.listeners.jobs.get(job.kind)
-        await self.settle()
-        ctx = self._context(None)
-        try:
-            async with self.services.transactions.transaction():
-                if handler is None:
-                    raise LookupError(f"no handler for job kind {job.kind!r}")
-                await handler(ctx, job.payload)
-                await self.services.jobs.finish(job.id, ctx.now)
-                written = await self.services.outbox.add(ctx.outbox, ctx.now)
-        except Exception as error:
-            ctx.rolled_back()
-            log.exception("job %s (%s) failed", job.id, job.kind)
-            retry = job.attempts + 1 < JOB_MAX_ATTEMPTS and handler is not None
-            async with self.services.transactions.transaction():
-                await self.services.jobs.fail(
-                    job.id,
-                    f"{type(error).__name__}: {error}"[:500],
-                    ctx.now + JOB_RETRY_AFTER * (2**job.attempts) if retry else None,
-                    ctx.now,
-                )
-            return
-        self._committed(ctx)
-        await self.dispatcher.dispatch(written)
-        await self.dispatcher.update_roles(ctx.role_updates)
 
     async def send(self, messages: Sequence[Outgoing]) -> None:
         """Send messages outside any unit of work (a moderator tool, a test): written, then dispatched."""

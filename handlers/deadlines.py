@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.durations import parse_duration
 from handlers.errors import UsageError
 from handlers.i18n import Translator
+from handlers.stamps import stamp
 
 _DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{1,2})[:h]([0-9]{2}))?$")
 _SLACK = timedelta(minutes=1)
@@ -36,7 +37,7 @@ class DeadlineTooFar(UsageError):
 def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
     """`Tue 3 Dec at 18:00 (Europe/Paris)`: a moment in the community's time zone, named. Kept: a burst of
     votes or pledges says the same deadline thousands of times, and CLDR formatting is slow beside it."""
-    return t("core.moment_in_zone", moment=moment.astimezone(tz), zone=tz.key)
+    return t("core.moment_in_zone", moment=moment.astimezone(tz), zone=tz.key) + stamp(moment)
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, longest: timedelta) -> datetime | None:

@@ -43,6 +43,10 @@ class MessageKind(StrEnum):
     """A post in the moderators' channel (a redemption to fulfil)."""
     POLL = "poll"
     """A poll opened, or its results, sent to a member (WhatsApp members, when the poll is announced)."""
+    REMINDER = "reminder"
+    """A founder session is coming, moved or cancelled: sent to those who said they come."""
+    NEWSLETTER = "newsletter"
+    """The community's weekly digest, or a scheduled announcement, sent to opted-in members."""
 
     @property
     def proactive(self) -> bool:

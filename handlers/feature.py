@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Generic, TypeVar, cast
 
 from handlers.book import MemberChanges
@@ -23,7 +24,7 @@ from handlers.context import Context
 from handlers.delivery import Outgoing
 from handlers.dispatch import Dispatcher
 from handlers.events import ChatMessage, ReactionAdded
-from handlers.i18n import Catalogs
+from handlers.i18n import Catalogs, Translator
 from handlers.key import Key
 from handlers.membership import Joining, MemberEvents
 from handlers.models import Member, Reply, Role
@@ -33,6 +34,7 @@ from handlers.registry import Arg, Command, Registry
 from handlers.section import Section
 from handlers.services import Services
 from handlers.settings import CommunityConfig, ConfigSection
+from handlers.timers import ON_TIME, CatchUp, Timetable
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -56,6 +58,8 @@ StateHook = Callable[[S], Awaitable[None]]
 ChangesHook = Callable[[S, MemberChanges], None]
 """After a commit that changed members (status, identities, merges): caches follow."""
 JobRun = Callable[[Context, S, dict[str, Any]], Awaitable[None]]
+JobDescriber = Callable[[S, Translator, dict[str, Any]], Awaitable[str | None]]
+"""What a pending job of this kind is, in a line (`Poll #3 closes`); None hides it from `SCHEDULE`."""
 Send = Callable[[Sequence[Outgoing]], Coroutine[Any, Any, None]]
 
 
@@ -141,10 +145,14 @@ class Hooks(Generic[S]):
 
 @dataclass(frozen=True)
 class JobKind(Generic[S]):
-    """A kind of persisted job (the timer table) and what runs it."""
+    """A kind of persisted job (the timer table), what runs it, its catch-up rule (handlers.timers) and
+    how `SCHEDULE` shows a pending one to moderators (None: internal work, not listed)."""
 
     name: str
     run: JobRun[S]
+    catch_up: CatchUp = CatchUp.LATE
+    grace: timedelta = ON_TIME
+    describe: JobDescriber[S] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,8 +210,11 @@ class Setup:
         provided: Mapping[str, Provided],
         texts: Catalogs,
         recurrence: Recurrence | None = None,
+        timetable: Timetable | None = None,
     ) -> None:
         self.feature = feature
+        self.timetable = timetable
+        """The pending jobs of every feature, described (SCHEDULE)."""
         self.recurrence = recurrence
         """When cron expressions fire; None when the composition root gave none (no recurring work)."""
         self.texts = texts

@@ -17,6 +17,7 @@ from handlers.platforms import Platforms
 from handlers.ports import Messenger
 from handlers.recurrence import Recurrence
 from handlers.services import Services
+from handlers.timers import BoundJob
 
 
 def check_order(features: Sequence[Feature[Any]]) -> None:
@@ -64,6 +65,7 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
         provided,
         core.texts,
         core.recurrence,
+        core.timers,
     )
     state = feature.build(setup)
     for offer in feature.provides:
@@ -91,7 +93,8 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
     for job in feature.jobs:
         if job.name in listeners.jobs:
             raise FeatureError(f"{feature.name}: job kind {job.name!r} is declared twice")
-        listeners.jobs[job.name] = _with_state(job.run, state)
+        describe = None if job.describe is None else partial(job.describe, state)
+        listeners.jobs[job.name] = BoundJob(_with_state(job.run, state), job.catch_up, job.grace, describe)
     consent = provided.get(CONSENT.name)
     if consent is not None and consent.feature == feature.name:
         core.dispatcher.consent = cast(Consent, consent.value)  # the policy asks it before anything proactive

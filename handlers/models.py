@@ -71,6 +71,9 @@ class Member:
     left_at: datetime | None = None
     language: str | None = None
     """The language the member chose (`LANGUAGE fr`); None: their app's, else the community's."""
+    timezone: str | None = None
+    """The member's IANA time zone (`TIMEZONE Europe/Rome`, or their WhatsApp number's); None: the
+    community's."""
 
     @property
     def is_active(self) -> bool:

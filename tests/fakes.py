@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from handlers.delivery import Delivery
+from handlers.stamps import plain
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -34,7 +35,7 @@ class RecordingMessenger:
         self.sent.append(delivery)
 
     def texts_to(self, who: str) -> list[str]:
-        return [m.reply.text for m in self.sent if m.to is not None and str(m.to) == who]
+        return [plain(m.reply.text) for m in self.sent if m.to is not None and str(m.to) == who]
 
     def posts_in(self, channel: str) -> list[str]:
-        return [m.reply.text for m in self.sent if m.channel == channel]
+        return [plain(m.reply.text) for m in self.sent if m.channel == channel]

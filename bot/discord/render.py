@@ -10,6 +10,7 @@ import discord
 
 from bot.discord.views import choices_view
 from bot.split import split_text as split
+from handlers import stamps
 from handlers.models import Reply
 
 MAX_CONTENT = 2000
@@ -70,7 +71,7 @@ def inert(text: str) -> str:
 
 
 def render(reply: Reply, embeds: bool = True) -> list[Part]:
-    text = inert(reply.text)
+    text = stamps.discord(inert(reply.text))
     embed = as_embed(text) if embeds else None
     parts = [Part(embed=embed)] if embed is not None else [Part(content=c) for c in split_text(text)]
     parts[-1].view = choices_view(reply.choices)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from bot.split import split_text as split
 from bot.whatsapp.window import in_window
 from config.whatsapp import Templates
+from handlers import stamps
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Identity, Reply
 from handlers.ports import ChoiceRepository, Clock
@@ -30,9 +31,10 @@ VARIABLE_LIMIT = 900
 
 def render(reply: Reply) -> str:
     """The text, then the choices as numbered lines (answered with their number)."""
+    text = stamps.plain(reply.text)
     if not reply.choices:
-        return reply.text
-    return reply.text + "\n" + "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, 1))
+        return text
+    return text + "\n" + "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, 1))
 
 
 def split_text(text: str, limit: int = BODY_LIMIT) -> list[str]:

@@ -43,10 +43,26 @@ class SqliteJobs:
         )
         return None if row is None or row[0] is None else from_db(row[0])
 
-    async def finish(self, job_id: int, now: datetime) -> None:
+    async def upcoming(self, limit: int) -> list[Job]:
+        rows = await self.db.fetch_all(
+            "SELECT id, kind, run_at, payload, attempts FROM jobs"
+            " WHERE community_id = ? AND state = 'pending' ORDER BY run_at, id LIMIT ?",
+            (self.community_id, limit),
+        )
+        return [
+            Job(row["id"], row["kind"], from_db(row["run_at"]), json.loads(row["payload"]), row["attempts"])
+            for row in rows
+        ]
+
+    async def finish(self, job_id: int, now: datetime, late: bool = False) -> None:
         await self.db.execute(
-            "UPDATE jobs SET state = 'done', finished_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (to_db(now), job_id),
+            "UPDATE jobs SET state = 'done', finished_at = ?, attempts = attempts + 1, late = ? WHERE id = ?",
+            (to_db(now), int(late), job_id),
+        )
+
+    async def miss(self, job_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE jobs SET state = 'missed', finished_at = ?, late = 1 WHERE id = ?", (to_db(now), job_id)
         )
 
     async def fail(self, job_id: int, error: str, retry_at: datetime | None, now: datetime) -> None:
@@ -66,4 +82,13 @@ class SqliteJobs:
         await self.db.execute(
             "UPDATE jobs SET state = 'cancelled' WHERE community_id = ? AND key = ? AND state = 'pending'",
             (self.community_id, key),
+        )
+
+    async def cancel_series(self, series: str) -> None:
+        # Keys of a series are `<series>@<time>` (handlers.timers.series_key); the range avoids LIKE's
+        # wildcards in the series name.
+        await self.db.execute(
+            "UPDATE jobs SET state = 'cancelled' WHERE community_id = ? AND state = 'pending'"
+            " AND key >= ? AND key < ?",
+            (self.community_id, f"{series}@", f"{series}A"),
         )

@@ -17,6 +17,7 @@ KERNEL = FeatureStorage(
         "0011_intake",
         "0012_outbox_pending",
         "0014_live_posts",
+        "0019_scheduler",
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.

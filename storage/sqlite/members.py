@@ -13,7 +13,7 @@ from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 TOUCH_EVERY = timedelta(minutes=1)
-_COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at, m.language"
+_COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at, m.language, m.timezone"
 
 
 def _member(row: aiosqlite.Row | None) -> Member | None:
@@ -27,6 +27,7 @@ def _member(row: aiosqlite.Row | None) -> Member | None:
         joined_at=from_db(row["joined_at"]),
         left_at=from_db_optional(row["left_at"]),
         language=row["language"],
+        timezone=row["timezone"],
     )
 
 
@@ -130,6 +131,16 @@ class SqliteMembers:
             raise LookupError(f"member {member_id} does not exist")
         return member
 
+    async def set_timezone(self, member_id: int, zone: str | None, now: datetime) -> Member:
+        await self.db.execute(
+            "UPDATE members SET timezone = ? WHERE community_id = ? AND id = ?",
+            (zone, self.community_id, member_id),
+        )
+        member = await self.by_id(member_id)
+        if member is None:
+            raise LookupError(f"member {member_id} does not exist")
+        return member
+
     async def touch(self, identity: Identity, now: datetime) -> None:
         # At most once a minute: a read-only command then writes nothing and its commit costs no fsync.
         await self.db.execute(
@@ -205,7 +216,8 @@ class SqliteMembers:
 STORAGE = FeatureStorage(
     merge_steps=(
         # The member that carries on keeps the language it chose, else takes the one the other had chosen.
-        "UPDATE members SET language = coalesce(language, (SELECT language FROM members WHERE id = :source))"
+        "UPDATE members SET language = coalesce(language, (SELECT language FROM members WHERE id = :source)),"
+        " timezone = coalesce(timezone, (SELECT timezone FROM members WHERE id = :source))"
         " WHERE community_id = :community AND id = :target",
     ),
 )

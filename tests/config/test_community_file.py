@@ -69,11 +69,11 @@ def test_configured_roles_resolve_per_identity() -> None:
 
 def test_whatsapp_templates_are_for_kinds_of_message_sent_unasked(tmp_path: Path) -> None:
     path = tmp_path / "community.toml"
-    path.write_text('[whatsapp.templates]\nnewsletter = "HX' + "a" * 32 + '"\n', encoding="utf-8")
+    path.write_text('[whatsapp.templates]\nnewsletters = "HX' + "a" * 32 + '"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         load_community(path)
     [problem] = error.value.problems
     assert problem.startswith(
-        "whatsapp.templates: 'newsletter' is not a kind of message sent unasked: use one of"
+        "whatsapp.templates: 'newsletters' is not a kind of message sent unasked: use one of"
     )
     assert "notice" in problem and "reply" not in problem.split("use one of")[1]

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 FLAVOURS = '"Next flavour?" | Mango | Yuzu | Cherry | 2d'
 DAYS = '"Which day for the meetup?" | Mon | Tue | Wed | Thu | Fri | Sat | Sun | 1d'
-CLOSES = "Wed 4 Mar at 10:00 (Europe/Paris)"
+CLOSES = "Wed 4 Mar at 10:00 (Europe/Paris) · <t:1772614800:F>"
+"""As Discord shows it: the written moment, then a Discord timestamp each reader sees in their own zone."""
 """Two days after the FakeClock's start (2026-03-02 09:00 UTC), in the community's time zone."""
 
 

@@ -9,6 +9,7 @@ import pytest
 from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.models import Choice, Identity
+from handlers.stamps import plain
 from storage.sqlite.store import SqliteStore
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
@@ -29,7 +30,7 @@ async def test_a_poll_is_posted_with_its_options_as_choices(
     number = await new_poll(core, FLAVOURS)
     post = next(m for m in messenger.sent if m.channel == "announcements")
     assert post.reply.text.startswith(f"📊 Poll #{number}: Next flavour?")
-    assert "Closes Wed 4 Mar at 10:00 (Europe/Paris)." in post.reply.text
+    assert "Closes Wed 4 Mar at 10:00 (Europe/Paris)." in plain(post.reply.text)
     assert post.reply.choices == (
         Choice("Mango", f"VOTE {number} 1"),
         Choice("Yuzu", f"VOTE {number} 2"),
