@@ -18,6 +18,7 @@ from bot.media import MediaKeeper
 from bot.messenger import MessengerRouter
 from bot.web import WebServer
 from bot.whatsapp.adapter import WhatsAppAdapter
+from bot.whatsapp.zones import zone_of
 from config.discord import DiscordCommunity
 from config.settings import Settings
 from config.whatsapp import WhatsAppCommunity
@@ -95,6 +96,7 @@ class Application:
             roles=self.router if discord_on else None,
             invites=self.router if discord_on else None,
             editor=self.router if discord_on else None,
+            zone_of=zone_of,  # a WhatsApp number's country code gives a new member's time zone
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
             consent_wording=self.whatsapp_section.consent_wording,
             running=frozenset(running),
@@ -140,7 +142,8 @@ class Application:
             self.whatsapp = WhatsAppAdapter(core, store, clock, twilio, base_url, self.whatsapp_section)
             self.router.add("whatsapp", self.whatsapp.messenger, posts_to_channels=False)
             await self.whatsapp.start()
-        await core.resume()  # what the last run left in the outbox, now that its adapters are running
+        # With the scheduler lease (one process per database): what the last run left in the outbox, now
+        # that its adapters are running, then what fell due while it was down.
         await self.scheduler.start()
         if self.web_enabled:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)

@@ -19,6 +19,7 @@ from handlers import (
     onboarding,
     points,
     polls,
+    schedule,
     shop,
     unlocks,
 )
@@ -37,6 +38,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     unlocks.FEATURE,
     challenges.FEATURE,
     feedback.FEATURE,
+    schedule.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

@@ -6,8 +6,10 @@ feature checks for it once instead of asking an adapter what it can do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from handlers.models import Identity
 from handlers.ports import InviteMaker, PostEditor, RoleManager
 
 
@@ -17,6 +19,9 @@ class Platforms:
     invites: InviteMaker | None = None
     editor: PostEditor | None = None
     """Live posts are edited in place (poll results) where a running platform can."""
+    zone_of: Callable[[Identity], str | None] | None = None
+    """The time zone an identity gives where it names one (a WhatsApp number's country code): a new
+    member starts in it rather than in the community's."""
     whatsapp_number: str | None = None
     """The WhatsApp sender (`whatsapp:+E164`) when WhatsApp is set up: referral links point at it."""
     consent_wording: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from handlers.delivery import Delivery
@@ -157,6 +157,25 @@ class JobRepository(Protocol):
     async def cancel_series(self, series: str) -> None:
         """Every pending occurrence of a recurring series (handlers.timers.plan_recurring)."""
         ...
+
+
+@dataclass(frozen=True)
+class LeaseHolder:
+    """The process that runs scheduled work (`host:pid:tag`), until when, and since when."""
+
+    holder: str
+    expires_at: datetime
+    since: datetime
+
+
+class SchedulerLease(Protocol):
+    """One process runs scheduled work against a database: the one holding this lease, renewed."""
+
+    async def acquire(self, holder: str, now: datetime, ttl: timedelta) -> LeaseHolder | None:
+        """Take or renew the lease until `now + ttl`: None when `holder` has it, else who does."""
+        ...
+
+    async def release(self, holder: str) -> None: ...
 
 
 class InboxRepository(Protocol):

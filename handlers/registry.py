@@ -51,6 +51,8 @@ class Arg:
     max: int | None = None
     label: str | None = None
     """The catalog key of its short name in usage lines (`<points>`); by default `<domain>.arg_<name>`."""
+    suggest: Callable[[str], list[str]] | None = None
+    """Values to offer for what was typed so far (Discord's autocomplete), when there are too many to list."""
 
     def label_key(self, domain: str) -> str:
         return self.label or f"{domain}.arg_{self.name}"

@@ -14,6 +14,7 @@ from handlers.ports import (
     InboxRepository,
     JobRepository,
     MemberRepository,
+    SchedulerLease,
     Transactions,
 )
 from handlers.settings import CommunityConfig
@@ -51,6 +52,8 @@ class Services:
     deliveries: DeliveryLog
     """What became of each message, committed on a connection of its own."""
     repositories: Repositories
+    lease: SchedulerLease
+    """Which process runs scheduled work against the database."""
 
     def repository(self, key: Key[T]) -> T:
         return self.repositories.get(key)

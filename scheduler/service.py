@@ -1,22 +1,36 @@
-"""APScheduler wiring around the core's timer table.
+"""APScheduler wiring around the core's timer table, and the lease that lets one process run it.
 
 The jobs themselves live in the database (the core's JobRepository), so they survive restarts and
-overdue ones run at once on start. APScheduler only wakes us up: one interval job polls for due work.
+overdue ones run at once on start, by their kind's catch-up rule. APScheduler only wakes us up: one
+interval job renews the lease and runs what is due.
+
+Exactly one process runs scheduled work against a database (two bots on one token are the classic cause of
+reminders sent twice): the one that holds the lease in the database and renews it. Another `communitybot
+run` on the same database answers commands but leaves scheduled work and the outbox's recovery alone, says
+why, and takes over once the lease is released (a clean stop) or has expired (its holder died).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+import os
+import socket
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.core import Core
+from handlers.ports import LeaseHolder
 
 log = logging.getLogger(__name__)
+
+LEASE_FOR = timedelta(seconds=30)
+"""How long a lease lasts without renewal: a process that died is taken over after at most this."""
 
 
 class SettableClock(Protocol):
@@ -24,20 +38,39 @@ class SettableClock(Protocol):
     def set(self, moment: datetime) -> None: ...
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 class SchedulerService:
-    def __init__(self, core: Core, poll_seconds: float = 5.0) -> None:
+    def __init__(
+        self,
+        core: Core,
+        poll_seconds: float = 5.0,
+        lease_for: timedelta = LEASE_FOR,
+        wall_clock: Callable[[], datetime] = _wall_clock,
+    ) -> None:
         self.core = core
         self.poll_seconds = poll_seconds
+        self.lease_for = lease_for
+        # The lease runs on real time even when the community's clock is simulated (the console).
+        self.wall_clock = wall_clock
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.leading = False
+        self.other: LeaseHolder | None = None
+        """Who runs scheduled work when this process does not."""
         self._lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
 
     async def start(self) -> None:
-        """Run what became due while we were down, then poll."""
-        await self.run_due()
+        """Take the lease (or say who has it), run what became due while we were down, then poll."""
+        await self.tick()
+        if not self.leading:
+            log.warning("%s", self.refusal())
         scheduler = AsyncIOScheduler(timezone=UTC)
         scheduler.add_job(
-            self.run_due,
-            IntervalTrigger(seconds=self.poll_seconds),
+            self.tick,
+            IntervalTrigger(seconds=min(self.poll_seconds, self.lease_for.total_seconds() / 3)),
             id="communitybot-run-due-jobs",
             coalesce=True,
             max_instances=1,
@@ -48,16 +81,52 @@ class SchedulerService:
         self._scheduler = scheduler
         log.info("scheduler started (polling every %.0f s)", self.poll_seconds)
 
+    def refusal(self) -> str:
+        other = self.other
+        who = "another process"
+        if other is not None:
+            who = f"{other.holder} (since {other.since:%Y-%m-%d %H:%M} UTC)"
+        return (
+            f"scheduled work is not run by this process: {who} runs it on this database; this process"
+            " answers commands and takes over when that one stops or dies"
+        )
+
     async def stop(self) -> None:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         async with self._lock:  # let a running batch finish
-            pass
+            if self.leading:
+                await self.core.services.lease.release(self.holder)
+                self.leading = False
         log.info("scheduler stopped")
+
+    async def tick(self) -> int:
+        """Renew (or try to take) the lease; when held, run what is due."""
+        if not await self.claim():
+            return 0
+        return await self.run_due()
+
+    async def claim(self) -> bool:
+        """True while this process holds the lease; the first time, it recovers what the last holder left
+        half-sent in the outbox."""
+        other = await self.core.services.lease.acquire(self.holder, self.wall_clock(), self.lease_for)
+        if other is not None:
+            if self.leading:
+                log.error("%s took the scheduler lease: scheduled work stops here", other.holder)
+            self.leading, self.other = False, other
+            return False
+        if not self.leading:
+            if self.other is not None:
+                log.warning("took over scheduled work from %s", self.other.holder)
+            self.leading, self.other = True, None
+            await self.core.resume()
+        return True
 
     async def run_due(self) -> int:
         """Due jobs, then messages whose retry time has come."""
+        if not self.leading:
+            return 0
         async with self._lock:
             ran = await self.core.run_due_jobs()
         await self.core.dispatcher.run_due()
@@ -65,6 +134,8 @@ class SchedulerService:
 
     async def advance_to(self, clock: SettableClock, target: datetime) -> int:
         """Move a simulated clock to `target`, running each due job at its own time, in order."""
+        if not await self.claim():
+            raise SchedulerElsewhere(self.refusal())
         ran = 0
         async with self._lock:
             ran += await self.core.run_due_jobs()
@@ -79,3 +150,7 @@ class SchedulerService:
                 clock.set(target)
             ran += await self.core.run_due_jobs()
         return ran
+
+
+class SchedulerElsewhere(RuntimeError):
+    """Another process runs scheduled work on this database."""

@@ -20,7 +20,7 @@ from handlers.delivery import Delivery
 from handlers.events import ChatMessage, DirectMessage, MemberJoined, MemberLeft
 from handlers.i18n import Translator
 from handlers.models import Attachment, Identity, Reply
-from scheduler.service import SchedulerService
+from scheduler.service import SchedulerElsewhere, SchedulerService
 from storage.sqlite.state import SqliteClockState
 
 log = logging.getLogger(__name__)
@@ -121,14 +121,19 @@ class ConsoleAdapter:
                 for reply in await self.core.member_left(MemberLeft(Identity(PLATFORM, name))):
                     self.printer.write(f"to {name}", render(reply))
             case lines.Advance(by):
-                ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)
+                try:
+                    ran = await self.scheduler.advance_to(self.clock, self.clock.now() + by)
+                except SchedulerElsewhere:
+                    holder = self.scheduler.other.holder if self.scheduler.other else "?"
+                    self.printer.write("console", self._t("bot.console_scheduler_elsewhere", holder=holder))
+                    return
                 moved = self._t("bot.console_clock_moved", time=self._time(), count=ran)
                 self.printer.write("console", moved)
             case lines.Restart(off):
                 # Down: the clock moves and nothing runs; at start, what fell due runs at once, as it does
                 # after a real restart (late, each job by its own catch-up rule).
                 self.clock.set(self.clock.now() + off)
-                ran = await self.scheduler.run_due()
+                ran = await self.scheduler.tick()
                 restarted = self._t("bot.console_restarted", time=self._time(), count=ran)
                 self.printer.write("console", restarted)
             case lines.Now():

@@ -246,7 +246,19 @@ def _callback(command: Command, run: Runner, texts: Catalogs) -> Any:
 
     app_commands.describe(**{arg.name: described(arg) for arg in command.args})(callback)
     app_commands.rename(**{arg.name: renamed(arg) for arg in command.args})(callback)
+    completing = {arg.name: _completer(arg.suggest) for arg in command.args if arg.suggest is not None}
+    if completing:
+        app_commands.autocomplete(**completing)(callback)
     return callback
+
+
+def _completer(suggest: Callable[[str], list[str]]) -> Any:
+    """Discord's autocomplete for an argument that offers values (TIMEZONE's zones)."""
+
+    async def complete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=value, value=value) for value in suggest(current)[:MAX_CHOICES]]
+
+    return complete
 
 
 def option_type(arg: Arg) -> Any:

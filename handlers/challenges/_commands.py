@@ -45,7 +45,7 @@ async def list_challenges(ctx: Context, challenges: Challenges) -> Reply:
     mine = await challenges.repo.submissions_of(ctx.member.id, [c.id for c in listed]) if ctx.member else []
     lines = [t("challenges.list_title")]
     for challenge in listed:
-        lines.append(render.listing_line(t, challenge, challenges.tz))
+        lines.append(render.listing_line(t, challenge, ctx.zone))
         for submission in (s for s in mine if s.challenge_id == challenge.id):
             state = render.state_of(t, submission)
             lines.append(t("challenges.your_submission", number=str(submission.id), state=state))
@@ -59,7 +59,7 @@ async def list_challenges(ctx: Context, challenges: Challenges) -> Reply:
 async def show_challenge(ctx: Context, challenges: Challenges, challenge: str) -> Reply:
     t = ctx.t
     found = await challenges.find(challenge)
-    lines = [render.post(t, found, challenges.tz, challenges.credits(t, found.points))]
+    lines = [render.post(t, found, ctx.zone, challenges.credits(t, found.points))]
     if not found.takes_submissions(ctx.now):
         lines.append(t("challenges.ended", number=str(found.id)))
         winners = await challenges.repo.winners(found.id)
@@ -143,7 +143,7 @@ async def challenge_new(ctx: Context, challenges: Challenges, text: str | None =
     )
     ctx.post(created.channel, Reply(announcement), MessageKind.ANNOUNCEMENT)
     t = ctx.t
-    deadline = render.when(t, created.ends_at, challenges.tz)
+    deadline = render.when(t, created.ends_at, ctx.zone)
     return Reply(t("challenges.created", number=str(created.id), channel=created.channel, deadline=deadline))
 
 

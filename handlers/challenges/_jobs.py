@@ -10,6 +10,8 @@ from handlers.challenges._settings import Winners
 from handlers.challenges._state import END_JOB, Challenges
 from handlers.context import Context
 from handlers.delivery import MessageKind
+from handlers.errors import shorten
+from handlers.i18n import Translator
 from handlers.models import Reply
 
 
@@ -44,3 +46,17 @@ async def remind(ctx: Context, challenges: Challenges, payload: dict[str, Any]) 
         t = ctx.t_community
         text = t("challenges.review_reminder", count=waiting, number=str(challenge.id), title=challenge.title)
         ctx.post(challenges.moderators_channel, Reply(text), MessageKind.MODERATION)
+
+
+async def describe_end(challenges: Challenges, t: Translator, payload: dict[str, Any]) -> str | None:
+    challenge = await challenges.repo.challenge(int(payload["challenge"]))
+    if challenge is None or challenge.state is not ChallengeState.OPEN:
+        return None
+    return t("schedule.challenge_ends", number=challenge.id, title=shorten(challenge.title, 60))
+
+
+async def describe_reminder(challenges: Challenges, t: Translator, payload: dict[str, Any]) -> str | None:
+    challenge = await challenges.repo.challenge(int(payload["challenge"]))
+    if challenge is None or challenge.state is not ChallengeState.OPEN:
+        return None
+    return t("schedule.challenge_review_reminder", number=challenge.id, title=shorten(challenge.title, 60))

@@ -1,11 +1,12 @@
 """Challenges that open again on a schedule (`[[challenges.recurring]]`): one persisted job per coming
-occurrence, keyed by its time, so a restart adds none. After downtime only the latest missed occurrence
-opens (a weekly challenge missed for three weeks opens once), and only while it still has time to run."""
+occurrence, keyed by its series and time, so a restart adds none (handlers.timers.plan_recurring). After
+downtime only the latest missed occurrence opens (CatchUp.LATEST: a weekly challenge missed for three weeks
+opens once), and only while it still has time to run."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC
 from typing import Any
 
 from handlers.challenges import _render as render
@@ -14,7 +15,10 @@ from handlers.challenges._settings import RecurringChallenge
 from handlers.challenges._state import RECUR_JOB, Challenges
 from handlers.context import Context
 from handlers.delivery import MessageKind
+from handlers.errors import shorten
+from handlers.i18n import Translator
 from handlers.models import Reply
+from handlers.timers import occurrence, plan_recurring
 
 log = logging.getLogger(__name__)
 
@@ -36,30 +40,26 @@ async def schedule(challenges: Challenges) -> None:
     now = challenges.clock.now()
     async with challenges.transactions.transaction():
         for entry in entries:
-            await _schedule(challenges, entry, recurrence.next_after(entry.cron, challenges.tz, now))
+            await plan_recurring(
+                challenges.jobs, recurrence, RECUR_JOB, series(entry), entry.cron, challenges.tz, now,
+                {"key": entry.key},
+            )  # fmt: skip
 
 
-async def _schedule(challenges: Challenges, entry: RecurringChallenge, fire: datetime | None) -> None:
-    if fire is None:
-        return
-    payload = {"key": entry.key, "fire": fire.isoformat()}
-    await challenges.jobs.schedule(
-        RECUR_JOB, fire, payload, f"challenge:recurring:{entry.key}:{fire.isoformat()}"
-    )
+def series(entry: RecurringChallenge) -> str:
+    """Named with its cron too: when the community file changes the schedule, the old series ends."""
+    return f"challenge:recurring:{entry.key}:{entry.cron}"
 
 
 async def run(ctx: Context, challenges: Challenges, payload: dict[str, Any]) -> None:
+    """An occurrence, the latest of those due (CatchUp.LATEST: the core stepped over the others and
+    planned the next one)."""
+    seen = occurrence(payload)
     entry = next((e for e in challenges.settings.recurring if e.key == payload["key"]), None)
-    recurrence = challenges.recurrence
-    if entry is None or recurrence is None:
-        return  # removed from the community file since
-    fire = datetime.fromisoformat(payload["fire"])
-    following = recurrence.next_after(entry.cron, challenges.tz, fire)
-    await _schedule(challenges, entry, following)
-    if recurrence.next_after(entry.cron, challenges.tz, fire - timedelta(seconds=1)) != fire:
-        return  # the schedule changed since this was planned
-    if following is not None and following <= ctx.now:
-        return  # a later occurrence is due too (the bot was down): only the latest opens
+    if entry is None or series(entry) != seen.series:
+        await challenges.jobs.cancel_series(seen.series)  # removed or rescheduled in the community file
+        return
+    fire = seen.fire
     # Wall-clock arithmetic in the community's zone: a week that crosses a clock change still ends at the
     # hour it started (aware datetimes add timedeltas to their local time).
     ends = (fire.astimezone(challenges.tz) + entry.runs_for).astimezone(UTC)
@@ -83,3 +83,10 @@ async def run(ctx: Context, challenges: Challenges, payload: dict[str, Any]) -> 
     t = ctx.t_community
     text = render.post(t, created, challenges.tz, challenges.credits(t, created.points))
     ctx.post(created.channel, Reply(text), MessageKind.ANNOUNCEMENT)
+
+
+async def describe(challenges: Challenges, t: Translator, payload: dict[str, Any]) -> str | None:
+    entry = next((e for e in challenges.settings.recurring if e.key == payload["key"]), None)
+    if entry is None or series(entry) != occurrence(payload).series:
+        return None
+    return t("schedule.challenge_opens", title=shorten(entry.title, 60))

@@ -1,11 +1,11 @@
-"""JOIN, WHOAMI and LANGUAGE."""
+"""JOIN, WHOAMI, LANGUAGE and TIMEZONE."""
 
 from __future__ import annotations
 
 from handlers.context import Context
 from handlers.feature import Commands
 from handlers.i18n import Translator
-from handlers.members import _language
+from handlers.members import _language, _timezone
 from handlers.members._membership import Members
 from handlers.membership import Joining
 from handlers.models import MemberStatus, Reply, Role
@@ -33,7 +33,7 @@ async def whoami(ctx: Context, members: Members) -> Reply:
     shown = {
         "handle": member.handle,
         "name": member.display_name,
-        "since": member.joined_at.astimezone(ctx.config.community.tz).date(),
+        "since": member.joined_at.astimezone(ctx.zone).date(),
         "role": _role(t, ctx.role),
         "identities": ", ".join(str(i) for i in identities),
     }
@@ -62,3 +62,17 @@ async def language(ctx: Context, members: Members, language: str | None) -> Repl
     if language is None:
         return _language.show(ctx, member)
     return await _language.choose(ctx, member, language)
+
+
+@commands.command(
+    "TIMEZONE",
+    "members.cmd_timezone",
+    Arg("zone", ArgKind.TEXT, "members.arg_zone_help", required=False, suggest=_timezone.suggest),
+    private=True,
+    localized={"fr": "FUSEAU", "it": "FUSO"},
+)
+async def timezone(ctx: Context, members: Members, zone: str | None) -> Reply:
+    member = ctx.require_member()
+    if zone is None:
+        return _timezone.show(ctx, member)
+    return await _timezone.choose(ctx, member, zone)

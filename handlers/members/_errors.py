@@ -17,6 +17,19 @@ class JoinedAlready(Conflict):
 
 
 @dataclass(eq=False)
+class UnknownTimeZone(UsageError):
+    """TIMEZONE with a name that is no IANA time zone; `closest` is what it most likely meant."""
+
+    given: str
+    closest: str | None
+
+    def text(self, t: Translator) -> str:
+        if self.closest is not None:
+            return t("members.unknown_timezone_closest", given=shorten(self.given), closest=self.closest)
+        return t("members.unknown_timezone", given=shorten(self.given))
+
+
+@dataclass(eq=False)
 class UnknownLanguage(UsageError):
     """LANGUAGE with a word that names none of the languages the bot writes in."""
 

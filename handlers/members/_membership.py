@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers.context import Context
 from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.handles import handle_base
 from handlers.members._errors import JoinedAlready
 from handlers.membership import Joining, MemberEvents
-from handlers.models import Choice, Member, MemberStatus, Reply, Role
+from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
 
 DISPLAY_NAME_MAX = 64
 
 
 class Members:
-    def __init__(self, events: MemberEvents) -> None:
+    def __init__(self, events: MemberEvents, zone_of: Callable[[Identity], str | None] | None = None) -> None:
         self.events = events
+        self.zone_of = zone_of
 
     async def join(self, ctx: Context, joining: Joining) -> Reply:
         """Create (or bring back) the asker as a member. Joining twice changes nothing."""
@@ -29,7 +32,7 @@ class Members:
                 ctx.t(
                     "members.already_member",
                     community=info.name,
-                    since=existing.joined_at.astimezone(info.tz).date(),
+                    since=existing.joined_at.astimezone(ctx.zone).date(),
                     handle=existing.handle,
                 ),
                 private=True,
@@ -41,6 +44,9 @@ class Members:
         else:
             display = _display_name(ctx)
             member = await ctx.members.create(ctx.actor, display, handle_base(display), MemberStatus.MEMBER)
+            zone = self.zone_of(ctx.actor) if self.zone_of is not None else None
+            if zone is not None:
+                member = await ctx.members.set_timezone(member.id, zone)
             ctx.member = member
             text = welcome_text(ctx, member)
         ctx.role = max(ctx.role, Role.MEMBER)
@@ -64,7 +70,7 @@ class Members:
 
 
 def build(setup: Setup) -> Members:
-    return Members(setup.member_events)
+    return Members(setup.member_events, setup.platforms.zone_of)
 
 
 def welcome_text(ctx: Context, member: Member) -> str:

@@ -67,7 +67,7 @@ async def referrals(ctx: Context, ob: Onboarding) -> Reply:
     if not found and not waiting:
         return Reply(t("onboarding.no_referrals"))
     lines = [t("onboarding.referrals_title")]
-    tz = ctx.config.community.tz
+    tz = ctx.zone
     for item in found:
         newcomer = "@" + item.newcomer_handle
         day = t.date(item.created_at.astimezone(tz).date())

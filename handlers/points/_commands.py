@@ -111,7 +111,7 @@ async def history(ctx: Context, engine: PointsEngine, member: Member | None) -> 
     if not entries:
         return Reply(t("points.history_empty", member=whom.mention()))
     lines = [t("points.history_title", count=len(entries), member=whom.mention())]
-    lines += [entry_line(t, e, engine.tz) for e in entries]
+    lines += [entry_line(t, e, ctx.zone) for e in entries]
     return Reply("\n".join(lines))
 
 

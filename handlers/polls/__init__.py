@@ -16,5 +16,5 @@ FEATURE: Feature[Polls] = Feature(
     requires=("members", "points", "onboarding"),
     repositories=(POLLS,),
     commands=commands,
-    jobs=(JobKind(JOB, jobs.run), JobKind(FANOUT_JOB, announce.send_page)),
+    jobs=(JobKind(JOB, jobs.run, describe=jobs.describe), JobKind(FANOUT_JOB, announce.send_page)),
 )

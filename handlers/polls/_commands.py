@@ -29,7 +29,7 @@ async def list_polls(ctx: Context, polls: Polls) -> Reply:
         return Reply(t("polls.none_open"))
     mine = await polls.repo.ballots_of(ctx.member.id, [p.id for p in open_polls]) if ctx.member else {}
     lines = [t("polls.open_title")]
-    lines += [render.listing_line(t, p, polls.tz, mine.get(p.id)) for p in open_polls]
+    lines += [render.listing_line(t, p, ctx.zone, mine.get(p.id)) for p in open_polls]
     lines.append(t("polls.list_hint"))
     # One open poll: its options answer by number; several: each poll is one choice away.
     if len(open_polls) == 1:
@@ -50,13 +50,13 @@ async def show_poll(ctx: Context, polls: Polls, poll: str) -> Reply:
         text = "\n".join(
             [
                 render.results(t, found, tally),
-                *render.details(t, found, polls.tz, polls.credits(t, found), level),
+                *render.details(t, found, ctx.zone, polls.credits(t, found), level),
             ]
         )
     elif found.is_open:  # the deadline passed; the results come with the close, in a moment
         text = render.results(t, found, tally)
     else:
-        text = render.final(t, found, tally, polls.tz)
+        text = render.final(t, found, tally, ctx.zone)
     if ctx.member is not None:
         mine = await polls.repo.ballot(found.id, ctx.member.id)
         if mine:
@@ -91,7 +91,7 @@ async def vote(ctx: Context, polls: Polls, poll: str, choice: str) -> Reply:
     current = await polls.repo.ballot(found.id, member.id)
     chosen = apply_picks(picks, current, found.max_picks)
     t = ctx.t
-    deadline = render.when(t, found.deadline, polls.tz)
+    deadline = render.when(t, found.deadline, ctx.zone)
     first = await polls.repo.vote(found.id, member.id, chosen, ctx.now)
     ctx.on_commit(polls.refresh, found.id)
     if not chosen:
@@ -151,7 +151,7 @@ async def poll_new(ctx: Context, polls: Polls, text: str | None = None) -> Reply
             "polls.created",
             number=str(poll.id),
             channel=poll.channel,
-            deadline=render.when(t, poll.deadline, polls.tz),
+            deadline=render.when(t, poll.deadline, ctx.zone),
         )
     ]
     if poll.announce:
@@ -184,7 +184,7 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
     found = await polls.open_for_votes(poll, ctx.now)
     later = later_deadline(deadline, found.deadline, ctx.now, polls.tz)
     if later is None:
-        raise BadExtension(found.deadline.astimezone(polls.tz))
+        raise BadExtension(found.deadline.astimezone(ctx.zone))
     await polls.repo.extend(found.id, later)
     ctx.on_commit(polls.changed, found.id)
     extended = await polls.repo.poll(found.id)  # as written now, not as read before the change
@@ -203,7 +203,7 @@ async def poll_extend(ctx: Context, polls: Polls, poll: str, deadline: str) -> R
         ),
         MessageKind.ANNOUNCEMENT,
     )
-    return Reply(t("polls.extended", number=str(found.id), deadline=render.when(t, later, polls.tz)))
+    return Reply(t("polls.extended", number=str(found.id), deadline=render.when(t, later, ctx.zone)))
 
 
 @commands.command(

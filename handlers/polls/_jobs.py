@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from handlers.context import Context
+from handlers.errors import shorten
+from handlers.i18n import Translator
 from handlers.models import Reply
 from handlers.polls import _render as render
 from handlers.polls._announce import RESULTS, tell
@@ -36,3 +38,10 @@ async def run(ctx: Context, polls: Polls, payload: dict[str, Any]) -> None:
         await polls.schedule_close(ctx, poll, again=True)
         return
     await close(ctx, polls, poll, late=ctx.now - poll.deadline > polls.settings.lateness)
+
+
+async def describe(polls: Polls, t: Translator, payload: dict[str, Any]) -> str | None:
+    poll = await polls.repo.poll(int(payload["poll"]))
+    if poll is None or not poll.is_open or datetime.fromisoformat(payload["deadline"]) != poll.deadline:
+        return None  # closed, cancelled or extended since: this job will do nothing
+    return t("schedule.poll_closes", number=poll.id, question=shorten(poll.question, 60))

@@ -15,5 +15,5 @@ FEATURE: Feature[Unlocks] = Feature(
     requires=("members",),
     repositories=(UNLOCKS,),
     commands=commands,
-    jobs=(JobKind(JOB, jobs.run),),
+    jobs=(JobKind(JOB, jobs.run, describe=jobs.describe),),
 )

@@ -45,7 +45,7 @@ async def list_unlocks(ctx: Context, unlocks: Unlocks) -> Reply:
         return Reply(t("unlocks.none"))
     mine = await unlocks.repo.pledged([u.id for u in current], ctx.member.id) if ctx.member else set()
     lines = [t("unlocks.list_title")]
-    lines += [render.listing_line(t, u, unlocks.tz, u.id in mine) for u in current]
+    lines += [render.listing_line(t, u, ctx.zone, u.id in mine) for u in current]
     lines.append(t("unlocks.list_hint"))
     offered = tuple(render.pledge_choice(t, u) for u in current if u.id not in mine)
     if len(offered) > 1:  # several: each says which it is
@@ -57,7 +57,7 @@ async def list_unlocks(ctx: Context, unlocks: Unlocks) -> Reply:
 async def show_unlock(ctx: Context, unlocks: Unlocks, unlock: str) -> Reply:
     t = ctx.t
     found = await unlocks.find(unlock)
-    shown = render.post(t, found, unlocks.tz, ctx.now)
+    shown = render.post(t, found, ctx.zone, ctx.now)
     text = shown.text
     choices = shown.choices
     if ctx.member is not None and await unlocks.repo.pledged([found.id], ctx.member.id):
@@ -101,7 +101,7 @@ async def pledge(ctx: Context, unlocks: Unlocks, unlock: str) -> Reply:
         ctx.post(now.channel, Reply(post), MessageKind.ANNOUNCEMENT)
         code = await unlocks.repo.give_code(found.id, member_id, ctx.now) if found.codes else None
         return Reply(render.reward(t, now, code, waiting=found.codes))
-    deadline = render.when(t, now.deadline, unlocks.tz)
+    deadline = render.when(t, now.deadline, ctx.zone)
     lines = [t("unlocks.pledged", number=str(now.id), title=now.title)]
     lines.append(render.progress(t, now))
     lines.append(t("unlocks.pledged_hint", goal=now.goal, deadline=deadline, number=str(now.id)))
@@ -157,7 +157,7 @@ async def unlock_new(ctx: Context, unlocks: Unlocks, text: str | None = None) ->
             number=str(created.id),
             channel=created.channel,
             goal=created.goal,
-            deadline=render.when(t, created.deadline, unlocks.tz),
+            deadline=render.when(t, created.deadline, ctx.zone),
         )
     ]
     if created.codes:

@@ -8,6 +8,8 @@ from typing import Any
 
 from handlers.context import Context
 from handlers.delivery import MessageKind
+from handlers.errors import shorten
+from handlers.i18n import Translator
 from handlers.models import Reply
 from handlers.unlocks._models import UnlockState
 from handlers.unlocks._state import Unlocks
@@ -33,3 +35,12 @@ async def run(ctx: Context, unlocks: Unlocks, payload: dict[str, Any]) -> None:
         "unlocks.expired_post", number=number, title=title, count=unlock.pledges, goal=unlock.goal
     )
     ctx.post(unlock.channel, Reply(post), MessageKind.ANNOUNCEMENT)
+
+
+async def describe(unlocks: Unlocks, t: Translator, payload: dict[str, Any]) -> str | None:
+    unlock = await unlocks.repo.unlock(int(payload["unlock"]))
+    if unlock is None or unlock.state not in (UnlockState.OPEN, UnlockState.UNLOCKED):
+        return None
+    if datetime.fromisoformat(payload["deadline"]) != unlock.deadline:
+        return None  # moved since: the job of the new deadline is the one
+    return t("schedule.unlock_ends", number=unlock.id, title=shorten(unlock.title, 60))

@@ -22,6 +22,7 @@ from storage.sqlite.deliveries import SqliteDeliveries, SqliteDeliveryLog
 from storage.sqlite.intake import SqliteIntake
 from storage.sqlite.jobs import SqliteJobs
 from storage.sqlite.kernel import KERNEL
+from storage.sqlite.lease import SqliteLease
 from storage.sqlite.members import SqliteMembers
 from storage.sqlite.migrations import migrate
 from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
@@ -47,6 +48,7 @@ class SqliteStore:
         self.intake = SqliteIntake(db, community_id)
         """Messages answered as received and not yet handled (the WhatsApp webhook's)."""
         self.jobs = SqliteJobs(db, community_id)
+        self.lease = SqliteLease(db)
         self.clock_state = SqliteClockState(db, community_id)
         self.deliveries = SqliteDeliveries(db, community_id)
         self.delivery_log = SqliteDeliveryLog(db, community_id)
@@ -94,6 +96,7 @@ class SqliteStore:
             outbox=self.deliveries,
             deliveries=self.delivery_log,
             repositories=self.repositories,
+            lease=self.lease,
         )
 
     async def ping(self) -> None:

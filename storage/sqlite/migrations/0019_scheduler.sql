@@ -35,3 +35,7 @@ CREATE TABLE scheduler_lease (
 -- The member's own time zone (an IANA name, `TIMEZONE Europe/Rome`), guessed from a WhatsApp number's
 -- country code where that names one zone; NULL: the community's. On the member row: every platform.
 ALTER TABLE members ADD COLUMN timezone TEXT;
+
+-- Recurring challenges are now series planned by the core (handlers/timers.py), with their cron and zone in
+-- the payload; the start-up plans each configured one again in that form.
+UPDATE jobs SET state = 'cancelled' WHERE kind = 'challenge_recurring' AND state = 'pending';

@@ -155,3 +155,17 @@ async def test_names_and_descriptions_are_localized_through_discords_translator(
     view = next(o for o in shop["options"] if o["name"] == "view")
     assert view["name_localizations"] == {"fr": "voir", "it": "vedi"}
     assert "en-US" not in top["name_localizations"]  # English clients see the default names
+
+
+async def test_timezone_offers_zones_as_the_member_types(core: Core) -> None:
+    timezone = tree_dicts(core.registry.all())["timezone"]
+    [zone] = timezone["options"]
+    assert zone["autocomplete"] is True
+    [item] = [
+        i for i in _walk(slash.build(core.registry.all(), run, TEXTS)) if i.qualified_name == "timezone"
+    ]
+    assert isinstance(item, app_commands.Command)
+    parameter = item._params["zone"]
+    offered = await parameter.autocomplete(None, "rom")  # type: ignore[misc,operator]
+    assert offered[0] == app_commands.Choice(name="Europe/Rome", value="Europe/Rome")
+    assert len(await parameter.autocomplete(None, "")) == 25  # type: ignore[misc,operator]

@@ -1,0 +1,50 @@
+"""The scheduler lease (migration 0019): which process runs scheduled work against this database.
+
+Taken and renewed in one statement, committed at once on a connection of its own (never inside a unit of
+work that could roll it back): the holder's row is kept while it renews; another process may take it over
+only once it has expired."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+
+from handlers.ports import LeaseHolder
+from storage.sqlite.database import Database
+from storage.sqlite.times import from_db, to_db
+
+NAME = "scheduler"
+
+_TAKE = (
+    "INSERT INTO scheduler_lease (name, holder, expires_at, acquired_at)"
+    " VALUES (:name, :holder, :expires, :now)"
+    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at,"
+    "  acquired_at = CASE WHEN scheduler_lease.holder = excluded.holder THEN scheduler_lease.acquired_at"
+    "   ELSE excluded.acquired_at END"
+    " WHERE scheduler_lease.holder = excluded.holder OR scheduler_lease.expires_at < :now"
+)
+
+
+class SqliteLease:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def acquire(self, holder: str, now: datetime, ttl: timedelta) -> LeaseHolder | None:
+        values = {"name": NAME, "holder": holder, "expires": to_db(now + ttl), "now": to_db(now)}
+
+        def take(connection: sqlite3.Connection) -> tuple[str, str, str] | None:
+            connection.execute(_TAKE, values)
+            return connection.execute(
+                "SELECT holder, expires_at, acquired_at FROM scheduler_lease WHERE name = ?", (NAME,)
+            ).fetchone()
+
+        row = await self.db.run_transaction(take)
+        if row is None or row[0] == holder:
+            return None
+        return LeaseHolder(row[0], from_db(row[1]), from_db(row[2]))
+
+    async def release(self, holder: str) -> None:
+        def drop(connection: sqlite3.Connection) -> None:
+            connection.execute("DELETE FROM scheduler_lease WHERE name = ? AND holder = ?", (NAME, holder))
+
+        await self.db.run_transaction(drop)

@@ -1,0 +1,90 @@
+"""One process runs scheduled work against a database: the scheduler lease.
+
+Two stores opened on one database file are two processes as far as SQLite is concerned (each its own
+connections); each has its own core and scheduler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from handlers.core import Core
+from handlers.settings import CommunityConfig
+from scheduler.service import SchedulerElsewhere, SchedulerService
+from storage.sqlite.store import SqliteStore
+from tests.conftest import make_core, say
+from tests.fakes import FakeClock, RecordingMessenger
+
+
+class WallClock:
+    def __init__(self) -> None:
+        self.moment = datetime(2026, 12, 2, 9, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+
+@pytest.fixture
+async def second_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(tmp_path / "test.db", "test")  # the same file as `store`
+    yield opened
+    await opened.close()
+
+
+async def poll_due(core: Core, clock: FakeClock) -> None:
+    await say(core, "console:mod", 'POLL NEW "Next flavour?" | Mango | Yuzu | 1h')
+    clock.advance(hours=2)
+
+
+async def test_a_second_process_is_refused_the_scheduler_and_takes_over_when_the_first_stops(
+    store: SqliteStore,
+    second_store: SqliteStore,
+    clock: FakeClock,
+    community: CommunityConfig,
+) -> None:
+    wall = WallClock()
+    first_messenger, second_messenger = RecordingMessenger(), RecordingMessenger()
+    first_core = make_core(store, clock, first_messenger, community)
+    second_core = make_core(second_store, clock, second_messenger, community)
+    first = SchedulerService(first_core, wall_clock=wall)
+    second = SchedulerService(second_core, wall_clock=wall)
+    assert await first.claim() and first.leading
+    assert not await second.claim()
+    assert second.other is not None and second.other.holder == first.holder
+    assert "scheduled work is not run by this process" in second.refusal()
+    assert first.holder in second.refusal()
+    await poll_due(first_core, clock)
+    assert await second.tick() == 0  # not its work
+    with pytest.raises(SchedulerElsewhere):
+        await second.advance_to(clock, clock.now() + timedelta(hours=1))
+    assert not [p for p in second_messenger.posts_in("announcements") if p.startswith("🏁")]
+    await first.stop()  # releases the lease
+    assert await second.tick() == 1  # took over: the poll closes, once
+    assert await first.claim() is False  # the first one, started again, now waits in turn
+    finals = [p for p in second_messenger.posts_in("announcements") if p.startswith("🏁")]
+    assert len(finals) == 1 and not [
+        p for p in first_messenger.posts_in("announcements") if p.startswith("🏁")
+    ]
+
+
+async def test_a_lease_not_renewed_expires_and_another_process_takes_over(
+    store: SqliteStore, second_store: SqliteStore, clock: FakeClock, community: CommunityConfig
+) -> None:
+    wall = WallClock()
+    first = SchedulerService(make_core(store, clock, RecordingMessenger(), community), wall_clock=wall)
+    second = SchedulerService(
+        make_core(second_store, clock, RecordingMessenger(), community), wall_clock=wall
+    )
+    assert await first.claim()
+    wall.moment += timedelta(seconds=20)
+    assert await first.claim()  # renewed
+    wall.moment += timedelta(seconds=25)
+    assert not await second.claim()  # 45 s after the first claim, 25 s after the renewal: still held
+    wall.moment += timedelta(seconds=10)  # the first one died 35 s ago: its lease has expired
+    assert await second.claim()
+    assert not await first.claim() and not first.leading  # it came back: it now waits
+    row = await store.db.fetch_one("SELECT holder FROM scheduler_lease")
+    assert row is not None and row["holder"] == second.holder
