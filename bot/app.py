@@ -8,10 +8,12 @@ import logging
 from datetime import UTC, datetime
 from typing import TypeVar
 
+from bot import calendar
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
 from bot.discord.adapter import DiscordAdapter
+from bot.discord.scheduled import DiscordEvents
 from bot.formats import catalogs
 from bot.heap import settle_after_start_up
 from bot.media import MediaKeeper
@@ -22,6 +24,7 @@ from bot.whatsapp.zones import zone_of
 from config.discord import DiscordCommunity
 from config.settings import Settings
 from config.whatsapp import WhatsAppCommunity
+from handlers.calendar import CALENDAR
 from handlers.core import Core
 from handlers.features import FEATURES
 from handlers.install import build_core
@@ -96,8 +99,10 @@ class Application:
             roles=self.router if discord_on else None,
             invites=self.router if discord_on else None,
             editor=self.router if discord_on else None,
+            events=self.router if discord_on else None,  # sessions as Discord scheduled events
             zone_of=zone_of,  # a WhatsApp number's country code gives a new member's time zone
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
+            public_base_url=self.settings.public_base_url if self.web_enabled else None,  # calendar links
             consent_wording=self.whatsapp_section.consent_wording,
             running=frozenset(running),
             idempotent=frozenset({"whatsapp"}),
@@ -133,6 +138,7 @@ class Application:
                 roles=messenger,
                 invites=messenger,
                 editor=messenger,
+                events=DiscordEvents(self.discord.bot, posts),
             )
             await self.discord.start()
         if whatsapp_on:
@@ -141,7 +147,8 @@ class Application:
             twilio, base_url = self.settings.twilio, self.settings.public_base_url
             self.whatsapp = WhatsAppAdapter(core, store, clock, twilio, base_url, self.whatsapp_section)
             self.router.add("whatsapp", self.whatsapp.messenger, posts_to_channels=False)
-            await self.whatsapp.start()
+            await self.whatsapp.start(sending=False)  # the scheduler's lease holder sends
+            self.scheduler.lead(self.whatsapp.start_sending, self.whatsapp.stop_sending)
         # With the scheduler lease (one process per database): what the last run left in the outbox, now
         # that its adapters are running, then what fell due while it was down.
         await self.scheduler.start()
@@ -149,6 +156,7 @@ class Application:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
             if self.whatsapp is not None:
                 self.whatsapp.mount(self.web.app)
+            calendar.mount(self.web.app, core.port(CALENDAR))  # /sessions/<id>.ics
             await self.web.start()
 
     def _fail(self, reason: str) -> None:

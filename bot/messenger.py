@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from handlers.calendar import CalendarEntry, EventPublisher
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Reply, RoleUpdate
 from handlers.ports import Messenger, PostEditor, RoleManager
@@ -31,6 +32,7 @@ class MessengerRouter:
         self._roles: dict[str, RoleManager] = {}
         self._invites: dict[str, PlatformInvites] = {}
         self._editors: list[PostEditor] = []
+        self._events: list[EventPublisher] = []
 
     def add(
         self,
@@ -40,6 +42,7 @@ class MessengerRouter:
         roles: RoleManager | None = None,
         invites: PlatformInvites | None = None,
         editor: PostEditor | None = None,
+        events: EventPublisher | None = None,
     ) -> None:
         self._direct[platform] = messenger
         if posts_to_channels:
@@ -50,6 +53,8 @@ class MessengerRouter:
             self._invites[platform] = invites
         if editor is not None:
             self._editors.append(editor)
+        if events is not None:
+            self._events.append(events)
 
     async def deliver(self, delivery: Delivery) -> None:
         if delivery.to is not None:
@@ -65,6 +70,11 @@ class MessengerRouter:
         """Live posts are edited on every platform that can (each knows whether it sent that post)."""
         for editor in self._editors:
             await editor.edit_post(board, reply)
+
+    async def publish(self, entry: CalendarEntry) -> None:
+        """A founder session becomes a scheduled event on every platform that has them (Discord)."""
+        for events in self._events:
+            await events.publish(entry)
 
     async def create_invite(self, platform: str, reason: str) -> str | None:
         """A personal invite code on `platform`; None when that platform is not running."""

@@ -183,6 +183,8 @@ def reply_to_json(reply: Reply) -> str:
         data["language"] = reply.language
     if reply.board is not None:
         data["board"] = reply.board
+    if reply.teaser is not None:
+        data["teaser"] = reply.teaser
     return _ENCODER.encode(data)
 
 
@@ -190,5 +192,10 @@ def reply_from_json(text: str) -> Reply:
     data = json.loads(text)
     choices = tuple(Choice(label, command) for label, command in data.get("choices", ()))
     return Reply(
-        data["text"], choices, bool(data.get("private", False)), data.get("language"), data.get("board")
+        data["text"],
+        choices,
+        bool(data.get("private", False)),
+        data.get("language"),
+        data.get("board"),
+        data.get("teaser"),
     )

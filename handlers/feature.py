@@ -22,6 +22,7 @@ from typing import Any, Generic, TypeVar, cast
 from handlers.book import MemberChanges
 from handlers.context import Context
 from handlers.delivery import Outgoing
+from handlers.digest import DigestSection, DigestSource, Week
 from handlers.dispatch import Dispatcher
 from handlers.events import ChatMessage, ReactionAdded
 from handlers.i18n import Catalogs, Translator
@@ -57,6 +58,8 @@ UnmatchedHook = Callable[[Context, S, str], Awaitable[Reply | None]]
 StateHook = Callable[[S], Awaitable[None]]
 ChangesHook = Callable[[S, MemberChanges], None]
 """After a commit that changed members (status, identities, merges): caches follow."""
+DigestHook = Callable[[S, Week, Translator], Awaitable[DigestSection | None]]
+"""The feature's section of the weekly newsletter (handlers.digest), None when it has nothing to tell."""
 JobRun = Callable[[Context, S, dict[str, Any]], Awaitable[None]]
 JobDescriber = Callable[[S, Translator, dict[str, Any]], Awaitable[str | None]]
 """What a pending job of this kind is, in a line (`Poll #3 closes`); None hides it from `SCHEDULE`."""
@@ -141,6 +144,8 @@ class Hooks(Generic[S]):
     settle: tuple[StateHook[S], ...] = ()
     """Awaited before every command, event and job: writes still in flight (chat points) land first."""
     members_changed: tuple[ChangesHook[S], ...] = ()
+    digest: tuple[DigestHook[S], ...] = ()
+    """Sections of the weekly newsletter (handlers.digest)."""
 
 
 @dataclass(frozen=True)
@@ -211,8 +216,12 @@ class Setup:
         texts: Catalogs,
         recurrence: Recurrence | None = None,
         timetable: Timetable | None = None,
+        *,
+        digest: Sequence[DigestSource] = (),
     ) -> None:
         self.feature = feature
+        self.digest = digest
+        """Every feature's section of the weekly newsletter (handlers.digest), those installed later too."""
         self.timetable = timetable
         """The pending jobs of every feature, described (SCHEDULE)."""
         self.recurrence = recurrence

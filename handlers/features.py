@@ -16,10 +16,12 @@ from handlers import (
     help,
     linking,
     members,
+    newsletter,
     onboarding,
     points,
     polls,
     schedule,
+    sessions,
     shop,
     unlocks,
 )
@@ -31,6 +33,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     help.FEATURE,
     points.FEATURE,
     shop.FEATURE,
+    sessions.FEATURE,  # before consent, whose CANCEL <session> it answers
     consent.FEATURE,
     linking.FEATURE,
     onboarding.FEATURE,
@@ -38,6 +41,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     unlocks.FEATURE,
     challenges.FEATURE,
     feedback.FEATURE,
+    newsletter.FEATURE,
     schedule.FEATURE,
 )
 

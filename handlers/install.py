@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from handlers.audience import CONSENT, Consent
 from handlers.core import Core
+from handlers.digest import DigestSource
 from handlers.feature import Feature, FeatureError, Provided, Setup
 from handlers.i18n import Catalogs
 from handlers.membership import MEMBERSHIP, Membership
@@ -45,12 +46,15 @@ def build_core(
     check_order(features)
     core = Core(services, messenger, texts, platforms, recurrence)
     provided: dict[str, Provided] = {}
+    digest: list[DigestSource] = []  # every feature's newsletter section, those installed later included
     for feature in features:
-        _install(core, feature, provided)
+        _install(core, feature, provided, digest)
     return core
 
 
-def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -> None:
+def _install(
+    core: Core, feature: Feature[Any], provided: dict[str, Provided], digest: list[DigestSource]
+) -> None:
     missing = [key.name for key in feature.repositories if key.name not in core.services.repositories.names()]
     if missing:
         raise FeatureError(f"storage has no repository {', '.join(missing)} for {feature.name}")
@@ -66,6 +70,7 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
         core.texts,
         core.recurrence,
         core.timers,
+        digest=digest,
     )
     state = feature.build(setup)
     for offer in feature.provides:
@@ -85,6 +90,7 @@ def _install(core: Core, feature: Feature[Any], provided: dict[str, Provided]) -
     listeners.start += [partial(hook, state) for hook in hooks.start]
     listeners.settle += [partial(hook, state) for hook in hooks.settle]
     listeners.members_changed += [partial(hook, state) for hook in hooks.members_changed]
+    digest += [partial(hook, state) for hook in hooks.digest]
     listeners.reactions += [_with_state(hook, state) for hook in hooks.reactions]
     listeners.joined += [_with_state(hook, state) for hook in hooks.joined]
     listeners.left += [_with_state(hook, state) for hook in hooks.left]

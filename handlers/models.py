@@ -102,6 +102,9 @@ class Reply:
     board: str | None = None
     """A live post (`poll:3`): a platform that can edit what it sent keeps the message under this key, so
     that later versions (live results) replace its text rather than being posted again."""
+    teaser: str | None = None
+    """What a template carries instead of the text where free-form text cannot go (outside WhatsApp's
+    24-hour window): a line saying what it is and how to read it (a newsletter: `send NEWS`)."""
 
 
 @dataclass(frozen=True)

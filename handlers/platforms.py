@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from handlers.calendar import EventPublisher
 from handlers.models import Identity
 from handlers.ports import InviteMaker, PostEditor, RoleManager
 
@@ -19,6 +20,8 @@ class Platforms:
     invites: InviteMaker | None = None
     editor: PostEditor | None = None
     """Live posts are edited in place (poll results) where a running platform can."""
+    events: EventPublisher | None = None
+    """Founder sessions become the platform's own scheduled events (Discord's) where one can."""
     zone_of: Callable[[Identity], str | None] | None = None
     """The time zone an identity gives where it names one (a WhatsApp number's country code): a new
     member starts in it rather than in the community's."""
@@ -27,6 +30,9 @@ class Platforms:
     consent_wording: str | None = None
     """What members agree to when they opt in (the community file's [whatsapp] consent_wording);
     None: the consent feature's own wording."""
+    public_base_url: str | None = None
+    """Where the bot's web server is reached from outside (`https://bot.example.com`) when it runs:
+    messages link pages it serves (a session's calendar file). None: no links."""
     running: frozenset[str] | None = None
     """The platforms with a running adapter; a message to anyone else is withheld. None: every platform
     (the core's tests, with one messenger for all)."""

@@ -100,7 +100,7 @@ class WhatsAppMessenger:
             raise DeliveryFailed(f"WhatsApp cannot deliver to {delivery.to or delivery.channel}")
         reply = delivery.reply
         async with self.outbox.unit():  # the window's read and the row in one unit of work of its own
-            entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language)
+            entry = await self.plan(delivery.to, delivery.kind, render(reply), reply.language, reply.teaser)
             row_id = await self.outbox.add(entry, self.clock.now(), delivery_id=delivery.id)
             offered = reply.choices and delivery.kind.proactive and entry.mode == "text"
             if self.choices is not None and offered:
@@ -108,12 +108,15 @@ class WhatsAppMessenger:
         log.debug("outbox row %s queued for delivery %s (%s)", row_id, delivery.id, delivery.kind)
         self.wake()
 
-    async def plan(self, to: Identity, kind: str, text: str, language: str | None = None) -> NewOutbound:
-        """Free-form text inside the member's 24-hour window, else the kind's approved template."""
+    async def plan(
+        self, to: Identity, kind: str, text: str, language: str | None = None, teaser: str | None = None
+    ) -> NewOutbound:
+        """Free-form text inside the member's 24-hour window, else the kind's approved template (carrying
+        the message's teaser, when it has one, instead of its text: a newsletter's summary line)."""
         if in_window(await self.windows.last_inbound(to), self.clock.now()):
             return NewOutbound(self.sender, to, kind, "text", text, parts_total=len(split_text(text)))
         why = "outside the 24-hour window"
-        return template_entry(self.templates, self.sender, to, kind, text, why, language=language)
+        return template_entry(self.templates, self.sender, to, kind, teaser or text, why, language=language)
 
     async def fall_back_to_template(self, row: OutboxRow, why: str) -> int | None:
         """After WhatsApp refused free-form text (63016): the template version, once per row."""

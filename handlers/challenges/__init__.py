@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from handlers.challenges import _digest as digest
 from handlers.challenges import _jobs as jobs
 from handlers.challenges import _recurring as recurring
 from handlers.challenges._commands import commands
@@ -19,7 +20,7 @@ FEATURE: Feature[Challenges] = Feature(
     requires=("members", "points"),
     repositories=(CHALLENGES,),
     commands=commands,
-    hooks=Hooks(start=(recurring.schedule,)),
+    hooks=Hooks(start=(recurring.schedule,), digest=(digest.week,)),
     jobs=(
         JobKind(END_JOB, jobs.end, describe=jobs.describe_end),
         # A reminder to review, an hour late or more, would come after the challenge ended.

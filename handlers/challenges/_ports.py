@@ -50,5 +50,13 @@ class ChallengeRepository(Protocol):
         """(member id, handle), in the order they were named."""
         ...
 
+    async def ended_between(self, since: datetime, until: datetime) -> list[Challenge]:
+        """Challenges whose winners were announced from `since` to `until` (the newsletter's week)."""
+        ...
+
+    async def open_at(self, moment: datetime) -> list[Challenge]:
+        """Challenges taking submissions at `moment`, the soonest end first."""
+        ...
+
 
 CHALLENGES: Key[ChallengeRepository] = Key("challenges")

@@ -14,7 +14,7 @@ from handlers.feature import Feature, Hooks, provide
 FEATURE: Feature[ConsentPolicy] = Feature(
     name="consent",
     build=build,
-    requires=("members",),
+    requires=("members", "sessions"),  # CANCEL <session> is the sessions' (CANCELLING)
     repositories=(CONSENT_RECORDS,),
     provides=(provide(CONSENT, lambda policy: policy),),
     commands=commands,

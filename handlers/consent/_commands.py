@@ -10,6 +10,7 @@ from handlers.context import Context
 from handlers.errors import PermissionDenied, UsageError, shorten
 from handlers.feature import Commands
 from handlers.i18n import Translator
+from handlers.keys import record_number
 from handlers.models import Reply, Role
 from handlers.registry import Arg, ArgKind
 
@@ -59,9 +60,10 @@ async def stop_command(ctx: Context, policy: ConsentPolicy) -> Reply:
     private=True,
 )
 async def cancel_command(ctx: Context, policy: ConsentPolicy, what: str | None) -> Reply:
-    # CANCEL <something> will cancel an RSVP once sessions exist; until then only CANCEL alone means STOP.
-    if what is not None:
-        raise NothingToCancel(what)
+    if what is not None:  # CANCEL <session number> cancels an RSVP; only CANCEL alone means STOP
+        if record_number(what) is None:
+            raise NothingToCancel(what)
+        return await policy.cancelling.cancel(ctx, what)
     return await stop(ctx, policy, "CANCEL")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers.cancelling import CANCELLING, Cancelling
 from handlers.consent._ports import CONSENT_RECORDS, ConsentRepository
 from handlers.context import Context
 from handlers.delivery import MessageKind
@@ -17,8 +18,10 @@ EXPLICIT_OPT_IN_PLATFORMS = frozenset({"whatsapp"})
 
 
 class ConsentPolicy:
-    def __init__(self, records: ConsentRepository, wording: str | None) -> None:
+    def __init__(self, records: ConsentRepository, wording: str | None, cancelling: Cancelling) -> None:
         self.records = records
+        self.cancelling = cancelling
+        """CANCEL <session>: the word alone is an opt-out, with an argument it cancels an RSVP."""
         self._wording = wording
         """The admin's (legal) wording, shown as written; None: the catalogs' in the member's language."""
 
@@ -50,7 +53,9 @@ class ConsentPolicy:
 
 
 def build(setup: Setup) -> ConsentPolicy:
-    return ConsentPolicy(setup.repository(CONSENT_RECORDS), setup.platforms.consent_wording)
+    return ConsentPolicy(
+        setup.repository(CONSENT_RECORDS), setup.platforms.consent_wording, setup.need(CANCELLING)
+    )
 
 
 async def opt_in_on_join(ctx: Context, policy: ConsentPolicy, member: Member, joining: Joining) -> None:

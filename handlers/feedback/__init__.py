@@ -1,6 +1,7 @@
 """Product feedback: members' ideas, backed by others, triaged by moderators; everyone involved hears back."""
 
-from handlers.feature import Feature
+from handlers.feature import Feature, Hooks
+from handlers.feedback import _digest as digest
 from handlers.feedback._commands import commands
 from handlers.feedback._ports import IDEAS
 from handlers.feedback._settings import FeedbackConfig
@@ -14,4 +15,5 @@ FEATURE: Feature[Feedback] = Feature(
     requires=("members", "points"),
     repositories=(IDEAS,),
     commands=commands,
+    hooks=Hooks(digest=(digest.week,)),
 )

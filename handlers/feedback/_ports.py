@@ -39,5 +39,9 @@ class IdeaRepository(Protocol):
         """False when it already had that status (a change happens once, whoever tries)."""
         ...
 
+    async def shipped_between(self, since: datetime, until: datetime) -> list[Idea]:
+        """Ideas marked shipped from `since` to `until` (the newsletter's week)."""
+        ...
+
 
 IDEAS: Key[IdeaRepository] = Key("ideas")

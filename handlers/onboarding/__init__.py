@@ -1,6 +1,7 @@
 """Onboarding: rules and acceptance, questions, introductions, referral codes and invites, nudges."""
 
 from handlers.feature import Feature, Hooks, JobKind, provide
+from handlers.onboarding import _digest as digest
 from handlers.onboarding import _flow as flow
 from handlers.onboarding import _intros as intros
 from handlers.onboarding import _nudges as nudges
@@ -25,6 +26,7 @@ FEATURE: Feature[Onboarding] = Feature(
         left=(referrals.left,),
         gates=(flow.gate,),
         unmatched=(intros.prompt_reply,),
+        digest=(digest.week,),
     ),
     jobs=(JobKind(nudges.JOB, nudges.run), JobKind(referrals.CHECK_JOB, referrals.check_job)),
 )

@@ -65,6 +65,18 @@ class Introduction:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Arrivals:
+    """A week of arrivals (the newsletter's section): handles, at most a page of each."""
+
+    joined: list[str]
+    joined_count: int
+    introduced: list[tuple[str, str]]
+    """(newcomer, introducer) for the newcomers who arrived introduced by a member."""
+    presented: int
+    """Members who introduced themselves."""
+
+
 class OnboardingRepository(Protocol):
     async def progress(self, member_id: int) -> Progress | None: ...
     async def begin(self, member_id: int) -> None:
@@ -124,6 +136,10 @@ class OnboardingRepository(Protocol):
 
     async def waiting_introductions(self, introducer_id: int) -> int:
         """Introductions by this member whose invitee has not joined yet."""
+        ...
+
+    async def week(self, since: datetime, until: datetime, limit: int) -> Arrivals:
+        """Who joined from `since` to `until`, who introduced whom, who introduced themselves."""
         ...
 
 

@@ -3,6 +3,7 @@
 from handlers.feature import Feature, Hooks, Setup, provide
 from handlers.ledger import LEDGER
 from handlers.levels import LEVELS
+from handlers.points import _digest as digest
 from handlers.points import _hooks as hooks
 from handlers.points._commands import commands
 from handlers.points._engine import PointsEngine
@@ -44,5 +45,6 @@ FEATURE: Feature[PointsEngine] = Feature(
         start=(hooks.start,),
         settle=(hooks.settle,),
         members_changed=(hooks.members_changed,),
+        digest=(digest.week,),
     ),
 )

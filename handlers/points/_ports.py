@@ -67,5 +67,10 @@ class PointsRepository(Protocol):
         """Whether the member appears on leaderboards (members who left do not)."""
         ...
 
+    async def week(self, since: datetime, until: datetime, limit: int) -> tuple[list[BoardRow], int]:
+        """The members who earned the most from `since` to `until` (listed ones, spending aside), and how
+        many kudos were given then (the newsletter's week)."""
+        ...
+
 
 POINTS: Key[PointsRepository] = Key("points")

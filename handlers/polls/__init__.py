@@ -1,7 +1,8 @@
 """Polls: one poll on every platform, one ballot per member, a deadline that holds across restarts."""
 
-from handlers.feature import Feature, JobKind
+from handlers.feature import Feature, Hooks, JobKind
 from handlers.polls import _announce as announce
+from handlers.polls import _digest as digest
 from handlers.polls import _jobs as jobs
 from handlers.polls._commands import commands
 from handlers.polls._ports import POLLS
@@ -16,5 +17,6 @@ FEATURE: Feature[Polls] = Feature(
     requires=("members", "points", "onboarding"),
     repositories=(POLLS,),
     commands=commands,
+    hooks=Hooks(digest=(digest.week,)),
     jobs=(JobKind(JOB, jobs.run, describe=jobs.describe), JobKind(FANOUT_JOB, announce.send_page)),
 )

@@ -39,5 +39,9 @@ class PollRepository(Protocol):
     async def cancel(self, poll_id: int, now: datetime) -> bool: ...
     async def extend(self, poll_id: int, deadline: datetime) -> bool: ...
 
+    async def closed_between(self, since: datetime, until: datetime) -> list[Poll]:
+        """Polls closed from `since` to `until`, in closing order (the newsletter's week)."""
+        ...
+
 
 POLLS: Key[PollRepository] = Key("polls")

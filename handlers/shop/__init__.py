@@ -2,6 +2,7 @@
 
 from handlers.feature import Feature, Hooks
 from handlers.settings import ConfigSection
+from handlers.shop import _digest as digest
 from handlers.shop._commands import commands
 from handlers.shop._ports import SHOP
 from handlers.shop._settings import ShopConfig
@@ -14,5 +15,5 @@ FEATURE: Feature[Shop] = Feature(
     requires=("members", "points"),
     repositories=(SHOP,),
     commands=commands,
-    hooks=Hooks(start=(sync_configured,)),
+    hooks=Hooks(start=(sync_configured,), digest=(digest.week,)),
 )

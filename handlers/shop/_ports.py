@@ -38,5 +38,9 @@ class ShopRepository(Protocol):
     async def pending_redemptions(self, limit: int) -> list[Redemption]: ...
     async def fulfil(self, redemption_id: int, by_member_id: int | None, now: datetime) -> bool: ...
 
+    async def added_between(self, since: datetime, until: datetime) -> list[ShopItem]:
+        """Active items first offered from `since` to `until` (the newsletter's week)."""
+        ...
+
 
 SHOP: Key[ShopRepository] = Key("shop")

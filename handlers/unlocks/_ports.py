@@ -41,5 +41,9 @@ class UnlockRepository(Protocol):
         """Pledgers who have no code yet, in pledge order."""
         ...
 
+    async def unlocked_between(self, since: datetime, until: datetime) -> list[Unlock]:
+        """Unlocks reached from `since` to `until` (the newsletter's week)."""
+        ...
+
 
 UNLOCKS: Key[UnlockRepository] = Key("unlocks")

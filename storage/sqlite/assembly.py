@@ -52,8 +52,9 @@ class FeatureStorage:
     """Erase what identifies the member, keeping sums and other members' data correct."""
 
 
-def storage_of(feature: Feature[Any]) -> FeatureStorage:
-    """The feature's storage, checked against what the feature declares it needs."""
+def storage_of(feature: Feature[Any], kernel: FeatureStorage | None = None) -> FeatureStorage:
+    """The feature's storage, checked against what the feature declares it needs (a repository the kernel
+    builds, such as broadcasts, is declared by the features that use it and built by the kernel)."""
     name = f"storage.sqlite.{feature.name}"
     try:
         module = importlib.import_module(name)
@@ -66,7 +67,8 @@ def storage_of(feature: Feature[Any]) -> FeatureStorage:
         if not isinstance(found, FeatureStorage):
             raise FeatureError(f"{name} must define STORAGE = FeatureStorage(...)")
         storage = found
-    declared = {key.name for key in feature.repositories}
+    kernel_built = {binding.key.name for binding in kernel.repositories} if kernel is not None else set()
+    declared = {key.name for key in feature.repositories} - kernel_built
     built = {binding.key.name for binding in storage.repositories}
     if declared != built:
         raise FeatureError(
@@ -86,7 +88,7 @@ class Assembly:
 
 
 def assemble(core: FeatureStorage, features: Sequence[Feature[Any]]) -> Assembly:
-    parts = [core, *(storage_of(feature) for feature in features)]
+    parts = [core, *(storage_of(feature, core) for feature in features)]
     return Assembly(
         bindings=tuple(binding for part in parts for binding in part.repositories),
         migrations=frozenset(name for part in parts for name in part.migrations),

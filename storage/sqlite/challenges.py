@@ -195,6 +195,22 @@ class SqliteChallenges:
         )
         return [(row[0], row[1]) for row in rows]
 
+    async def ended_between(self, since: datetime, until: datetime) -> list[Challenge]:
+        rows = await self.db.fetch_all(
+            f"{_CHALLENGE} WHERE community_id = ? AND state = 'done' AND ended_at >= ? AND ended_at < ?"
+            " ORDER BY ended_at, id",
+            (self.community_id, to_db(since), to_db(until)),
+        )
+        return [_challenge(row) for row in rows]
+
+    async def open_at(self, moment: datetime) -> list[Challenge]:
+        rows = await self.db.fetch_all(
+            f"{_CHALLENGE} WHERE community_id = ? AND state = 'open' AND starts_at <= ? AND ends_at > ?"
+            " ORDER BY ends_at, id",
+            (self.community_id, to_db(moment), to_db(moment)),
+        )
+        return [_challenge(row) for row in rows]
+
 
 STORAGE = FeatureStorage(
     repositories=(bind(CHALLENGES, SqliteChallenges),),

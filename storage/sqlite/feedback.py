@@ -92,6 +92,14 @@ class SqliteIdeas:
         )
         return changed == 1
 
+    async def shipped_between(self, since: datetime, until: datetime) -> list[Idea]:
+        rows = await self.db.fetch_all(
+            f"{_IDEA} WHERE i.community_id = ? AND i.status = 'shipped' AND i.changed_at >= ?"
+            " AND i.changed_at < ? AND i.text <> '' ORDER BY i.changed_at, i.id",
+            (self.community_id, to_db(since), to_db(until)),
+        )
+        return [_idea(row) for row in rows]
+
 
 # Two members merged (linked identities): one backing per idea. Where both backed it, the member who carries
 # on keeps theirs; the other's move over; the ideas move too, and a backing of what is now one's own idea

@@ -1,13 +1,16 @@
 """The kernel's part of the store: members and identities, choices, the inbox and the intake, jobs, the
-WhatsApp outbox and windows; its migrations, and its steps for merging and forgetting members."""
+WhatsApp outbox and windows, broadcasts; its migrations, and its steps for merging and forgetting members.
+The kernel's repositories with a key (broadcasts) are built for the features that declare them."""
 
 from __future__ import annotations
 
+from storage.sqlite import broadcasts
 from storage.sqlite.assembly import FeatureStorage
 
 _IDENTITIES = "SELECT identity FROM identities WHERE community_id = :community AND member_id = :member"
 
 KERNEL = FeatureStorage(
+    repositories=(broadcasts.BINDING,),
     migrations=(
         "0001_core",
         "0003_whatsapp",
@@ -18,6 +21,7 @@ KERNEL = FeatureStorage(
         "0012_outbox_pending",
         "0014_live_posts",
         "0019_scheduler",
+        "0021_broadcasts",
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.
@@ -29,6 +33,7 @@ KERNEL = FeatureStorage(
         "UPDATE identities SET member_id = :target WHERE community_id = :community AND member_id = :source",
         "UPDATE members SET status = 'left', left_at = :now, merged_into = :target"
         " WHERE community_id = :community AND id = :source",
+        *broadcasts.MERGE_STEPS,
     ),
     forget_steps=(
         f"DELETE FROM intake WHERE community_id = :community AND identity IN ({_IDENTITIES})",

@@ -6,7 +6,15 @@ from datetime import datetime
 
 import aiosqlite
 
-from handlers.onboarding._ports import ONBOARDING, Answer, Introduction, Progress, Referral, ReferralState
+from handlers.onboarding._ports import (
+    ONBOARDING,
+    Answer,
+    Arrivals,
+    Introduction,
+    Progress,
+    Referral,
+    ReferralState,
+)
 from storage.sqlite.assembly import FeatureStorage, bind
 from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
@@ -226,6 +234,31 @@ class SqliteOnboarding:
             (self.community_id, introducer_id),
         )
         return 0 if row is None else row[0]
+
+    async def week(self, since: datetime, until: datetime, limit: int) -> Arrivals:
+        span = (self.community_id, to_db(since), to_db(until))
+        joined = await self.db.fetch_all(
+            "SELECT handle FROM members WHERE community_id = ? AND joined_at >= ? AND joined_at < ?"
+            " AND status = 'member' ORDER BY joined_at, id",
+            span,
+        )
+        introduced = await self.db.fetch_all(
+            "SELECT n.handle, i.handle FROM introductions x JOIN members n ON n.id = x.newcomer_id"
+            " JOIN members i ON i.id = x.introducer_id WHERE x.community_id = ? AND n.joined_at >= ?"
+            " AND n.joined_at < ? AND n.status = 'member' ORDER BY n.joined_at, x.id LIMIT ?",
+            (*span, limit),
+        )
+        presented = await self.db.fetch_one(
+            "SELECT count(*) FROM onboarding"
+            " WHERE community_id = ? AND introduced_at >= ? AND introduced_at < ?",
+            span,
+        )
+        return Arrivals(
+            joined=[row[0] for row in joined[:limit]],
+            joined_count=len(joined),
+            introduced=[(row[0], row[1]) for row in introduced],
+            presented=0 if presented is None else int(presented[0]),
+        )
 
 
 STORAGE = FeatureStorage(

@@ -369,6 +369,25 @@ class SqlitePoints:
             (self.community_id, member_id, int(listed)),
         )
 
+    async def week(self, since: datetime, until: datetime, limit: int) -> tuple[list[BoardRow], int]:
+        spending = tuple(kind.value for kind in SPENDING)
+        rows = await self.db.fetch_all(
+            "SELECT l.member_id, m.handle, sum(l.delta) AS earned FROM ledger l"
+            " JOIN members m ON m.id = l.member_id"
+            " LEFT JOIN balances b ON b.community_id = l.community_id AND b.member_id = l.member_id"
+            " WHERE l.community_id = ? AND l.created_at >= ? AND l.created_at < ? AND l.kind NOT IN (?, ?)"
+            " AND coalesce(b.listed, 1) = 1 AND m.status = 'member'"
+            " GROUP BY l.member_id HAVING earned > 0 ORDER BY earned DESC, l.member_id LIMIT ?",
+            (self.community_id, to_db(since), to_db(until), *spending, limit),
+        )
+        kudos = await self.db.fetch_one(
+            "SELECT count(*) FROM ledger WHERE community_id = ? AND created_at >= ? AND created_at < ?"
+            " AND kind = ? AND delta > 0",
+            (self.community_id, to_db(since), to_db(until), Kind.KUDOS.value),
+        )
+        top = [BoardRow(n, row[0], row[1], row[2]) for n, row in enumerate(rows, 1)]
+        return top, 0 if kudos is None else int(kudos[0])
+
 
 STORAGE = FeatureStorage(
     repositories=(bind(POINTS, SqlitePoints, close=lambda points: points.close()),),

@@ -180,6 +180,14 @@ class SqlitePolls:
         )
         return changed == 1
 
+    async def closed_between(self, since: datetime, until: datetime) -> list[Poll]:
+        rows = await self.db.fetch_all(
+            f"{_POLL} WHERE community_id = ? AND state = 'closed' AND closed_at >= ? AND closed_at < ?"
+            " ORDER BY closed_at, id",
+            (self.community_id, to_db(since), to_db(until)),
+        )
+        return [_poll(row) for row in rows]
+
 
 # Two members merged (linked identities): one ballot per poll. Where both voted, the member who carries on
 # keeps theirs; the other ballots move over (their picks follow through ON UPDATE CASCADE).

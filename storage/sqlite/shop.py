@@ -178,6 +178,14 @@ class SqliteShop:
         )
         return changed == 1
 
+    async def added_between(self, since: datetime, until: datetime) -> list[ShopItem]:
+        rows = await self.db.fetch_all(
+            f"{_ITEM} WHERE i.community_id = ? AND i.active = 1 AND i.created_at >= ? AND i.created_at < ?"
+            " ORDER BY i.created_at, i.cost, i.key",
+            (self.community_id, to_db(since), to_db(until)),
+        )
+        return [_item(row) for row in rows]
+
 
 STORAGE = FeatureStorage(
     repositories=(bind(SHOP, SqliteShop),),

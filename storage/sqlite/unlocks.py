@@ -139,6 +139,14 @@ class SqliteUnlocks:
         )
         return [row[0] for row in rows]
 
+    async def unlocked_between(self, since: datetime, until: datetime) -> list[Unlock]:
+        rows = await self.db.fetch_all(
+            f"{_UNLOCK} WHERE community_id = ? AND unlocked_at >= ? AND unlocked_at < ?"
+            " AND state <> 'cancelled' ORDER BY unlocked_at, id",
+            (self.community_id, to_db(since), to_db(until)),
+        )
+        return [_unlock(row) for row in rows]
+
 
 # Two members merged: one pledge per unlock (the target's where both pledged) and their codes move over.
 STORAGE = FeatureStorage(

@@ -14,10 +14,11 @@ def test_the_schedule_demo_script(tmp_path: Path) -> None:
     # SCHEDULE in the moderator's zone, before and after TIMEZONE
     assert (
         "[to mod] Coming up (times in Europe/Paris):\n"
-        "  • Mon 7 Dec at 09:00: recurring challenge opens: Monday photo\n"
-        "  • Thu 10 Dec at 12:00: poll #1 closes: Next flavour?"
+        "  • Mon 7 Dec at 09:00: Recurring challenge opens: Monday photo\n"
+        "  • Mon 7 Dec at 09:00: The weekly newsletter\n"
+        "  • Thu 10 Dec at 12:00: Poll #1 closes: Next flavour?"
     ) in out
-    assert "  • Thu 10 Dec at 11:00: poll #1 closes: Next flavour?" in out  # London
+    assert "  • Thu 10 Dec at 11:00: Poll #1 closes: Next flavour?" in out  # London
     # a member in New York reads the deadline in her zone, named
     assert "#1 Next flavour? · closes Thu 10 Dec at 06:00 (America/New_York)" in out
     assert "Did you mean Europe/Paris? Send TIMEZONE Europe/Paris." in out
@@ -28,7 +29,7 @@ def test_the_schedule_demo_script(tmp_path: Path) -> None:
     assert out.count("🏁 Poll #1 is closed") == 1
     assert "Closed late: the bot was not running at the deadline, Thu 10 Dec at 12:00 (Europe/Paris)." in out
     assert out.count("🎯 Challenge #") == 2 and "🎯 Challenge #3" not in out
-    assert "  • Mon 4 Jan at 08:00: recurring challenge opens: Monday photo" in out
+    assert "  • Mon 4 Jan at 08:00: Recurring challenge opens: Monday photo" in out
     db = sqlite3.connect(tmp_path / "data" / "bot.db")
     kinds = dict(
         db.execute("SELECT kind || ':' || state, count(*) FROM jobs GROUP BY kind, state").fetchall()

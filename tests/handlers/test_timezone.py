@@ -89,17 +89,19 @@ def test_a_moment_shows_as_a_discord_timestamp_on_discord_and_as_text_elsewhere(
 
 
 async def test_schedule_lists_what_is_coming_in_the_moderators_zone(core: Core, clock: FakeClock) -> None:
-    assert (await say(core, "console:mod", "SCHEDULE")).text == "Nothing is scheduled."
+    before = plain((await say(core, "console:mod", "SCHEDULE")).text).splitlines()
+    assert before == ["Coming up (times in Europe/Paris):", "• Mon 9 Mar at 09:00: The weekly newsletter"]
     await say(core, "console:mod", f"POLL NEW {FLAVOURS}")
     await say(core, "console:mod", 'CHALLENGE NEW "Best mug photo" | Your mug in use | 1d')
     await say(core, "console:mod", "JOIN")
     await say(core, "console:mod", "TIMEZONE Europe/London")
     listing = plain((await say(core, "console:mod", "SCHEDULE")).text).splitlines()
     assert listing[0] == "Coming up (times in Europe/London):"
-    assert listing[1].endswith("challenge #1 ends: Best mug photo")
-    assert listing[-1] == "• Wed 4 Mar at 09:00: poll #1 closes: Next flavour?"
+    assert listing[1].endswith("Challenge #1 ends: Best mug photo")
+    assert listing[2] == "• Wed 4 Mar at 09:00: Poll #1 closes: Next flavour?"
+    assert listing[3] == "• Mon 9 Mar at 08:00: The weekly newsletter"
     await say(core, "console:alice", "JOIN")
     refused = (await say(core, "console:alice", "SCHEDULE")).text
     assert "moderators" in refused.lower()
     await say(core, "console:mod", "POLL CANCEL 1")
-    assert "poll #1" not in (await say(core, "console:mod", "SCHEDULE")).text
+    assert "Poll #1" not in (await say(core, "console:mod", "SCHEDULE")).text
