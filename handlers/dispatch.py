@@ -59,6 +59,9 @@ class Dispatcher:
         """Rows units of work wrote, with what each unit waits on until they went out."""
         self._due = False
         self._worker: asyncio.Task[None] | None = None
+        self._rounds = 0
+        """Rounds of the worker begun: a round takes everything posted before it began."""
+        self._round_ended = asyncio.Event()
 
     async def dispatch(self, rows: Sequence[Queued]) -> None:
         """Send these rows now (a unit of work just committed them) and return once they went out; failures
@@ -100,6 +103,7 @@ class Dispatcher:
 
     async def _work(self) -> None:
         while self._posted or self._due or self._committed:
+            self._rounds += 1
             committed, self._committed = self._committed, []
             rows, self._posted = self._posted, []
             due, self._due = self._due, False
@@ -122,12 +126,19 @@ class Dispatcher:
                 for _, sent in committed:
                     if not sent.done():
                         sent.set_result(None)
+                self._round_ended.set()
+                self._round_ended = asyncio.Event()
 
     async def settle(self) -> None:
         """Wait until what was posted or kicked has gone out (so that a test or a console script reads in
-        order)."""
-        while self._worker is not None and not self._worker.done():
-            await asyncio.wait([self._worker])
+        order). Only what is there now: under a chat flood rows keep coming, and a scheduled job settling
+        first must not wait for the flood to end."""
+        # What is pending now is taken by the round after the one under way (or by the next, if none is).
+        last = self._rounds + 1
+        while self._worker is not None and not self._worker.done() and self._rounds <= last:
+            ended = asyncio.ensure_future(self._round_ended.wait())
+            await asyncio.wait([ended, self._worker], return_when=asyncio.FIRST_COMPLETED)
+            ended.cancel()
 
     async def recover(self) -> None:
         """At start: settle what a crash interrupted, then send what is pending."""

@@ -176,6 +176,9 @@ class SchedulerLease(Protocol):
         ...
 
     async def release(self, holder: str) -> None: ...
+    async def take_over(self, holder: str, dead: str, now: datetime, ttl: timedelta) -> bool:
+        """Take the lease from `dead` (a holder known to have died) at once; False if it moved on."""
+        ...
 
 
 class InboxRepository(Protocol):

@@ -2,7 +2,8 @@
 
 The jobs themselves live in the database (the core's JobRepository), so they survive restarts and
 overdue ones run at once on start, by their kind's catch-up rule. APScheduler only wakes us up: one
-interval job renews the lease and runs what is due.
+interval job renews the lease and runs what is due, and a one-off wake-up at the next job's time when that
+comes before the next tick (a reminder is sent at its minute, not up to a poll interval late).
 
 Exactly one process runs scheduled work against a database (two bots on one token are the classic cause of
 reminders sent twice): the one that holds the lease in the database and renews it. Another `communitybot
@@ -17,11 +18,12 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.core import Core
@@ -36,6 +38,9 @@ LEASE_FOR = timedelta(seconds=30)
 class SettableClock(Protocol):
     def now(self) -> datetime: ...
     def set(self, moment: datetime) -> None: ...
+
+
+Work = Callable[[], Awaitable[None]]
 
 
 def _wall_clock() -> datetime:
@@ -61,6 +66,12 @@ class SchedulerService:
         """Who runs scheduled work when this process does not."""
         self._lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
+        self._leading_work: list[tuple[Work, Work]] = []
+
+    def lead(self, start: Work, stop: Work) -> None:
+        """Work that only the lease holder does besides the jobs (the WhatsApp outbox's sender): started
+        when this process takes the lease, stopped if it loses it."""
+        self._leading_work.append((start, stop))
 
     async def start(self) -> None:
         """Take the lease (or say who has it), run what became due while we were down, then poll."""
@@ -79,6 +90,8 @@ class SchedulerService:
         )
         scheduler.start()
         self._scheduler = scheduler
+        if self.leading:
+            await self._wake_for_next()
         log.info("scheduler started (polling every %.0f s)", self.poll_seconds)
 
     def refusal(self) -> str:
@@ -97,29 +110,61 @@ class SchedulerService:
             self._scheduler = None
         async with self._lock:  # let a running batch finish
             if self.leading:
+                for _, stop in self._leading_work:
+                    await stop()
                 await self.core.services.lease.release(self.holder)
                 self.leading = False
         log.info("scheduler stopped")
 
     async def tick(self) -> int:
-        """Renew (or try to take) the lease; when held, run what is due."""
+        """Renew (or try to take) the lease; when held, run what is due, then set the next wake-up."""
         if not await self.claim():
             return 0
-        return await self.run_due()
+        ran = await self.run_due()
+        await self._wake_for_next()
+        return ran
+
+    async def _wake_for_next(self) -> None:
+        if self._scheduler is None:
+            return
+        next_at = await self.core.services.jobs.next_run_at()
+        if next_at is None:
+            return
+        # On the core's clock (it may run ahead of the wall clock in a benchmark), turned into a delay.
+        delay = (next_at - self.core.services.clock.now()).total_seconds()
+        if delay >= self.poll_seconds:
+            return  # the interval tick comes first
+        self._scheduler.add_job(
+            self.tick,
+            DateTrigger(run_date=self.wall_clock() + timedelta(seconds=max(delay, 0))),
+            id="communitybot-next-due",
+            replace_existing=True,
+            misfire_grace_time=None,
+        )
 
     async def claim(self) -> bool:
         """True while this process holds the lease; the first time, it recovers what the last holder left
         half-sent in the outbox."""
-        other = await self.core.services.lease.acquire(self.holder, self.wall_clock(), self.lease_for)
+        lease, now = self.core.services.lease, self.wall_clock()
+        other = await lease.acquire(self.holder, now, self.lease_for)
+        if other is not None and _died(other.holder):
+            # Killed on this machine (kill -9, a crash): no need to wait for its lease to run out.
+            log.warning("the scheduler lease's holder %s is no longer running: taking over", other.holder)
+            if await lease.take_over(self.holder, other.holder, now, self.lease_for):
+                other = None
         if other is not None:
             if self.leading:
                 log.error("%s took the scheduler lease: scheduled work stops here", other.holder)
+                for _, stop in self._leading_work:
+                    await stop()
             self.leading, self.other = False, other
             return False
         if not self.leading:
             if self.other is not None:
                 log.warning("took over scheduled work from %s", self.other.holder)
             self.leading, self.other = True, None
+            for start, _ in self._leading_work:
+                await start()
             await self.core.resume()
         return True
 
@@ -150,6 +195,21 @@ class SchedulerService:
                 clock.set(target)
             ran += await self.core.run_due_jobs()
         return ran
+
+
+def _died(holder: str) -> bool:
+    """Whether the holder (`host:pid:tag`) ran on this machine and its process is gone."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user
+    return False
 
 
 class SchedulerElsewhere(RuntimeError):

@@ -48,3 +48,15 @@ def test_the_polls_benchmark_runs_and_checks_its_ballots(tmp_path: Path) -> None
     assert "raw sqlite3 ceiling: the same 200 ballots + 200 picks" in out and "ratio 5 in flight" in out
     assert "tally query alone" in out and out.count("(bar < 100 ms:") == 2  # each close, durable
     assert out.count("job(s) ran, poll closed") == 2 and out.count("500 ballots, tally") == 2
+
+
+def test_the_scheduler_benchmark_runs_and_sends_each_reminder_and_issue_once() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scheduler.py"), "--attendees", "60",
+         "--newsletter", "300", "--all-cores"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("sent 60 ") == 3  # every reminder, without and with the chat flood
+    assert "delivery rows 300 for 300 members, 300 messages handed over" in result.stdout
+    assert "each member once: True" in result.stdout

@@ -90,12 +90,21 @@ class WhatsAppAdapter:
     def mount(self, app: web.Application) -> None:
         self.webhooks.mount(app)
 
-    async def start(self) -> None:
+    async def start(self, sending: bool = True) -> None:
+        """With `sending` False the outbox is left to `start_sending` (the process that holds the
+        scheduler lease: one process sends, and settles what a crash left half-sent)."""
         if self.api is self._twilio:
             await self._twilio.open()  # twilio's aiohttp session must be created inside the running loop
-        await self.worker.start()
+        if sending:
+            await self.worker.start()
         await self.intake.start()
         log.info("WhatsApp adapter started (sending as %s)", self.messenger.sender)
+
+    async def start_sending(self) -> None:
+        await self.worker.start()
+
+    async def stop_sending(self) -> None:
+        await self.worker.stop()
 
     async def stop(self) -> None:
         await self.intake.stop()

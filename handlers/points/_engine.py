@@ -281,8 +281,11 @@ class PointsEngine:
         """Wait for chat points still being written and their follow-up messages, so that what comes
         next reads (and is told) everything that happened before it."""
         await self.repo.settle()
-        while self._tasks:
-            await asyncio.wait(list(self._tasks))
+        # Only the work there is now: under a chat flood new follow-ups keep coming, and waiting for those
+        # too kept a scheduled job (a reminder) waiting as long as the flood lasted.
+        before = list(self._tasks)
+        if before:
+            await asyncio.wait(before)
 
     async def handle_of(self, member_id: int) -> str:
         handle = self._handles.get(member_id)

@@ -43,6 +43,18 @@ class SqliteLease:
             return None
         return LeaseHolder(row[0], from_db(row[1]), from_db(row[2]))
 
+    async def take_over(self, holder: str, dead: str, now: datetime, ttl: timedelta) -> bool:
+        values = (holder, to_db(now + ttl), to_db(now), NAME, dead)
+
+        def take(connection: sqlite3.Connection) -> int:
+            return connection.execute(
+                "UPDATE scheduler_lease SET holder = ?, expires_at = ?, acquired_at = ?"
+                " WHERE name = ? AND holder = ?",
+                values,
+            ).rowcount
+
+        return await self.db.run_transaction(take) == 1
+
     async def release(self, holder: str) -> None:
         def drop(connection: sqlite3.Connection) -> None:
             connection.execute("DELETE FROM scheduler_lease WHERE name = ? AND holder = ?", (NAME, holder))

@@ -88,3 +88,46 @@ async def test_a_lease_not_renewed_expires_and_another_process_takes_over(
     assert not await first.claim() and not first.leading  # it came back: it now waits
     row = await store.db.fetch_one("SELECT holder FROM scheduler_lease")
     assert row is not None and row["holder"] == second.holder
+
+
+async def test_the_scheduler_wakes_at_the_next_jobs_time_between_its_ticks(
+    store: SqliteStore, community: CommunityConfig
+) -> None:
+    import asyncio
+
+    from bot.clock import SystemClock
+
+    clock = SystemClock()
+    messenger = RecordingMessenger()
+    core = make_core(store, clock, messenger, community)  # type: ignore[arg-type]
+    await core.start()
+    service = SchedulerService(core, poll_seconds=30)
+    await service.start()
+    try:
+        await say(core, "console:mod", 'POLL NEW "Quick one?" | Yes | No | 2s')
+        await service.tick()  # a tick sets a wake-up for a job due before the next tick
+        await asyncio.sleep(3)
+        closes = [p for p in messenger.posts_in("announcements") if p.startswith("🏁")]
+        assert len(closes) == 1  # closed within a second of its deadline, not at the next 30 s tick
+    finally:
+        await service.stop()
+
+
+async def test_a_holder_that_died_on_this_machine_is_taken_over_at_once(
+    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+) -> None:
+    import asyncio
+    import socket
+    import sys
+
+    child = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await child.wait()  # a process that ran on this machine and is gone
+    dead = f"{socket.gethostname()}:{child.pid}:0000"
+    wall = WallClock()
+    assert await store.lease.acquire(dead, wall(), timedelta(seconds=30)) is None  # it held it, then died
+    service = SchedulerService(make_core(store, clock, RecordingMessenger(), community), wall_clock=wall)
+    assert await service.claim()  # no waiting for its 30 s to run out
+    elsewhere = "another-host:1:0000"
+    await store.lease.release(service.holder)
+    assert await store.lease.acquire(elsewhere, wall(), timedelta(seconds=30)) is None
+    assert not await service.claim()  # a holder on another machine may be alive: its lease is waited out
