@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from handlers.context import Context
+from handlers.deadlines import rezone
 from handlers.delivery import MessageKind, Outgoing
 from handlers.key import Key
 from handlers.models import Identity, Member, Reply
@@ -118,16 +119,24 @@ class Broadcaster:
         for identity, member in members:
             first.setdefault(member.id, (identity, member))  # one message per member, to one number
         fresh = await self.repo.record(broadcast.id, list(first), ctx.now)
-        made: dict[str, Reply] = {}
+        made: dict[tuple[str, str], Reply] = {}
+        written_in = ctx.config.community.tz
         for member_id, (identity, member) in first.items():
             if member_id not in fresh:
                 continue
             language = ctx.t_for(member).language
             if language not in broadcast.messages:
                 language = self.language
-            reply = made.get(language)
+            zone = ctx.zone_for(member)
+            reply = made.get((language, zone.key))
             if reply is None:
-                reply = made[language] = replace(broadcast.messages[language], language=language)
+                # Written once in the community's zone; each member reads its times in their own.
+                message, t = broadcast.messages[language], ctx.texts.translator(language)
+                teaser = None if message.teaser is None else rezone(message.teaser, t, written_in, zone)
+                text = rezone(message.text, t, written_in, zone)
+                reply = made[language, zone.key] = replace(
+                    message, text=text, teaser=teaser, language=language
+                )
             ctx.outbox.append(Outgoing(reply, to=identity, kind=broadcast.kind))
         if more and members:
             cursor = members[-1][1].id

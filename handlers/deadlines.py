@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.durations import parse_duration
 from handlers.errors import UsageError
 from handlers.i18n import Translator
-from handlers.stamps import stamp
+from handlers.stamps import marks, stamp
 
 _DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{1,2})[:h]([0-9]{2}))?$")
 _SLACK = timedelta(minutes=1)
@@ -38,6 +38,23 @@ def when(t: Translator, moment: datetime, tz: ZoneInfo) -> str:
     """`Tue 3 Dec at 18:00 (Europe/Paris)`: a moment in the community's time zone, named. Kept: a burst of
     votes or pledges says the same deadline thousands of times, and CLDR formatting is slow beside it."""
     return t("core.moment_in_zone", moment=moment.astimezone(tz), zone=tz.key) + stamp(moment)
+
+
+def rezone(text: str, t: Translator, written_in: ZoneInfo, zone: ZoneInfo) -> str:
+    """`text` with each moment written by `when` in `written_in` written again in `zone`: a message
+    written once for many (a broadcast) reaches each member with their own time zone."""
+    if zone.key == written_in.key:
+        return text
+    found = marks(text)
+    if not found:
+        return text
+    parts, done = [], 0
+    for start, end, moment in found:
+        written = t("core.moment_in_zone", moment=moment.astimezone(written_in), zone=written_in.key)
+        if text.startswith(written, start - len(written)) and start - len(written) >= done:
+            parts += [text[done : start - len(written)], when(t, moment, zone)]
+            done = end
+    return "".join(parts) + text[done:]
 
 
 def parse_deadline(text: str, now: datetime, tz: ZoneInfo, longest: timedelta) -> datetime | None:

@@ -10,7 +10,7 @@ so a mark is always the bot's own.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 OPEN = "\ue000"
 CLOSE = "\ue001"
@@ -19,6 +19,13 @@ _MARK = re.compile(f"{OPEN}(-?[0-9]+){CLOSE}")
 
 def stamp(moment: datetime) -> str:
     return f"{OPEN}{int(moment.timestamp())}{CLOSE}"
+
+
+def marks(text: str) -> list[tuple[int, int, datetime]]:
+    """Each mark's span in `text` and the moment it holds."""
+    if OPEN not in text:
+        return []
+    return [(m.start(), m.end(), datetime.fromtimestamp(int(m[1]), UTC)) for m in _MARK.finditer(text)]
 
 
 def plain(text: str) -> str:

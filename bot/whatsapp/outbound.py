@@ -116,7 +116,8 @@ class WhatsAppMessenger:
         if in_window(await self.windows.last_inbound(to), self.clock.now()):
             return NewOutbound(self.sender, to, kind, "text", text, parts_total=len(split_text(text)))
         why = "outside the 24-hour window"
-        return template_entry(self.templates, self.sender, to, kind, teaser or text, why, language=language)
+        shown = stamps.plain(teaser) if teaser else text
+        return template_entry(self.templates, self.sender, to, kind, shown, why, language=language)
 
     async def fall_back_to_template(self, row: OutboxRow, why: str) -> int | None:
         """After WhatsApp refused free-form text (63016): the template version, once per row."""

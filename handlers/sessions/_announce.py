@@ -2,8 +2,8 @@
 announce_whatsapp) through the kernel's broadcast (handlers.broadcast): each member reached at most once,
 a send cut by a crash resumed where it stopped, STOP and the opt-in decided by the delivery policy.
 
-A broadcast is written once per language, so its times are in the community's zone (named); the
-member's own zone comes with everything sent to them alone (the RSVP answer, reminders)."""
+A broadcast is written once per language, in the community's zone; the broadcast writes its times again in
+each member's own zone (handlers.deadlines.rezone), as everything sent to them alone is."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from handlers.i18n import LANGUAGES, Translator
 from handlers.models import Reply
 from handlers.sessions._models import Session
 from handlers.sessions._state import Sessions
-from handlers.stamps import plain
 
 WHATSAPP = "whatsapp"
 
@@ -31,7 +30,7 @@ async def announce(ctx: Context, sessions: Sessions, session: Session) -> None:
 def _message(sessions: Sessions, session: Session, t: Translator, ctx: Context) -> Reply:
     """The post, with the one line a template carries outside WhatsApp's 24-hour window."""
     when = moment(t, session.start, sessions.tz)
-    teaser = t("sessions.teaser", number=str(session.id), title=session.title, when=plain(when))
+    teaser = t("sessions.teaser", number=str(session.id), title=session.title, when=when)
     return replace(sessions.post(t, session, ctx.now), teaser=teaser)
 
 

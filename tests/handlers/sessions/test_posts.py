@@ -81,3 +81,19 @@ async def test_help_lists_what_members_and_moderators_may_do(core: Core) -> None
     assert all(
         name in moderator for name in ("SESSION NEW", "SESSION MOVE", "SESSION CANCEL", "SESSION ATTEND")
     )
+
+
+async def test_a_broadcast_session_reaches_each_member_with_times_in_their_own_zone(
+    core: Core, messenger: RecordingMessenger
+) -> None:
+    for number in ("+15550000001", "+15550000002"):
+        await say(core, f"whatsapp:{number}", "JOIN")
+        await say(core, f"whatsapp:{number}", "AGREE")
+    await say(core, "whatsapp:+15550000002", "TIMEZONE America/New_York")
+    await new_session(core, '"Q&A" 2026-03-05 18:00 1h | Online | 10 | whatsapp')
+    sent = {str(m.to): m.reply for m in messenger.sent if m.kind is MessageKind.NEWSLETTER}
+    paris, new_york = sent["whatsapp:+15550000001"], sent["whatsapp:+15550000002"]
+    assert "Thu 5 Mar at 18:00 (Europe/Paris)" in plain(paris.text)
+    assert "Thu 5 Mar at 12:00 (America/New_York)" in plain(new_york.text)
+    assert "Europe/Paris" not in plain(new_york.text)
+    assert new_york.teaser is not None and "12:00 (America/New_York)" in plain(new_york.teaser)
