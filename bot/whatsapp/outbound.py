@@ -123,8 +123,10 @@ class WhatsAppMessenger:
         """After WhatsApp refused free-form text (63016): the template version, once per row."""
         if row.mode != "text" or await self.outbox.has_retry(row.id):
             return None
+        teaser = await self.outbox.teaser(row.id)  # a newsletter's summary rather than its whole text
+        shown = stamps.plain(teaser) if teaser else row.body
         entry = template_entry(
-            self.templates, row.sender, row.recipient, row.kind, row.body, why, retry_of=row.id
+            self.templates, row.sender, row.recipient, row.kind, shown, why, retry_of=row.id
         )
         row_id = await self.outbox.add(entry, self.clock.now())
         self.wake()

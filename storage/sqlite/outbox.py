@@ -9,6 +9,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from handlers.delivery import reply_from_json
 from handlers.models import Identity
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
@@ -241,6 +242,16 @@ class SqliteOutbox:
                     (status, error_code, to_db(now), self.community_id, sid),
                 )
             return await self.get(current["outbox_id"])
+
+    async def teaser(self, row_id: int) -> str | None:
+        """The one line its message carries in a template (a newsletter's summary), from the delivery it
+        was made for; None when it has none."""
+        row = await self.db.fetch_one(
+            "SELECT d.payload FROM outbox o JOIN deliveries d ON d.id = o.delivery_id"
+            " WHERE o.community_id = ? AND o.id = ?",
+            (self.community_id, row_id),
+        )
+        return None if row is None else reply_from_json(row["payload"]).teaser
 
     async def has_retry(self, row_id: int) -> bool:
         row = await self.db.fetch_one(

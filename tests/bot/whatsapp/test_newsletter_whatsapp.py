@@ -28,3 +28,17 @@ async def test_inside_the_window_the_whole_text_outside_it_the_teaser_in_the_tem
     template = wa.fake.accepted[-1]
     assert template["ContentSid"] == NOTICE_SID and "Body" not in template
     assert json.loads(template["ContentVariables"]) == {"1": "Issue 1. Send NEWS"}
+
+
+async def test_when_whatsapp_refuses_the_text_outside_its_window_the_template_carries_the_teaser(
+    wa: WhatsAppHarness,
+) -> None:
+    await wa.say("JOIN")
+    await wa.flush()
+    wa.fake.fail_next(63016)  # the window closed on WhatsApp's side before ours
+    await wa.send("", MessageKind.NOTICE, reply=ISSUE)
+    await wa.flush()
+    await wa.flush()
+    template = wa.fake.accepted[-1]
+    assert template["ContentSid"] == NOTICE_SID and "Body" not in template
+    assert json.loads(template["ContentVariables"]) == {"1": "Issue 1. Send NEWS"}
