@@ -203,9 +203,22 @@ STORAGE = FeatureStorage(
     repositories=(bind(SESSIONS, SqliteSessions),),
     migrations=("0020_sessions",),
     merge_steps=(
+        # Of two RSVPs to one session the better stays (a place, else a waitlist place, else a cancel).
+        "DELETE FROM session_rsvps WHERE member_id = :target AND session_id IN ("
+        " SELECT s.session_id FROM session_rsvps s WHERE s.member_id = :source"
+        "  AND s.session_id = session_rsvps.session_id"
+        "  AND (s.state = 'going' AND session_rsvps.state != 'going'"
+        "   OR s.state = 'waiting' AND session_rsvps.state = 'cancelled'))",
         "DELETE FROM session_rsvps WHERE member_id = :source"
         " AND session_id IN (SELECT session_id FROM session_rsvps WHERE member_id = :target)",
         "UPDATE session_rsvps SET member_id = :target WHERE member_id = :source",
+        # One member with two places now holds one: the place freed goes to the first who waits (the
+        # database's queue triggers check the order).
+        "UPDATE session_rsvps SET state = 'going', changed_at = :now WHERE (session_id, seq) IN ("
+        " SELECT s.id,"
+        "  (SELECT min(w.seq) FROM session_rsvps w WHERE w.session_id = s.id AND w.state = 'waiting')"
+        " FROM sessions s WHERE s.community_id = :community AND s.state = 'scheduled' AND s.start > :now"
+        "  AND s.going < s.capacity AND s.waiting > 0)",
         "DELETE FROM session_attendance WHERE member_id = :source"
         " AND session_id IN (SELECT session_id FROM session_attendance WHERE member_id = :target)",
         "UPDATE session_attendance SET member_id = :target WHERE member_id = :source",

@@ -118,3 +118,26 @@ async def test_the_database_refuses_what_would_overbook_or_jump_the_queue(store:
     await in_transaction(store, lambda: repo.set_cancelled(session.id, NOW))
     with pytest.raises(sqlite3.IntegrityError, match="takes no RSVPs"):
         await in_transaction(store, lambda: repo.rsvp(session.id, ids[4], NOW))
+
+
+async def test_merging_two_members_keeps_the_better_rsvp_and_gives_a_freed_place_to_the_first_waiting(
+    store: SqliteStore,
+) -> None:
+    repo: SessionRepository = store.repository(SESSIONS)
+    m0, m1, m2, m3, m4 = await members(store, 5)  # m0 and m1 turn out to be one person
+    first = await repo.create(DRAFT, None, NOW)  # two places each
+    second = await repo.create(DRAFT, None, NOW)
+    for session_id, member_id in [(first.id, m) for m in (m0, m1, m2, m3)] + [
+        (second.id, m) for m in (m4, m1, m0)
+    ]:
+        await in_transaction(store, lambda s=session_id, m=member_id: repo.rsvp(s, m, NOW))
+    async with store.transaction():
+        await store.members.merge(m1, m0, NOW)  # m1 is merged into m0
+    # first: one place for the merged member, the other freed and given to the first waiting
+    assert await repo.attendees(first.id) == [m0, m2]
+    assert await repo.waitlist(first.id) == [m3]
+    # second: m1's place is kept for m0, whose own waitlist place goes
+    assert sorted(await repo.attendees(second.id)) == sorted([m4, m0])
+    assert await repo.waitlist(second.id) == []
+    counted = await repo.session(first.id)
+    assert counted is not None and (counted.going, counted.waiting) == (2, 1)
