@@ -79,6 +79,23 @@ EXPORTS: dict[str, str] = {
         "SELECT i.id, m.handle, i.status, i.backers, i.note, i.created_at, i.changed_at, i.text"
         " FROM ideas i JOIN members m ON m.id = i.member_id WHERE i.community_id = ? ORDER BY i.id"
     ),
+    "sessions": (
+        "SELECT s.id, s.title, s.start, s.length_minutes, s.place, s.capacity, s.going, s.waiting, s.state,"
+        " s.points, (SELECT count(*) FROM session_attendance a WHERE a.session_id = s.id) AS attended,"
+        " s.created_at FROM sessions s WHERE s.community_id = ? ORDER BY s.start, s.id"
+    ),
+    "rsvps": (
+        "SELECT r.session_id, m.handle, r.state, r.changed_at, EXISTS (SELECT 1 FROM session_attendance a"
+        " WHERE a.session_id = r.session_id AND a.member_id = r.member_id) AS attended"
+        " FROM session_rsvps r JOIN sessions s ON s.id = r.session_id JOIN members m ON m.id = r.member_id"
+        " WHERE s.community_id = ? ORDER BY r.session_id, r.seq"
+    ),
+    "newsletters": (
+        "SELECT i.number, i.state, i.since, i.until, i.items, i.created_at, (SELECT count(*)"
+        " FROM broadcast_deliveries d JOIN broadcasts b ON b.id = d.broadcast_id"
+        " WHERE b.community_id = i.community_id AND b.key = 'newsletter:' || i.id) AS whatsapp_reached"
+        " FROM newsletter_issues i WHERE i.community_id = ? ORDER BY i.id"
+    ),
     "referrals": (
         "SELECT r.newcomer_id, n.handle AS newcomer, r.referrer_id, f.handle AS referrer, r.via, r.state,"
         " r.ledger_id, r.created_at, r.updated_at FROM referrals r JOIN members n ON n.id = r.newcomer_id"

@@ -3,9 +3,11 @@ docs/newsletter-demo.txt (a week compiled into Monday's issue, announcements on 
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
-from tests.bot.cli_helpers import run_demo
+from tests.bot.cli_helpers import communitybot, run_demo
 from tests.conftest import ROOT
 
 ISSUE = "[#announcements] 📰 Acme Friends · newsletter #1 · 30 Nov 2026 – 7 Dec 2026"
@@ -49,3 +51,7 @@ def test_the_newsletter_demo_script(tmp_path: Path) -> None:
     # off over two Mondays: one issue on start, late, covering both weeks
     late = "[#announcements] 📰 Acme Friends · newsletter #2 · 14 Dec 2026 – 29 Dec 2026"
     assert out.count(late) == 1 and out.count("📰 Acme Friends · newsletter #3") == 0
+    # the export: each issue, sent or skipped, and how many WhatsApp members it reached
+    issues = list(csv.DictReader(io.StringIO(communitybot(tmp_path, "export", "newsletters").stdout)))
+    assert [i["state"] for i in issues].count("skipped") >= 1
+    assert [i["number"] for i in issues if i["state"] == "sent"] == ["1", "2"]

@@ -3,9 +3,11 @@ docs/sessions-demo.txt (RSVPs, a waitlist promotion, both reminders at their loc
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
-from tests.bot.cli_helpers import run_demo
+from tests.bot.cli_helpers import communitybot, run_demo
 from tests.conftest import ROOT
 
 PARIS, LONDON = "Thu 3 Dec at 18:00 (Europe/Paris).", "Thu 3 Dec at 17:00 (Europe/London)."
@@ -41,3 +43,12 @@ def test_the_sessions_demo_script(tmp_path: Path) -> None:
     assert "[to dave] Session #1 has begun" in out
     assert "[to mod] That start has passed" in out
     assert "[to mod] The number of places must be a whole number from 1 to 100,000." in out
+    # the exports: the session with its counts, each RSVP with its state and attendance
+    sessions = list(csv.DictReader(io.StringIO(communitybot(tmp_path, "export", "sessions").stdout)))
+    one = sessions[0]
+    assert (one["id"], one["capacity"], one["going"], one["waiting"]) == ("1", "2", "2", "1")
+    rsvps = list(csv.DictReader(io.StringIO(communitybot(tmp_path, "export", "rsvps").stdout)))
+    first = {r["handle"]: (r["state"], r["attended"]) for r in rsvps if r["session_id"] == "1"}
+    assert (
+        first["alice"][0] == "cancelled" and first["bob"] == ("going", "1") and first["dave"][0] == "waiting"
+    )
