@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -133,6 +134,19 @@ _LOCALIZED_NAME = re.compile(r"^[A-ZÀ-ÖØ-Ý][A-ZÀ-ÖØ-Ý0-9]*( [A-ZÀ-ÖØ-
 _MEMBER_TOKEN = re.compile(r"^(@[^\s@]{1,64}|\+[0-9]{7,15}|[a-z]+:[^\s]{1,64})$")
 
 
+def fold(word: str) -> str:
+    """A keyword as it is looked up: upper case, accents off (`idée`, `IDÉE` and `IDEE` are one word; the
+    catalogs' keywords are written without accents, members often type them with)."""
+    upper = word.upper()
+    if upper.isascii():
+        return upper
+    return "".join(c for c in unicodedata.normalize("NFKD", upper) if not unicodedata.combining(c))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(fold(word) for word in name.split())
+
+
 @dataclass
 class Registry:
     _commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
@@ -147,11 +161,11 @@ class Registry:
                 )
         keys = dict.fromkeys((command.name, *command.aliases, *command.localized.values()))
         for key in keys:
-            words = tuple(key.split())
+            words = _words(key)
             if words in self._commands:
                 raise ValueError(f"command {key!r} is declared twice")
         for key in keys:
-            self._commands[tuple(key.split())] = command
+            self._commands[_words(key)] = command
         texts = [a for a in command.args if a.kind is ArgKind.TEXT]
         if (texts and command.args[-1] is not texts[0]) or len(texts) > 1:
             raise ValueError(f"{command.name}: a text argument must be the last one")
@@ -167,7 +181,7 @@ class Registry:
         return sorted(unique.values(), key=lambda c: c.name)
 
     def get(self, name: str) -> Command | None:
-        return self._commands.get(tuple(name.upper().split()))
+        return self._commands.get(_words(name))
 
     def available_to(self, role: Role) -> list[Command]:
         return [c for c in self.all() if c.permission <= role]
@@ -175,7 +189,7 @@ class Registry:
     def match(self, text: str) -> tuple[Command, list[str]] | None:
         """The command whose name starts the line (the longest one wins) and the remaining tokens."""
         tokens = text.split()
-        upper = [t.upper() for t in tokens]
+        upper = [fold(t) for t in tokens[:3]]
         for size in range(min(len(tokens), 3), 0, -1):
             command = self._commands.get(tuple(upper[:size]))
             if command is not None:
@@ -183,7 +197,7 @@ class Registry:
         return None
 
     def suggest(self, text: str, role: Role) -> list[Command]:
-        first = text.split()[0].upper() if text.split() else ""
+        first = fold(text.split()[0]) if text.split() else ""
         names: dict[str, Command] = {}
         for command in self.available_to(role):
             for name in (command.name, *command.localized.values()):

@@ -34,6 +34,34 @@ def test_longest_command_name_wins_and_keywords_ignore_case() -> None:
     assert parsed is not None and parsed.command.name == "SHOP"
 
 
+def test_keywords_match_with_or_without_accents() -> None:
+    registry = registry_with(
+        Command("IDEA", "one idea", noop, (Arg("idea", ArgKind.WORD, "idea"),), localized={"fr": "IDEE"}),
+        Command(
+            "IDEA STATUS",
+            "status",
+            noop,
+            (Arg("idea", ArgKind.WORD, "idea"),),
+            localized={"fr": "IDEE STATUT"},
+        ),
+    )
+    for typed in ("IDÉE 3", "idée 3", "Idee 3", "IDEA 3"):
+        parsed = registry.parse(typed)
+        assert parsed is not None and parsed.command.name == "IDEA" and parsed.values == {"idea": "3"}, typed
+    parsed = registry.parse("idée statut 3")
+    assert parsed is not None and parsed.command.name == "IDEA STATUS"
+    assert registry.parse("IDÉES") is None  # folding is not guessing
+    assert [c.name for c in registry.suggest("IDÉ", Role.MEMBER)] == ["IDEA"]
+
+
+async def test_a_french_member_types_keywords_with_their_accents(core: Core) -> None:
+    await core.handle_direct(DirectMessage(Identity("console", "chloe"), "REJOINDRE"))
+    [accented] = await core.handle_direct(DirectMessage(Identity("console", "chloe"), "RÈGLES"))
+    [plain] = await core.handle_direct(DirectMessage(Identity("console", "chloe"), "REGLES"))
+    [english] = await core.handle_direct(DirectMessage(Identity("console", "chloe"), "RULES"))
+    assert accented.text == plain.text == english.text
+
+
 def test_usage_is_generated_from_the_declaration() -> None:
     command = Command(
         "AWARD",
