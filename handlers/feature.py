@@ -76,6 +76,7 @@ class CommandSpec:
     private: bool = False
     aliases: tuple[str, ...] = ()
     localized: Mapping[str, str] = field(default_factory=dict)
+    files: bool = False
 
 
 class Commands(Generic[S]):
@@ -93,12 +94,22 @@ class Commands(Generic[S]):
         private: bool = False,
         aliases: Iterable[str] = (),
         localized: Mapping[str, str] | None = None,
+        files: bool = False,
     ) -> Callable[[CommandHandler], CommandHandler]:
-        """`help` is the catalog key of what it does; `localized` its keyword in other languages."""
+        """`help` is the catalog key of what it does; `localized` its keyword in other languages; `files`
+        whether it takes attached files (Command.files)."""
 
         def declare(handler: CommandHandler) -> CommandHandler:
             spec = CommandSpec(
-                name, help, handler, tuple(args), permission, private, tuple(aliases), dict(localized or {})
+                name,
+                help,
+                handler,
+                tuple(args),
+                permission,
+                private,
+                tuple(aliases),
+                dict(localized or {}),
+                files,
             )
             self.specs.append(spec)
             return handler
@@ -116,6 +127,7 @@ class Commands(Generic[S]):
                 s.private,
                 s.aliases,
                 s.localized,
+                s.files,
             )
             for s in self.specs
         ]

@@ -93,6 +93,9 @@ class Command:
     localized: Mapping[str, str] = field(default_factory=dict)
     """The keyword in other languages (`{"fr": "CLASSEMENT", "it": "CLASSIFICA"}`): typed text accepts
     them beside the English one, HELP shows the reader's, Discord shows them as localized slash names."""
+    files: bool = False
+    """It takes files attached to it (a submission's photo): a direct message carries them on every
+    platform; Discord's slash command gets a file option for them."""
 
     @property
     def domain(self) -> str:

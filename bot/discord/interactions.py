@@ -16,7 +16,8 @@ import discord
 
 from bot.discord.people import identity_of
 from bot.discord.render import Part, render
-from handlers.models import Reply
+from bot.discord.slash import FILE_OPTION
+from handlers.models import Attachment, Reply
 from handlers.registry import Command, OptionValue
 
 if TYPE_CHECKING:
@@ -37,12 +38,18 @@ def option_value(value: Any) -> OptionValue:
 async def run_slash(
     bot: CommunityBot, interaction: discord.Interaction[Any], command: Command, values: dict[str, Any]
 ) -> None:
+    file = values.pop(FILE_OPTION, None)
     given = {name: option_value(value) for name, value in values.items() if value is not None}
     shown = " ".join([command.name, *(str(v) for v in given.values())])
+    attached: tuple[Attachment, ...] = ()
+    if isinstance(file, discord.Attachment):
+        attached = (Attachment(file.url, file.content_type or "application/octet-stream", file.size),)
 
     async def call() -> list[Reply]:
         event = f"interaction:{interaction.id}"
-        message = bot.direct(interaction.user, shown, event, locale=interaction.locale)
+        message = bot.direct(interaction.user, shown, event, locale=interaction.locale, attachments=attached)
+        if bot.media is not None:  # kept before the command runs: Discord's link expires in a day
+            message = await bot.media.keep_message(message)
         return await bot.core.invoke(message, command.name, given)
 
     await answer(bot, interaction, command.private, call)

@@ -37,6 +37,8 @@ MAX_TOP_LEVEL = 100
 MAX_CHILDREN = 25
 MAX_OPTIONS = 25
 MAX_CHOICES = 25
+FILE_OPTION = "file"
+"""The option of a command that takes a file (Command.files)."""
 MAX_DESCRIPTION = 100
 MAX_WORD = 100
 MAX_TEXT = 4000  # the core's own limit on a message
@@ -224,6 +226,15 @@ def _callback(command: Command, run: Runner, texts: Catalogs) -> Any:
                 default=inspect.Parameter.empty if arg.required else None,
             )
         )
+    if command.files:  # a photo for a submission: Discord's file picker, kept like a DM's attachment
+        parameters.append(
+            inspect.Parameter(
+                FILE_OPTION,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=discord.Attachment,
+                default=None,
+            )
+        )
     callback.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     # Named for tracebacks; __qualname__ == __name__ so discord.py does not take it for a method.
     callback.__name__ = callback.__qualname__ = "slash_" + "_".join(command.words).lower()
@@ -244,7 +255,11 @@ def _callback(command: Command, run: Runner, texts: Catalogs) -> Any:
                 forms[language] = label
         return localized(arg.name.lower()[:32], forms)
 
-    app_commands.describe(**{arg.name: described(arg) for arg in command.args})(callback)
+    descriptions = {arg.name: described(arg) for arg in command.args}
+    if command.files:
+        forms = {language: translators[language]("bot.slash_file_help") for language in OTHER_LANGUAGES}
+        descriptions[FILE_OPTION] = localized(translators[DEFAULT_LANGUAGE]("bot.slash_file_help"), forms)
+    app_commands.describe(**descriptions)(callback)
     app_commands.rename(**{arg.name: renamed(arg) for arg in command.args})(callback)
     completing = {arg.name: _completer(arg.suggest) for arg in command.args if arg.suggest is not None}
     if completing:

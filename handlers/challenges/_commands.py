@@ -79,6 +79,7 @@ async def show_challenge(ctx: Context, challenges: Challenges, challenge: str) -
     Arg("text", ArgKind.TEXT, "challenges.arg_text_help"),
     private=True,
     localized={"fr": "SOUMETTRE", "it": "PARTECIPA"},
+    files=True,
 )
 async def submit(ctx: Context, challenges: Challenges, challenge: str, text: str) -> Reply:
     member = ctx.require_member()

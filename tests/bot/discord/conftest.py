@@ -320,12 +320,22 @@ def _base(world: World, member: discord.Member, kind: int, dm: bool) -> dict[str
     return data
 
 
+@dataclass(frozen=True)
+class FileOption:
+    """A file a member picked for an attachment option: Discord sends its id, resolved to its CDN link."""
+
+    url: str
+    filename: str
+    content_type: str
+    size: int
+
+
 def slash_payload(
     world: World, member: discord.Member, path: str, options: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """`/shop add` with {"name": "mug", "who": <Member>}: a user option carries its resolved member."""
     data = _base(world, member, 2, dm=False)
-    resolved: dict[str, Any] = {"users": {}, "members": {}}
+    resolved: dict[str, Any] = {"users": {}, "members": {}, "attachments": {}}
     leaf: list[dict[str, Any]] = []
     for name, value in (options or {}).items():
         if isinstance(value, discord.Member):
@@ -334,6 +344,17 @@ def slash_payload(
                 k: v for k, v in member_payload(value).items() if k != "user"
             }
             leaf.append({"name": name, "type": 6, "value": str(value.id)})
+        elif isinstance(value, FileOption):
+            file_id = str(snowflake())
+            resolved["attachments"][file_id] = {
+                "id": file_id,
+                "filename": value.filename,
+                "size": value.size,
+                "url": value.url,
+                "proxy_url": value.url,
+                "content_type": value.content_type,
+            }
+            leaf.append({"name": name, "type": 11, "value": file_id})
         elif isinstance(value, int):
             leaf.append({"name": name, "type": 4, "value": value})
         else:

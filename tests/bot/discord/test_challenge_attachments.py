@@ -12,10 +12,10 @@ import pytest
 from aiohttp import web
 
 from bot.media import MediaKeeper
-from handlers.events import DirectMessage
+from handlers.events import DirectMessage, MemberJoined
 from handlers.models import Identity, Role
 from handlers.settings import MediaConfig
-from tests.bot.discord.conftest import World
+from tests.bot.discord.conftest import FileOption, WebhookCall, World, feed, slash_payload
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -64,6 +64,32 @@ async def test_a_submission_with_a_photo_and_one_with_a_refused_file(
     answers = [s.payload.get("content") or "" for s in world.to("alice")]
     assert any(a.startswith("Your submission #1 to challenge #1 is in") for a in answers), answers
     assert any(a.startswith("That kind of file is not taken here") for a in answers), answers
+    rows = await world.store.db.fetch_all("SELECT media_key, size FROM challenge_media")
+    key = hashlib.sha256(PHOTO).hexdigest() + ".png"
+    assert [tuple(r) for r in rows] == [(key, len(PHOTO))]
+    assert (tmp_path / "media" / key).read_bytes() == PHOTO
+
+
+async def test_a_slash_submit_with_a_picked_photo_keeps_it_with_the_submission(
+    world: World, cdn: str, tmp_path: Path, webhook: list[WebhookCall]
+) -> None:
+    world.bot.media = MediaKeeper(tmp_path / "media", MediaConfig())
+    await world.core.handle_direct(
+        DirectMessage(
+            Identity("discord", "900"),
+            'CHALLENGE NEW "Best mug photo" | Show us your mug | 3d',
+            platform_role=Role.MODERATOR,
+        )
+    )
+    alice = world.members["alice"]
+    await world.core.member_joined(MemberJoined(Identity("discord", str(alice.id)), display_name="alice"))
+    photo = FileOption(f"{cdn}/mug.png", "mug.png", "image/png", len(PHOTO))
+    await feed(
+        world, slash_payload(world, alice, "submit", {"challenge": "1", "text": "sunrise mug", "file": photo})
+    )
+    await world.bot.media.close()
+    texts = [call.payload.get("content") or "" for call in webhook]
+    assert any(t.startswith("Your submission #1 to challenge #1 is in") for t in texts), texts
     rows = await world.store.db.fetch_all("SELECT media_key, size FROM challenge_media")
     key = hashlib.sha256(PHOTO).hexdigest() + ".png"
     assert [tuple(r) for r in rows] == [(key, len(PHOTO))]

@@ -65,6 +65,9 @@ async def test_every_registry_command_is_a_slash_command_with_its_options(core: 
         data = synced[slash_path(command, names)]
         assert EN(command.help)[:60] in data["description"] and len(data["description"]) <= 100
         options = data.get("options", [])
+        if command.files:  # then a file option, optional (type 11: attachment)
+            *options, file = options
+            assert (file["name"], file["type"], file["required"]) == ("file", 11, False), command.name
         assert [o["name"] for o in options] == [a.name for a in command.args]
         for arg, option in zip(command.args, options, strict=True):
             assert option["type"] == OPTION_TYPE[arg.kind], (command.name, arg.name)
