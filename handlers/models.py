@@ -89,6 +89,9 @@ class Choice:
 
     label: str
     command: str
+    ask: str | None = None
+    """The words to ask for before it runs (`Why is it rejected?`), which then follow the command: a form
+    on Discord; elsewhere the reader sends the command with them."""
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot.clock import SimulatedClock
 from bot.console import lines
 from bot.media import MediaKeeper
+from bot.numbered import numbered
 from handlers import stamps
 from handlers.core import Core
 from handlers.delivery import Delivery
@@ -32,7 +33,7 @@ def render(reply: Reply) -> str:
     """The reply's text, then its choices as numbered lines."""
     text = stamps.plain(reply.text)
     if reply.choices:
-        text += "\n" + "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, 1))
+        text += "\n" + numbered(reply.choices)
     return text
 
 

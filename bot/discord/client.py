@@ -130,6 +130,10 @@ class CommunityBot(commands.Bot):
             attachments=attachments,
         )
 
+    def asking(self, interaction: discord.Interaction[Any]) -> str:
+        """The label of a form's one field (a choice that asks for words), in the clicker's language."""
+        return self.texts_for(interaction.locale)("bot.ask_prompt")
+
     def texts_for(self, locale: discord.Locale | None = None) -> Translator:
         """Texts for someone the core has not answered (an apology): their app's language, else the
         community's."""

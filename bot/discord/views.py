@@ -28,8 +28,11 @@ MAX_BUTTON_LABEL = 80
 MAX_OPTION_LABEL = 100
 MAX_OPTION_VALUE = 100
 CHOICE_ID = "cb:choice:"
+ASK_ID = "cb:ask:"
 PICK_ID = "cb:pick:"
 SELECT_ID = "cb:select"
+MAX_ANSWER = 300
+"""What a form takes (a rejection's reason)."""
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -68,6 +71,46 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _run(interaction, self.command)
+
+
+class AskButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb:ask:(?P<command>.+)"):
+    """A button that asks for words first (a form), then runs `command` followed by them."""
+
+    def __init__(self, command: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=_shorten(label, MAX_BUTTON_LABEL),
+                style=discord.ButtonStyle.secondary,
+                custom_id=ASK_ID + command,
+            )
+        )
+        self.command = command
+        self.label = label
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> AskButton:
+        return cls(match["command"], getattr(item, "label", None) or match["command"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot: CommunityBot = interaction.client
+        await interaction.response.send_modal(Ask(self.command, self.label, bot.asking(interaction)))
+
+
+class Ask(discord.ui.Modal):
+    """The form an AskButton opens: one line of words, then the command runs with them."""
+
+    def __init__(self, command: str, title: str, prompt: str) -> None:
+        super().__init__(title=_shorten(title, 45), timeout=15 * 60)
+        self.command = command
+        self.words: discord.ui.TextInput[Ask] = discord.ui.TextInput(
+            label=_shorten(prompt, 45), max_length=MAX_ANSWER, custom_id="words"
+        )
+        self.add_item(self.words)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        await _run(interaction, f"{self.command} {' '.join(self.words.value.split())}")
 
 
 class PickButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"cb:pick:(?P<index>[0-9]{1,2})"):
@@ -113,11 +156,16 @@ class ChoiceSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"cb
         values = self.item.values
         if not values:
             return
-        _, _, value = values[0].partition(":")
+        kind, _, value = values[0].partition(":")
+        if kind == "a":  # words to ask for first: the option's label titles the form
+            bot: CommunityBot = interaction.client
+            label = next((o.label for o in self.item.options if o.value == values[0]), value)
+            await interaction.response.send_modal(Ask(value, label, bot.asking(interaction)))
+            return
         await _run(interaction, value)
 
 
-DYNAMIC_ITEMS = (ChoiceButton, PickButton, ChoiceSelect)
+DYNAMIC_ITEMS = (ChoiceButton, AskButton, PickButton, ChoiceSelect)
 
 
 def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
@@ -133,13 +181,19 @@ def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
         for index, choice in enumerate(choices, 1):
             fits = _fits(CHOICE_ID + choice.command, MAX_CUSTOM_ID) and choice.command not in seen
             seen.add(choice.command)
-            button = ChoiceButton(choice.command, choice.label) if fits else PickButton(index, choice.label)
+            button: discord.ui.Item[Any]
+            if choice.ask is not None and fits:
+                button = AskButton(choice.command, choice.label)
+            else:
+                button = (
+                    ChoiceButton(choice.command, choice.label) if fits else PickButton(index, choice.label)
+                )
             view.add_item(button)
         return view
     options = []
     values: set[str] = set()
     for index, choice in enumerate(choices, 1):
-        value = f"c:{choice.command}"
+        value = f"{'a' if choice.ask is not None else 'c'}:{choice.command}"
         if not _fits(value, MAX_OPTION_VALUE) or value in values:
             value = f"n:{index}"
         values.add(value)

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 
+from bot.numbered import numbered
 from bot.split import split_text as split
 from bot.whatsapp.window import in_window
 from config.whatsapp import Templates
@@ -34,7 +35,7 @@ def render(reply: Reply) -> str:
     text = stamps.plain(reply.text)
     if not reply.choices:
         return text
-    return text + "\n" + "\n".join(f"{n}. {c.label}" for n, c in enumerate(reply.choices, 1))
+    return text + "\n" + numbered(reply.choices)
 
 
 def split_text(text: str, limit: int = BODY_LIMIT) -> list[str]:

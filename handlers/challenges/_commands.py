@@ -171,6 +171,8 @@ async def review_queue(ctx: Context, challenges: Challenges) -> Reply:
         lines.append(render.queue_line(t, submission, challenge))
         label = t("challenges.approve_button", number=str(submission.id))
         choices.append(Choice(label, f"REVIEW APPROVE {submission.id}"))
+        rejecting = t("challenges.reject_button", number=str(submission.id))
+        choices.append(Choice(rejecting, f"REVIEW REJECT {submission.id}", ask=t("challenges.arg_reason")))
     lines.append(t("challenges.queue_hint"))
     return Reply("\n".join(lines), choices=tuple(choices))
 

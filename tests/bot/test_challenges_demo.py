@@ -16,6 +16,8 @@ def test_the_challenges_demo_script(tmp_path: Path) -> None:
     shutil.copy(ROOT / "docs" / "mug.png", tmp_path / "docs" / "mug.png")  # the demo runs from the repo root
     out = run_demo(tmp_path, ROOT / "docs", "challenges-demo").stdout
     assert "[console] mug.png goes with alice's next message" in out
+    # a refusal needs its reason: the numbered choice says how to send it (a form on Discord)
+    assert "  1. Accept #1\n  2. Reject #1: REVIEW REJECT 1 <reason>" in out
     assert "#1 (challenge #1) by @alice: “My mug on the balcony at sunrise” (+1 file)" in out
     assert "[to alice] You have made your 1 submission to challenge #1." in out
     assert out.count("[to alice] Your submission #1 to challenge #1 is accepted! You earned 20 credits.") == 1

@@ -393,6 +393,21 @@ def click_payload(
     return data
 
 
+def form_payload(
+    world: World, member: discord.Member, custom_id: str, fields: dict[str, str]
+) -> dict[str, Any]:
+    """A member's submission of a form (a modal) the bot opened: its id and each text field's value."""
+    data = _base(world, member, 5, dm=False)
+    rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in fields.items()]
+    data["data"] = {"custom_id": custom_id, "components": rows}
+    return data
+
+
+def _form_timeout(task: asyncio.Task[Any]) -> bool:
+    """The timer discord.py keeps for an open form (a modal): it runs for minutes, answering nothing."""
+    return "timeout_task_impl" in getattr(task.get_coro(), "__qualname__", "")
+
+
 async def feed(world: World, payload: dict[str, Any]) -> None:
     """Deliver an INTERACTION_CREATE as the gateway would, and wait until the bot has answered it."""
     state = world.bot._connection
@@ -401,7 +416,9 @@ async def feed(world: World, payload: dict[str, Any]) -> None:
     state.parse_interaction_create(payload)
     for _ in range(50):
         pending = [
-            t for t in asyncio.all_tasks() - before if t is not asyncio.current_task() and not t.done()
+            t
+            for t in asyncio.all_tasks() - before
+            if t is not asyncio.current_task() and not t.done() and not _form_timeout(t)
         ]
         if not pending:
             return

@@ -24,6 +24,7 @@ from tests.bot.discord.conftest import (
     click_payload,
     community_file,
     feed,
+    form_payload,
     message_payload,
     recorder,
     slash_payload,
@@ -233,3 +234,36 @@ async def test_the_app_language_is_used_until_the_member_chooses_one(
     again["locale"] = "en-GB"
     await feed(world, again)
     assert "@alice\xa0: 0 crédit" in answers(webhook)[-1][2]  # 0 is singular in French
+
+
+async def test_a_reject_button_opens_a_form_for_the_reason_and_the_submission_is_rejected_with_it(
+    world: World, webhook: list[WebhookCall]
+) -> None:
+    await join(world, "alice", "mod")
+    mod, alice = world.members["mod"], world.members["alice"]
+    await feed(world, slash_payload(world, mod, "challenge new", {"text": '"Mugs" | Your mug | 3d'}))
+    await feed(world, slash_payload(world, alice, "submit", {"challenge": "1", "text": "my mug"}))
+    webhook.clear()
+    await feed(world, slash_payload(world, mod, "review view"))
+    edit = next(c for c in webhook if c.method == "PATCH")
+    buttons = edit.payload["components"][0]["components"]
+    assert [(b["label"], b["custom_id"]) for b in buttons] == [
+        ("Accept #1", "cb:choice:REVIEW APPROVE 1"),
+        ("Reject #1", "cb:ask:REVIEW REJECT 1"),
+    ]
+    webhook.clear()
+    message = message_payload(world, edit.payload)
+    await feed(world, click_payload(world, mod, message, "cb:ask:REVIEW REJECT 1"))
+    [opened] = [c.payload for c in webhook if c.path.endswith("/callback")]
+    assert opened["type"] == 9  # a form, not a deferral: the reason first
+    form = opened["data"]
+    assert form["title"] == "Reject #1"
+    [field] = form["components"][0]["components"]
+    assert field["label"] == "Your words (a reason, a note)"
+    webhook.clear()
+    await feed(world, form_payload(world, mod, form["custom_id"], {field["custom_id"]: "  blurry   photo "}))
+    [defer, answer] = answers(webhook)
+    assert defer == ("defer", True, "")
+    assert answer[2] == "Submission #1 is refused; its author is told why."
+    row = await world.store.db.fetch_one("SELECT state, reason FROM challenge_submissions WHERE id = 1")
+    assert row is not None and (row["state"], row["reason"]) == ("rejected", "blurry photo")

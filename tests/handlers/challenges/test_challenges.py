@@ -54,7 +54,13 @@ async def test_an_approval_credits_once_and_the_member_hears_either_way(
     assert messenger.posts_in("moderators")[-1] == "New submission #2 to challenge #1: see REVIEW."
     queue = await say(core, "console:mod", "REVIEW")
     assert "#1 (challenge #1) by @alice: “Mug at sunrise”" in queue.text
-    assert [c.command for c in queue.choices] == ["REVIEW APPROVE 1", "REVIEW APPROVE 2"]
+    assert [c.command for c in queue.choices] == [
+        "REVIEW APPROVE 1",
+        "REVIEW REJECT 1",
+        "REVIEW APPROVE 2",
+        "REVIEW REJECT 2",
+    ]
+    assert [c.ask for c in queue.choices] == [None, "reason", None, "reason"]  # a reject asks why first
     for _ in range(3):  # a double click, a retry, a second moderator: credited once
         await say(core, "console:mod", "REVIEW APPROVE 1")
     assert await ledger(store, "alice") == [(20, "challenge:1:submission:1")]
