@@ -113,10 +113,16 @@ class JobRunner:
             following = self.recurrence.next_after(seen.cron, zone, latest)
         if missed:
             log.warning("job %s (%s): %d occurrences missed, the latest runs", job.id, job.kind, missed)
-        if following is not None:
-            after = {**job.payload, "fire": following.isoformat()}
-            await self.services.jobs.schedule(job.kind, following, after, series_key(seen.series, following))
-        return {**job.payload, "fire": latest.isoformat(), "missed": missed}, now - latest > grace
+        await self._plan(job, seen.series, following)
+        following_at = None if following is None else following.isoformat()
+        ran = {**job.payload, "fire": latest.isoformat(), "missed": missed, "next": following_at}
+        return ran, now - latest > grace
+
+    async def _plan(self, job: Job, series: str, fire: datetime | None) -> None:
+        """The series' next occurrence (none when the cron never fires again)."""
+        if fire is not None:
+            after = {**job.payload, "fire": fire.isoformat()}
+            await self.services.jobs.schedule(job.kind, fire, after, series_key(series, fire))
 
     async def _failed(self, job: Job, kind: BoundJob | None, error: Exception, now: datetime) -> None:
         retry = job.attempts + 1 < JOB_MAX_ATTEMPTS and kind is not None
@@ -131,11 +137,7 @@ class JobRunner:
                 # Given up on this occurrence: the series still goes on.
                 seen = occurrence(job.payload)
                 following = self.recurrence.next_after(seen.cron, ZoneInfo(seen.zone), max(now, seen.fire))
-                if following is not None:
-                    after = {**job.payload, "fire": following.isoformat()}
-                    await self.services.jobs.schedule(
-                        job.kind, following, after, series_key(seen.series, following)
-                    )
+                await self._plan(job, seen.series, following)
 
     async def _sent(self, written: Sequence[Queued], ctx: Context) -> None:
         await self.dispatcher.dispatch(written)

@@ -46,6 +46,8 @@ class Occurrence:
     cron: str
     zone: str
     fire: datetime
+    following: datetime | None = None
+    """The occurrence the core planned after this one, when it runs (None: the cron fires no more)."""
 
     def key(self) -> str:
         return series_key(self.series, self.fire)
@@ -56,8 +58,13 @@ def series_key(series: str, fire: datetime) -> str:
 
 
 def occurrence(payload: dict[str, Any]) -> Occurrence:
+    following = payload.get("next")
     return Occurrence(
-        payload["series"], payload["cron"], payload["zone"], datetime.fromisoformat(payload["fire"])
+        payload["series"],
+        payload["cron"],
+        payload["zone"],
+        datetime.fromisoformat(payload["fire"]),
+        None if following is None else datetime.fromisoformat(following),
     )
 
 

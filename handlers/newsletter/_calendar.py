@@ -162,11 +162,8 @@ async def run_recurring(ctx: Context, newsletter: Newsletter, payload: dict[str,
     if found is None or found.state is not AnnouncementState.SCHEDULED:
         await newsletter.jobs.cancel_series(seen.series)  # the runner planned the next one: it ends here
         return
-    following = None
-    if newsletter.recurrence is not None:
-        following = newsletter.recurrence.next_after(seen.cron, ZoneInfo(seen.zone), seen.fire)
     await _post(ctx, newsletter, found, seen.fire)
-    await newsletter.repo.posted(found.id, following, ctx.now)
+    await newsletter.repo.posted(found.id, seen.following, ctx.now)  # the core planned it already
 
 
 async def describe(newsletter: Newsletter, t: Translator, payload: dict[str, Any]) -> str | None:
