@@ -1,5 +1,7 @@
 """Choices as numbered lines, where a platform has no buttons (WhatsApp, the console): answered with the
-number. A choice that asks for words first says how to send them (`REVIEW REJECT 3 <reason>`)."""
+number. A choice that asks for words first says how to send them (`REVIEW REJECT 3 <reason>`). Typed
+choices (a 0-10 score) are answered by their label, so they are not numbered: they share one line
+(`0 · 1 · 2 … 10`), before the numbered ones."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from handlers.models import Choice
 
 
 def numbered(choices: Sequence[Choice]) -> str:
-    return "\n".join(_line(n, choice) for n, choice in enumerate(choices, 1))
+    typed = [choice.label for choice in choices if choice.typed]
+    lines = [" · ".join(typed)] if typed else []
+    lines += [_line(n, choice) for n, choice in enumerate((c for c in choices if not c.typed), 1)]
+    return "\n".join(lines)
 
 
 def _line(n: int, choice: Choice) -> str:

@@ -7,7 +7,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from handlers.asker import Asker, asker_of
@@ -51,6 +51,7 @@ class Listeners:
     """The installed features' hooks, bound to their states, in install order."""
 
     chat: list[Callable[[ChatMessage], Awaitable[list[Reply]]]] = field(default_factory=list)
+    acted: list[Callable[[int, datetime], None]] = field(default_factory=list)
     reactions: list[Callable[[Context, ReactionAdded], Awaitable[None]]] = field(default_factory=list)
     joined: list[Callable[[Context, Member, Joining], Awaitable[Reply | None]]] = field(default_factory=list)
     left: list[Callable[[Context, Member], Awaitable[None]]] = field(default_factory=list)
@@ -58,6 +59,7 @@ class Listeners:
     unmatched: list[Callable[[Context, str], Awaitable[Reply | None]]] = field(default_factory=list)
     start: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     settle: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    drain: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     members_changed: list[Callable[[MemberChanges], None]] = field(default_factory=list)
     jobs: dict[str, BoundJob] = field(default_factory=dict)
 
@@ -190,6 +192,8 @@ class Core:
         follows reads, and is told after, all of it."""
         for hook in self.listeners.settle:
             await hook()
+        for hook in self.listeners.drain:
+            await hook()
         await self.dispatcher.settle()
 
     # -- MemberEvents: what the members feature tells every feature ------------------------------
@@ -315,6 +319,8 @@ class Core:
                 answer = await listener(ctx, text)
                 if answer is not None:
                     return [answer]
+            if text.isdigit():  # a number with no choices to answer, that no feature took (a survey's score)
+                raise NothingToChoose()
             return [self._unknown(ctx.t, text, ctx.role)]
         return await self._run(ctx, parsed.command, parsed.values)
 
@@ -338,27 +344,34 @@ class Core:
             ref = values.get(arg.name)
             if arg.kind is ArgKind.MEMBER and isinstance(ref, MemberRef):
                 values[arg.name] = await ctx.resolve(ref)
+        member = ctx.member  # joining or accepting the rules is not yet participation
         reply = await command.handler(ctx, **values)
+        if member is not None and member.status is MemberStatus.MEMBER:
+            for acted in self.listeners.acted:  # participation, counted once the command has committed
+                ctx.on_commit(acted, member.id, ctx.now)
         if command.private and not reply.private:
             reply = Reply(reply.text, reply.choices, private=True)
         return [reply]
 
     async def _answer_to_choice(self, ctx: Context, text: str) -> str:
-        """`2` or `yes` answers the choices last offered to this person."""
+        """`2` or `yes` answers the choices last offered to this person: a typed choice by its label (a
+        score: `7` is the choice labelled 7), the others by their number among them, or their label."""
         assert ctx.actor is not None
         if not re.fullmatch(r"[0-9]{1,2}|[^\s]{1,40}", text):
             return text
         offered = await self.services.choices.pending(ctx.actor, ctx.now - CHOICES_VALID_FOR)
-        if not offered:
-            if text.isdigit():
-                raise NothingToChoose()
-            return text
+        for choice in offered:
+            if choice.typed and text.lower() == choice.label.lower():
+                return choice.command
+        numbered = [choice for choice in offered if not choice.typed]
+        if not numbered:
+            return text  # a bare number then goes to the features (`unmatched`), else NothingToChoose
         if text.isdigit():
             index = int(text)
-            if not 1 <= index <= len(offered):
-                raise ChoiceOutOfRange(len(offered))
-            return offered[index - 1].command
-        for choice in offered:
+            if not 1 <= index <= len(numbered):
+                raise ChoiceOutOfRange(len(numbered))
+            return numbered[index - 1].command
+        for choice in numbered:
             if text.lower() == choice.label.lower():
                 return choice.command
         return text

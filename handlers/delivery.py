@@ -47,6 +47,8 @@ class MessageKind(StrEnum):
     """A founder session is coming, moved or cancelled: sent to those who said they come."""
     NEWSLETTER = "newsletter"
     """The community's weekly digest, or a scheduled announcement, sent to opted-in members."""
+    SURVEY = "survey"
+    """A question they did not ask for: the NPS survey's "how likely are you to recommend us?"."""
 
     @property
     def proactive(self) -> bool:
@@ -176,7 +178,7 @@ thousands of payloads a second)."""
 def reply_to_json(reply: Reply) -> str:
     data: dict[str, object] = {
         "text": reply.text,
-        "choices": [[c.label, c.command] for c in reply.choices],
+        "choices": [_choice_to_json(c) for c in reply.choices],
         "private": reply.private,
     }
     if reply.language is not None:
@@ -190,7 +192,7 @@ def reply_to_json(reply: Reply) -> str:
 
 def reply_from_json(text: str) -> Reply:
     data = json.loads(text)
-    choices = tuple(Choice(label, command) for label, command in data.get("choices", ()))
+    choices = tuple(_choice_from_json(c) for c in data.get("choices", ()))
     return Reply(
         data["text"],
         choices,
@@ -199,3 +201,16 @@ def reply_from_json(text: str) -> Reply:
         data.get("board"),
         data.get("teaser"),
     )
+
+
+def _choice_to_json(choice: Choice) -> list[object]:
+    """`[label, command]`; a choice that asks for words or is typed by its label carries both flags too."""
+    if choice.ask is None and not choice.typed:
+        return [choice.label, choice.command]
+    return [choice.label, choice.command, choice.ask, choice.typed]
+
+
+def _choice_from_json(values: list[object]) -> Choice:
+    label, command, *rest = values
+    ask = rest[0] if rest else None
+    return Choice(str(label), str(command), None if ask is None else str(ask), bool(rest[1:] and rest[1]))

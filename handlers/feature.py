@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
 from handlers.book import MemberChanges
@@ -47,6 +47,10 @@ ChatListener = Callable[[ChatMessage], Awaitable[list[Reply]]]
 ChatHook = Callable[[S], ChatListener]
 """Gives the listener for chat, bound to the state once: chat is the hot path (no wrapper call per
 message, no transaction; the listener makes its own writes durable)."""
+ActedListener = Callable[[int, datetime], None]
+ActedHook = Callable[[S], ActedListener]
+"""Gives what is told, after the commit, that a member ran a command or clicked a choice (member id, when):
+participation that is not a channel message."""
 ReactionHook = Callable[[Context, S, ReactionAdded], Awaitable[None]]
 JoinHook = Callable[[Context, S, Member, Joining], Awaitable[Reply | None]]
 """On every join; may return what to add to the welcome (text and choices)."""
@@ -146,6 +150,7 @@ class Hooks(Generic[S]):
     """What a feature plugs in besides commands, each called with the feature's state."""
 
     chat: tuple[ChatHook[S], ...] = ()
+    acted: tuple[ActedHook[S], ...] = ()
     reactions: tuple[ReactionHook[S], ...] = ()
     joined: tuple[JoinHook[S], ...] = ()
     left: tuple[LeaveHook[S], ...] = ()
@@ -155,6 +160,9 @@ class Hooks(Generic[S]):
     """At start, before any traffic (warm caches, sync configured items)."""
     settle: tuple[StateHook[S], ...] = ()
     """Awaited before every command, event and job: writes still in flight (chat points) land first."""
+    drain: tuple[StateHook[S], ...] = ()
+    """Awaited when the core is asked to settle (after a console line, in tests, at a clean stop), never
+    before a command: background work (a roll-up, counts kept in memory) finishes and is written."""
     members_changed: tuple[ChangesHook[S], ...] = ()
     digest: tuple[DigestHook[S], ...] = ()
     """Sections of the weekly newsletter (handlers.digest)."""

@@ -87,8 +87,10 @@ def _install(
             raise FeatureError(f"{feature.name}: {error}") from None
     hooks, listeners = feature.hooks, core.listeners
     listeners.chat += [listener_of(state) for listener_of in hooks.chat]
+    listeners.acted += [listener_of(state) for listener_of in hooks.acted]
     listeners.start += [partial(hook, state) for hook in hooks.start]
     listeners.settle += [partial(hook, state) for hook in hooks.settle]
+    listeners.drain += [partial(hook, state) for hook in hooks.drain]
     listeners.members_changed += [partial(hook, state) for hook in hooks.members_changed]
     digest += [partial(hook, state) for hook in hooks.digest]
     listeners.reactions += [_with_state(hook, state) for hook in hooks.reactions]

@@ -92,6 +92,9 @@ class Choice:
     ask: str | None = None
     """The words to ask for before it runs (`Why is it rejected?`), which then follow the command: a form
     on Discord; elsewhere the reader sends the command with them."""
+    typed: bool = False
+    """Answered by typing its label (a score: `7` is the choice labelled 7), not by a number: a button on
+    Discord like any other; WhatsApp and the console show such choices unnumbered, on one line."""
 
 
 @dataclass(frozen=True)

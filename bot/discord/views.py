@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 MAX_CUSTOM_ID = 100
 MAX_BUTTONS = 5
+"""Buttons in one row; past five choices a select menu, unless every choice is typed (a keypad)."""
 MAX_OPTIONS = 25
 MAX_BUTTON_LABEL = 80
 MAX_OPTION_LABEL = 100
@@ -169,14 +170,18 @@ DYNAMIC_ITEMS = (ChoiceButton, AskButton, PickButton, ChoiceSelect)
 
 
 def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
-    """Buttons for up to five choices, a select menu beyond; None when there is nothing to choose."""
+    """Buttons for up to five choices, a select menu beyond; typed choices (a 0-10 score) are buttons
+    however many (up to 25), in even rows; None when there is nothing to choose."""
     if not choices:
         return None
     if len(choices) > MAX_OPTIONS:
         log.warning("%d choices offered: only the first %d are shown on Discord", len(choices), MAX_OPTIONS)
         choices = choices[:MAX_OPTIONS]
     view = discord.ui.View(timeout=None)
-    if len(choices) <= MAX_BUTTONS:
+    keypad = len(choices) > MAX_BUTTONS and all(c.typed for c in choices)
+    if len(choices) <= MAX_BUTTONS or keypad:
+        rows = -(-len(choices) // MAX_BUTTONS)
+        per_row = -(-len(choices) // rows)  # 11 scores: rows of 4, 4 and 3
         seen: set[str] = set()
         for index, choice in enumerate(choices, 1):
             fits = _fits(CHOICE_ID + choice.command, MAX_CUSTOM_ID) and choice.command not in seen
@@ -188,6 +193,8 @@ def choices_view(choices: Sequence[Choice]) -> discord.ui.View | None:
                 button = (
                     ChoiceButton(choice.command, choice.label) if fits else PickButton(index, choice.label)
                 )
+            if keypad:
+                button.row = (index - 1) // per_row
             view.add_item(button)
         return view
     options = []

@@ -17,7 +17,8 @@ class SqliteChoices:
         self.community_id = community_id
 
     async def offer(self, identity: Identity, choices: Sequence[Choice], now: datetime) -> None:
-        payload = json.dumps([[c.label, c.command] for c in choices])
+        # A typed choice (a score, answered by its label) says so; the others stay [label, command].
+        payload = json.dumps([[c.label, c.command, *([True] if c.typed else [])] for c in choices])
         await self.db.execute(
             "INSERT INTO offered_choices (community_id, identity, choices, offered_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (community_id, identity)"
@@ -30,7 +31,9 @@ class SqliteChoices:
             "SELECT choices FROM offered_choices WHERE community_id = ? AND identity = ? AND offered_at >= ?",
             (self.community_id, str(identity), to_db(since)),
         )
-        return [] if row is None else [Choice(label, command) for label, command in json.loads(row[0])]
+        if row is None:
+            return []
+        return [Choice(label, command, typed=bool(rest)) for label, command, *rest in json.loads(row[0])]
 
     async def clear(self, identity: Identity) -> None:
         await self.db.execute(
