@@ -17,6 +17,7 @@ from handlers import (
     linking,
     members,
     newsletter,
+    nps,
     onboarding,
     points,
     polls,
@@ -41,6 +42,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     unlocks.FEATURE,
     challenges.FEATURE,
     feedback.FEATURE,
+    nps.FEATURE,
     newsletter.FEATURE,
     schedule.FEATURE,
 )

@@ -10,6 +10,7 @@ from handlers.onboarding._commands import commands
 from handlers.onboarding._ports import ONBOARDING
 from handlers.onboarding._settings import OnboardingConfig
 from handlers.onboarding._state import Onboarding, build
+from handlers.referrals import REFERRALS
 from handlers.segments import SEGMENTS
 from handlers.settings import ConfigSection
 
@@ -19,7 +20,10 @@ FEATURE: Feature[Onboarding] = Feature(
     sections=(ConfigSection("onboarding", OnboardingConfig),),
     requires=("members", "points", "consent"),
     repositories=(ONBOARDING,),
-    provides=(provide(SEGMENTS, lambda onboarding: onboarding),),
+    provides=(
+        provide(SEGMENTS, lambda onboarding: onboarding),
+        provide(REFERRALS, lambda onboarding: onboarding),
+    ),
     commands=commands,
     hooks=Hooks(
         joined=(flow.joined,),

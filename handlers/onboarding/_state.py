@@ -10,6 +10,7 @@ from handlers.delivery import MessageKind
 from handlers.feature import Setup
 from handlers.ledger import LEDGER, Ledger
 from handlers.models import Member, Reply
+from handlers.onboarding import _codes as codes
 from handlers.onboarding._ports import ONBOARDING, OnboardingRepository
 from handlers.onboarding._settings import OnboardingConfig
 from handlers.ports import InviteMaker
@@ -34,6 +35,13 @@ class Onboarding:
 
     async def segments_of(self, member_id: int) -> set[str]:
         return {a.segment for a in await self.repo.answers(member_id) if a.segment is not None}
+
+    async def referral_code(self, ctx: Context, member: Member) -> str:
+        """The Referrals port (handlers.referrals): the member's code, made on first use."""
+        return await codes.code_of(ctx, self.repo, member)
+
+    def referral_link(self, code: str) -> str | None:
+        return codes.whatsapp_link(self.whatsapp_number, code)
 
     def notify(self, ctx: Context, member: Member, text: str, kind: MessageKind = MessageKind.NOTICE) -> None:
         """A message the member did not ask for (the delivery policy sends it only where it may go)."""

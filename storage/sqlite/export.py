@@ -102,6 +102,22 @@ EXPORTS: dict[str, str] = {
         " JOIN members f ON f.id = r.referrer_id WHERE r.community_id = ?"
         " ORDER BY r.created_at, r.newcomer_id"
     ),
+    # NPS surveys: each run with how many it chose, asked and heard back from; the answers one per member
+    # and survey, with the follow-up a detractor's answer opened (a forgotten member's reason is empty).
+    "nps_surveys": (
+        "SELECT s.id, s.started_at, s.spread_days, s.chosen,"
+        " (SELECT count(*) FROM nps_invites i WHERE i.survey_id = s.id AND i.state = 'asked') AS asked,"
+        " (SELECT count(*) FROM nps_answers a WHERE a.survey_id = s.id) AS answers,"
+        " (SELECT count(*) FROM nps_answers a WHERE a.survey_id = s.id AND a.score >= 9) AS promoters,"
+        " (SELECT count(*) FROM nps_answers a WHERE a.survey_id = s.id AND a.score <= 6) AS detractors"
+        " FROM nps_surveys s WHERE s.community_id = ? ORDER BY s.id"
+    ),
+    "nps_answers": (
+        "SELECT a.survey_id, m.handle, a.score, a.answered_at, a.reason_at, f.id AS follow_up, f.done_at,"
+        " a.reason FROM nps_answers a JOIN members m ON m.id = a.member_id"
+        " LEFT JOIN nps_follow_ups f ON f.survey_id = a.survey_id AND f.member_id = a.member_id"
+        " WHERE a.community_id = ? ORDER BY a.survey_id, a.answered_at, m.handle"
+    ),
 }
 
 
