@@ -13,6 +13,7 @@ from handlers import (
     challenges,
     consent,
     feedback,
+    health,
     help,
     linking,
     members,
@@ -45,6 +46,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     nps.FEATURE,
     newsletter.FEATURE,
     schedule.FEATURE,
+    health.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])
