@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from bot import calendar
+from bot import admin, calendar
+from bot.admin import assembly, live
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
@@ -157,7 +159,25 @@ class Application:
             if self.whatsapp is not None:
                 self.whatsapp.mount(self.web.app)
             calendar.mount(self.web.app, core.port(CALENDAR))  # /sessions/<id>.ics
+            if self.settings.admin_token is not None:  # no token, no dashboard: not even its sign-in page
+                parts = assembly.dashboard(
+                    store.db, store.community_id, core, lambda: self.community, self.settings.community_file,
+                    self.apply_community,
+                )  # fmt: skip
+                https = (self.settings.public_base_url or "").startswith("https://")
+                admin.mount(self.web.app, parts, self.settings.admin_token.get_secret_value(), secure=https)
             await self.web.start()
+
+    def apply_community(self, community: CommunityConfig) -> list[str]:
+        """A community file the dashboard saved (validated): what the core reads on every unit of work
+        (bot/admin/live.py: roles, wording overrides, the welcome) takes effect now; the rest was copied
+        into the features' states at start and waits for the next one. Returns the key paths waiting."""
+        running = live.merge(self.community, community)
+        self.community = running
+        if self.core is not None:
+            self.core.services = replace(self.core.services, config=running)
+            self.core.texts.use_overrides(running.overrides())
+        return live.waiting(running, community)
 
     def _fail(self, reason: str) -> None:
         self.failure = reason

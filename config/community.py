@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -37,11 +38,17 @@ def load_community(path: Path) -> tuple[CommunityConfig, bool]:
         raise ConfigError(str(path), [f"not valid TOML: {error}"]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
+    return validate_community(data, str(path)), True
+
+
+def validate_community(data: dict[str, Any], source: str) -> CommunityConfig:
+    """The file's tables checked as `check-config` and every start check them (the model, then the
+    wording overrides against the catalogs); raises ConfigError with every problem's key path."""
     try:
         community = CommunityFile.model_validate(data)
     except ValidationError as error:
-        raise ConfigError(str(path), describe(error)) from None
+        raise ConfigError(source, describe(error)) from None
     wording = check_overrides(community.overrides())  # keys and placeholders, against the catalogs
     if wording:
-        raise ConfigError(str(path), wording)
-    return community, True
+        raise ConfigError(source, wording)
+    return community

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.problems import ConfigError, reason
 
 PREFIX = "COMMUNITYBOT_"
+ADMIN_TOKEN_LENGTH = 16
+"""The shortest admin token accepted: a dashboard on the network wants one that cannot be guessed."""
 
 
 class _Group(BaseModel):
@@ -78,6 +80,18 @@ class Settings(BaseSettings):
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    admin_token: SecretStr | None = None
+    """Signs admins in to the web dashboard under /admin (compared in constant time, never logged); the
+    dashboard is not mounted at all while it is unset."""
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < ADMIN_TOKEN_LENGTH:
+            raise ValueError(
+                f"must be at least {ADMIN_TOKEN_LENGTH} characters (e.g. `openssl rand -hex 24`)"
+            )
+        return value
 
     @property
     def has_platform_credentials(self) -> bool:

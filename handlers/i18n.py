@@ -138,7 +138,7 @@ class Translator:
         count = values.get("count")
         number = count if type(count) is int else None
         # Chat confirms thousands of kudos a second with the same few texts and counts: a template found
-        # once is kept (catalogs and overrides never change while the process runs).
+        # once is kept (a translator is replaced when the overrides change: Catalogs.use_overrides).
         cached = (key, number) if number is None or -1000 < number < 1000 else None
         template = self._templates.get(cached) if cached is not None else None
         if template is None:
@@ -246,6 +246,12 @@ class Catalogs:
 
     def _domains(self, language: str) -> _Domains:
         return _domains(language)
+
+    def use_overrides(self, overrides: Mapping[str, Mapping[str, Template]]) -> None:
+        """New wording overrides, checked beforehand (`check_overrides`): the dashboard applied the
+        community file. Translators are made anew, so no template cached under the old ones is kept."""
+        self.overrides = {language: dict(texts) for language, texts in overrides.items()}
+        self._translators = {}
 
     def translator(self, language: str | None) -> Translator:
         chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE

@@ -60,3 +60,26 @@ def test_the_scheduler_benchmark_runs_and_sends_each_reminder_and_issue_once() -
     assert result.stdout.count("sent 60 ") == 3  # every reminder, without and with the chat flood
     assert "delivery rows 300 for 300 members, 300 messages handed over" in result.stdout
     assert "each member once: True" in result.stdout
+
+
+def test_the_dashboard_benchmark_serves_every_page_through_the_real_server(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dashboard.py"), "--members", "400", "--entries", "4000",
+         "--events", "2000", "--requests", "2", "--dir", str(tmp_path), "--all-cores"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "400 members, 4,000 ledger entries" in out and "floor: GET /healthz" in out
+    for page in (
+        "overview",
+        "members, segment far page",
+        "ledger, rare kind",
+        "session (its RSVPs)",
+        "configuration",
+    ):
+        assert f"  {page} " in out, page
+    assert "every page p99 under 200 ms:" in out and "CSV export of every award: 36 rows" in out
+    assert "newsletter preview" in out
+    assert "daily roll-up of a day with 2,000 events" in out
+    assert "STATS: p50" in out and "STATS month: p50" in out

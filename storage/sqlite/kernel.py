@@ -22,6 +22,7 @@ KERNEL = FeatureStorage(
         "0014_live_posts",
         "0019_scheduler",
         "0021_broadcasts",
+        "0025_dashboard",  # the admin dashboard's reads (storage/sqlite/admin/)
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.
