@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
+from handlers.kpis import KpiDay
 from storage.sqlite.database import Database
+
+_KPI_COLUMNS = ", ".join(f.name for f in fields(KpiDay))
+"""Every figure of a rolled-up day, in the model's order."""
 
 # Each export is one query scoped to the community; later features add theirs.
 EXPORTS: dict[str, str] = {
@@ -104,6 +110,15 @@ EXPORTS: dict[str, str] = {
     ),
     # NPS surveys: each run with how many it chose, asked and heard back from; the answers one per member
     # and survey, with the follow-up a detractor's answer opened (a forgotten member's reason is empty).
+    # The health feature's nightly roll-up: one row per closed day (STATS and the dashboard read these), and
+    # each member's engagement segment since when.
+    "kpis": f"SELECT {_KPI_COLUMNS}, rolled_up_at FROM kpi_days WHERE community_id = ? ORDER BY day",
+    "segments": (
+        "SELECT m.handle, s.segment, s.since, a.last_day FROM member_segments s"
+        " JOIN members m ON m.id = s.member_id"
+        " LEFT JOIN member_activity a ON a.community_id = s.community_id AND a.member_id = s.member_id"
+        " WHERE s.community_id = ? ORDER BY s.segment, s.since, m.handle"
+    ),
     "nps_surveys": (
         "SELECT s.id, s.started_at, s.spread_days, s.chosen,"
         " (SELECT count(*) FROM nps_invites i WHERE i.survey_id = s.id AND i.state = 'asked') AS asked,"

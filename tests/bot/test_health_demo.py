@@ -3,9 +3,11 @@ Every figure below is counted by hand from the script (who writes on which day).
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
-from tests.bot.cli_helpers import run_demo
+from tests.bot.cli_helpers import communitybot, run_demo
 from tests.conftest import ROOT
 
 
@@ -57,3 +59,15 @@ def test_the_health_demo_script(tmp_path: Path) -> None:
     dormant = message(out, "[to mod] In the segment “dormant”, the longest there first:")
     assert dormant[1:] == ["@dave · since 15 Dec 2026 · never active"]
     assert "[to alice] STATS is for moderators only." in out
+    # The rows STATS read, exported: December's messages add up to the month's 76; segments as listed.
+    kpis = list(csv.DictReader(io.StringIO(communitybot(tmp_path, "export", "kpis").stdout)))
+    assert len(kpis) == 30 and kpis[0]["day"] == "2026-12-01" and kpis[-1]["day"] == "2026-12-30"
+    assert sum(int(row["messages"]) for row in kpis) == 76
+    segments = list(csv.DictReader(io.StringIO(communitybot(tmp_path, "export", "segments").stdout)))
+    assert {row["handle"]: row["segment"] for row in segments} == {
+        "alice": "champion",
+        "bob": "champion",
+        "carol": "champion",
+        "dave": "dormant",
+        "erin": "active",
+    }
