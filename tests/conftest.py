@@ -67,10 +67,11 @@ def make_core(
 @pytest.fixture
 async def core(
     store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
-) -> Core:
+) -> AsyncIterator[Core]:
     built = make_core(store, clock, messenger, community)
     await built.start()
-    return built
+    yield built
+    await built.settle()  # background work (a roll-up a job started) ends before the database closes
 
 
 async def chat(

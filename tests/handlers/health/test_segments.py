@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from handlers.core import Core
 from handlers.delivery import MessageKind
+from handlers.features import community_config
 from handlers.health._ports import HEALTH
 from handlers.kpis import Segment
+from handlers.models import Identity, RoleUpdate
+from handlers.platforms import Platforms
 from storage.sqlite.store import SqliteStore
-from tests.conftest import chat, say
+from tests.conftest import chat, make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
-from tests.handlers.health.conftest import PARIS, days, join, roll_up
+from tests.handlers.health.conftest import HEALTH_COMMUNITY, PARIS, days, join, roll_up
 
 
 async def segments(store: SqliteStore) -> dict[str, Segment]:
@@ -84,3 +87,28 @@ async def test_a_win_back_nudge_goes_once_never_after_stop_and_its_return_is_cou
     assert "Win-back: 1 of the 1 member nudged came back (100%)" in text
     await live(core, clock, 20, ("ana",))  # ben falls again within 30 days of the nudge: no second one
     assert len([m for m in messenger.sent if m.kind is MessageKind.NUDGE]) == 1
+
+
+async def test_a_segments_role_is_granted_and_removed_as_members_move(
+    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+) -> None:
+    updates: list[RoleUpdate] = []
+
+    class Roles:
+        async def update_role(self, update: RoleUpdate) -> None:
+            updates.append(update)
+
+    health = {**HEALTH_COMMUNITY["health"], "roles": {"new": "100", "champion": "300"}}
+    community = community_config({**HEALTH_COMMUNITY, "health": health})
+    core = make_core(store, clock, messenger, community, Platforms(roles=Roles()))
+    await core.start()
+    await join(core, "ana")
+    await live(core, clock, 16, ("ana",))  # new for 14 days, then a champion
+    await core.settle()
+    ana = Identity.parse("console:ana")
+    assert [(u.role, u.grant) for u in updates if u.to == ana] == [
+        ("100", True),
+        ("100", False),
+        ("300", True),
+    ]
+    assert all(u.reason == "Engagement segment: new" for u in updates[:1])
