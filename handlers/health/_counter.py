@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 from handlers.book import MemberChanges
 from handlers.events import ChatMessage
 from handlers.health._ports import Activity, HealthRepository
-from handlers.models import Identity, MemberStatus, Reply
+from handlers.models import Identity, Member, MemberStatus, Reply
 from handlers.ports import Clock, MemberRepository
 
 log = logging.getLogger(__name__)
 
-FLUSH_EVERY = 2.0
-"""Seconds between writes of the counts."""
+FLUSH_EVERY = 10.0
+"""Seconds between writes of the counts (each member's day is one row, rewritten at most this often)."""
+CHUNK = 2000
+"""Rows per transaction: a flush of a busy community's counts never holds the event loop for long."""
 
 
 class _Day:
@@ -47,12 +49,21 @@ class ActivityCounter:
         self._day_ends = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
         self._flusher: asyncio.Task[None] | None = None
         self._writing: asyncio.Lock = asyncio.Lock()
+        self._warm = False
+        self._written: dict[tuple[int, date], bool] = {}
+        """Member-days written today, and whether with a message (their activity row is then final)."""
+        self._warming = asyncio.Lock()
 
     # -- counting ------------------------------------------------------------------------------
 
     async def on_chat(self, message: ChatMessage) -> list[Reply]:
         identity = message.identity
-        member_id = self._ids[identity] if identity in self._ids else await self._load(identity)
+        if identity in self._ids:
+            member_id = self._ids[identity]
+        else:
+            if not self._warm:
+                await self._warm_up()
+            member_id = self._ids[identity] if identity in self._ids else await self._load(identity)
         if member_id is not None:
             now = self.clock.now()
             counts = self._counts_of(member_id, now)
@@ -69,6 +80,7 @@ class ActivityCounter:
         if now >= self._day_ends or self._day is None:
             local = now.astimezone(self.tz)
             self._day = local.date()
+            self._written = {k: v for k, v in self._written.items() if k[1] >= self._day}
             midnight = datetime.combine(self._day + timedelta(days=1), datetime.min.time(), self.tz)
             self._day_ends = midnight.astimezone(ZoneInfo("UTC"))
         key = (member_id, self._day)
@@ -78,13 +90,26 @@ class ActivityCounter:
             self._start_flusher()
         return counts
 
-    async def _load(self, identity: Identity) -> int | None:
-        member = await self.members.by_identity(identity)
+    async def _warm_up(self) -> None:
+        """Every member's identities in one read, at the first message: a burst of chat from members the
+        bot has not heard since its start then costs no read each."""
+        async with self._warming:
+            if self._warm:
+                return
+            for identity, member in await self.members.directory():
+                if identity not in self._ids:  # a change followed meanwhile stays
+                    self._remember(identity, member)
+            self._warm = True
+
+    def _remember(self, identity: Identity, member: Member | None) -> int | None:
         member_id = member.id if member is not None and member.status is MemberStatus.MEMBER else None
         self._ids[identity] = member_id
         if member_id is not None:
             self._identities_of.setdefault(member_id, set()).add(identity)
         return member_id
+
+    async def _load(self, identity: Identity) -> int | None:
+        return self._remember(identity, await self.members.by_identity(identity))
 
     def follow(self, changes: MemberChanges) -> None:
         """Members changed (joined, left, merged): look them up again; a merged member's counts move."""
@@ -119,22 +144,34 @@ class ActivityCounter:
             self._start_flusher()
 
     async def flush(self) -> None:
-        """Write what was counted since the last flush (one transaction); on failure it stays counted."""
+        """Write what was counted since the last flush, a chunk a transaction; what a failure left
+        unwritten stays counted."""
         async with self._writing:
             taken, self._counts = self._counts, {}
-            if not taken:
-                return
-            batch = [
-                Activity(member_id, day, c.messages, c.actions, c.first)
-                for (member_id, day), c in taken.items()
-            ]
-            try:
-                await self.repo.record(batch)
-            except BaseException:
-                for key, counts in taken.items():  # put back, adding what came in meanwhile
-                    into = self._counts.setdefault(key, _Day())
-                    into.messages += counts.messages
-                    into.actions += counts.actions
-                    if counts.first is not None and (into.first is None or counts.first < into.first):
-                        into.first = counts.first
-                raise
+            items = list(taken.items())
+            for start in range(0, len(items), CHUNK):
+                chunk = items[start : start + CHUNK]
+                batch = [
+                    Activity(key[0], key[1], c.messages, c.actions, c.first, self._new(key, c))
+                    for key, c in chunk
+                ]
+                try:
+                    await self.repo.record(batch)
+                except BaseException:
+                    self._put_back(items[start:])
+                    raise
+                for key, c in chunk:
+                    self._written[key] = self._written.get(key, False) or c.first is not None
+
+    def _new(self, key: tuple[int, date], counts: _Day) -> bool:
+        """Whether the member's activity row may change: their day's first write, or first message."""
+        messaged = self._written.get(key)
+        return messaged is None or (counts.first is not None and not messaged)
+
+    def _put_back(self, items: list[tuple[tuple[int, date], _Day]]) -> None:
+        for key, counts in items:  # adding what came in meanwhile
+            into = self._counts.setdefault(key, _Day())
+            into.messages += counts.messages
+            into.actions += counts.actions
+            if counts.first is not None and (into.first is None or counts.first < into.first):
+                into.first = counts.first

@@ -27,6 +27,9 @@ class Activity:
     """Commands and clicks (a vote, an RSVP, a kudos...): participation that is not a channel message."""
     first_message_at: datetime | None = None
     """The earliest channel message among these (kept when the member had none before)."""
+    new: bool = True
+    """The member's first and last day or first message may change (the day's first write for them, or
+    its first with a message): only then is their activity row written again."""
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,7 @@ class SqliteHealth:
                         None if a.first_message_at is None else to_db(a.first_message_at),
                     )
                     for a in activity
+                    if a.new
                 ],
             )
 
