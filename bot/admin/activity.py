@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin.render import dashboard_of, offset_of, render
-from storage.sqlite.admin.rows import PAGE
+from bot.admin.render import dashboard_of, offset_of, paged, render
 
 IDEA_STATUSES = ("new", "planned", "shipped", "declined")
 
@@ -13,14 +12,14 @@ IDEA_STATUSES = ("new", "planned", "shipped", "declined")
 async def polls(request: web.Request) -> web.Response:
     offset = offset_of(request)
     rows = await dashboard_of(request).reads.activity.polls(offset)
-    context = {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE}
+    context = paged(rows, offset)
     return await render(request, "polls.html", "admin.polls_title", context)
 
 
 async def unlocks(request: web.Request) -> web.Response:
     offset = offset_of(request)
     rows = await dashboard_of(request).reads.activity.unlocks(offset)
-    context = {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE}
+    context = paged(rows, offset)
     return await render(request, "unlocks.html", "admin.unlocks_title", context)
 
 
@@ -30,12 +29,5 @@ async def feedback(request: web.Request) -> web.Response:
     if status not in (None, *IDEA_STATUSES):
         status = None
     rows = await dashboard_of(request).reads.activity.ideas(status, offset)
-    context = {
-        "rows": rows[:PAGE],
-        "offset": offset,
-        "more": len(rows) > PAGE,
-        "page": PAGE,
-        "status": status,
-        "statuses": IDEA_STATUSES,
-    }
+    context = paged(rows, offset, status=status, statuses=IDEA_STATUSES)
     return await render(request, "feedback.html", "admin.feedback_title", context)

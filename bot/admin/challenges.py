@@ -7,8 +7,7 @@ import re
 
 from aiohttp import web
 
-from bot.admin.render import dashboard_of, number_in, offset_of, render
-from storage.sqlite.admin.rows import PAGE
+from bot.admin.render import dashboard_of, number_in, offset_of, paged, render
 
 MEDIA_KEY = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,8}")
 """The media store's file names: a SHA-256 and an extension (bot/media.py)."""
@@ -17,7 +16,7 @@ MEDIA_KEY = re.compile(r"[0-9a-f]{64}\.[a-z0-9]{1,8}")
 async def challenges(request: web.Request) -> web.Response:
     offset = offset_of(request)
     rows = await dashboard_of(request).reads.challenges.challenges(offset)
-    context = {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE}
+    context = paged(rows, offset)
     return await render(request, "challenges.html", "admin.challenges_title", context)
 
 
@@ -28,13 +27,7 @@ async def challenge(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     offset = offset_of(request)
     rows = await reads.submissions(found.id, offset)
-    context = {
-        "challenge": found,
-        "rows": rows[:PAGE],
-        "offset": offset,
-        "more": len(rows) > PAGE,
-        "page": PAGE,
-    }
+    context = paged(rows, offset, challenge=found)
     return await render(request, "challenge.html", "admin.challenge_title", context)
 
 

@@ -7,8 +7,8 @@ from aiohttp import web
 
 from bot.admin.ledger import cursor_of, older_link
 from bot.admin.overview import SEGMENTS
-from bot.admin.render import dashboard_of, number_in, offset_of, render
-from storage.sqlite.admin.rows import PAGE, LedgerFilter
+from bot.admin.render import dashboard_of, number_in, offset_of, paged, render
+from storage.sqlite.admin.rows import LedgerFilter
 
 
 async def members(request: web.Request) -> web.Response:
@@ -19,15 +19,7 @@ async def members(request: web.Request) -> web.Response:
         segment = None
     offset = offset_of(request)
     rows = await reads.members.page(query, segment, offset)
-    context = {
-        "rows": rows[:PAGE],
-        "query": query,
-        "segment": segment,
-        "segments": SEGMENTS,
-        "offset": offset,
-        "more": len(rows) > PAGE,
-        "page": PAGE,
-    }
+    context = paged(rows, offset, query=query, segment=segment, segments=SEGMENTS)
     return await render(request, "members.html", "admin.members_title", context)
 
 

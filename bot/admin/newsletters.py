@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin.render import dashboard_of, number_in, offset_of, render, translator
-from storage.sqlite.admin.rows import PAGE
+from bot.admin.render import dashboard_of, number_in, offset_of, paged, render, translator
 
 
 async def newsletters(request: web.Request) -> web.Response:
     offset = offset_of(request)
     rows = await dashboard_of(request).reads.newsletters.issues(offset)
-    context = {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE}
+    context = paged(rows, offset)
     return await render(request, "newsletters.html", "admin.newsletters_title", context)
 
 

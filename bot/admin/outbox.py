@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin.render import dashboard_of, offset_of, render
-from storage.sqlite.admin.rows import PAGE
+from bot.admin.render import dashboard_of, offset_of, paged, render
 
 DELIVERY_STATES = ("pending", "sending", "sent", "withheld", "failed", "unknown")
 WHATSAPP_STATES = ("pending", "sending", "sent", "failed", "skipped", "unknown")
@@ -21,17 +20,15 @@ async def outbox(request: web.Request) -> web.Response:
     if state not in (None, *states):
         state = None
     rows = await (reads.whatsapp(state, offset) if channel == "whatsapp" else reads.deliveries(state, offset))
-    context = {
-        "deliveries": await reads.delivery_counts(),
-        "whatsapp": await reads.whatsapp_counts(),
-        "delivery_states": DELIVERY_STATES,
-        "whatsapp_states": WHATSAPP_STATES,
-        "states": states,
-        "state": state,
-        "of": channel,
-        "rows": rows[:PAGE],
-        "offset": offset,
-        "more": len(rows) > PAGE,
-        "page": PAGE,
-    }
+    context = paged(
+        rows,
+        offset,
+        deliveries=await reads.delivery_counts(),
+        whatsapp=await reads.whatsapp_counts(),
+        delivery_states=DELIVERY_STATES,
+        whatsapp_states=WHATSAPP_STATES,
+        states=states,
+        state=state,
+        of=channel,
+    )
     return await render(request, "outbox.html", "admin.outbox_title", context)

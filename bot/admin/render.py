@@ -3,7 +3,7 @@ CSRF token for its forms, the navigation, and times in the community's zone."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +15,7 @@ from aiohttp_session import get_session
 from bot.admin.auth import FLASH, SIGNED_IN, csrf_token
 from bot.admin.ports import Dashboard
 from handlers.i18n import Translator, UnknownText
+from storage.sqlite.admin.rows import PAGE
 
 DASHBOARD = web.AppKey("dashboard", Dashboard)
 NAV = (
@@ -101,6 +102,11 @@ def offset_of(request: web.Request) -> int:
         return max(0, min(int(request.query.get("offset", "0")), 1_000_000))
     except ValueError:
         return 0
+
+
+def paged(rows: Sequence[Any], offset: int, **context: Any) -> dict[str, Any]:
+    """A list page's context: the reads return one row more than a page when there is a next one."""
+    return {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE, **context}
 
 
 async def render(

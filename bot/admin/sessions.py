@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.admin.render import dashboard_of, number_in, offset_of, render
-from storage.sqlite.admin.rows import PAGE
+from bot.admin.render import dashboard_of, number_in, offset_of, paged, render
 
 
 async def sessions(request: web.Request) -> web.Response:
     offset = offset_of(request)
     rows = await dashboard_of(request).reads.sessions.sessions(offset)
-    context = {"rows": rows[:PAGE], "offset": offset, "more": len(rows) > PAGE, "page": PAGE}
+    context = paged(rows, offset)
     return await render(request, "sessions.html", "admin.sessions_title", context)
 
 
@@ -22,11 +21,5 @@ async def session(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     offset = offset_of(request)
     rows = await reads.rsvps(found.id, offset)
-    context = {
-        "session": found,
-        "rows": rows[:PAGE],
-        "offset": offset,
-        "more": len(rows) > PAGE,
-        "page": PAGE,
-    }
+    context = paged(rows, offset, session=found)
     return await render(request, "session.html", "admin.session_title", context)
