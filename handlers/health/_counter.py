@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 10.0
 """Seconds between writes of the counts (each member's day is one row, rewritten at most this often)."""
+FLUSH_TASK = "activity-flush"
+"""The task that waits FLUSH_EVERY, then writes the counts (tests tell it from the work of an answer)."""
 CHUNK = 2000
 """Rows per transaction: a flush of a busy community's counts never holds the event loop for long."""
 
@@ -133,7 +135,7 @@ class ActivityCounter:
 
     def _start_flusher(self) -> None:
         if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_soon(), name=FLUSH_TASK)
 
     async def _flush_soon(self) -> None:
         await asyncio.sleep(FLUSH_EVERY)

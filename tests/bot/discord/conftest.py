@@ -30,6 +30,7 @@ from config.community import CommunityFile
 from config.discord import DiscordCommunity
 from handlers.core import Core
 from handlers.features import FEATURES
+from handlers.health._counter import FLUSH_TASK
 from handlers.install import build_core
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
@@ -408,6 +409,11 @@ def _form_timeout(task: asyncio.Task[Any]) -> bool:
     return "timeout_task_impl" in getattr(task.get_coro(), "__qualname__", "")
 
 
+def _timer(task: asyncio.Task[Any]) -> bool:
+    """The activity counts' flush timer (it sleeps 10 s, then writes): no part of the bot's answer."""
+    return task.get_name() == FLUSH_TASK
+
+
 async def feed(world: World, payload: dict[str, Any]) -> None:
     """Deliver an INTERACTION_CREATE as the gateway would, and wait until the bot has answered it."""
     state = world.bot._connection
@@ -418,7 +424,7 @@ async def feed(world: World, payload: dict[str, Any]) -> None:
         pending = [
             t
             for t in asyncio.all_tasks() - before
-            if t is not asyncio.current_task() and not t.done() and not _form_timeout(t)
+            if t is not asyncio.current_task() and not t.done() and not _form_timeout(t) and not _timer(t)
         ]
         if not pending:
             return
