@@ -34,6 +34,13 @@ PRAGMAS = (
     "cache_size = -65536",
 )
 
+OPTIMIZE = ("PRAGMA analysis_limit = 1000", "PRAGMA optimize = 0x10002")
+"""SQLite's upkeep of the query planner's statistics (https://sqlite.org/lang_analyze.html#pragopt):
+ANALYZE on every table whose statistics are missing or stale (0x10000: every table, not only those this
+connection read), each index sampled at most 1,000 rows deep so that it costs milliseconds even on a ledger of
+millions. Run after migrations, every few hours while the bot runs, and at close; it does nothing when nothing
+changed."""
+
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 BATCH_BUDGET = 0.02
 """Seconds a batch of units stays open for more (each waits for its COMMIT: this bounds what it adds).
@@ -73,8 +80,6 @@ class Database:
         self._writer = self._connect((*PRAGMAS, "busy_timeout = 0"))
         self._writer.row_factory = sqlite3.Row
         self._lock = asyncio.Lock()
-        self._bulk: sqlite3.Connection | None = None
-        self._marks: sqlite3.Connection | None = None
         self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
         self._batch: _Batch | None = None
         """The transaction units share (group commit), while one is open."""
@@ -94,14 +99,21 @@ class Database:
         log.info("database open at %s", path)
         return cls(connection, path)
 
+    async def optimize(self) -> None:
+        """Refresh the planner's statistics where they are missing or stale (OPTIMIZE); never raises:
+        statistics help the planner, and a busy or read-only file must not stop the bot."""
+        try:
+            for pragma in OPTIMIZE:
+                await self.connection.execute(pragma)
+        except sqlite3.Error as error:
+            log.warning("PRAGMA optimize failed: %s", error)
+
     async def close(self) -> None:
         async with self._lock:
             if self._batch is not None:
                 await self._finish(self._batch)
-            for extra in (self._bulk, self._marks, self._writer):
-                if extra is not None:
-                    extra.close()
-            self._bulk = self._marks = None
+            await self.optimize()  # as SQLite recommends, before a long-lived connection closes
+            self._writer.close()
             await self.connection.close()
         log.info("database closed")
 
@@ -139,8 +151,9 @@ class Database:
                 await self._begin()
                 batch = self._batch = _Batch(time.perf_counter())
             else:  # a unit after the first gets a savepoint: its failure must not undo the others
-                # One name for all: units run one after another, so the innermost savepoint of that name
-                # is always this unit's (numbered names made three new statements to prepare per unit).
+                # One name for all: units run one after another and each releases its own, so the only
+                # savepoint open is this unit's (numbered names made three new statements to prepare per
+                # unit).
                 savepoint = "unit"
                 self._writer.execute("SAVEPOINT unit")
             batch.units += 1
@@ -162,7 +175,7 @@ class Database:
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE on the loop's thread: no connection of this process holds SQLite's write lock
-        while this one waits for the lock (the bulk and marks transactions run under it, without awaits),
+        while this one waits for the lock (`run_transaction` runs under it too),
         so it is taken at once; another process's lock is waited for between awaits, up to the timeout."""
         pause, deadline = 0.001, time.monotonic() + BUSY_TIMEOUT
         while True:
@@ -183,8 +196,11 @@ class Database:
                 self._writer.execute("ROLLBACK")
                 batch.done.set_result(None)
                 return
-            if failed:
-                self._writer.execute(f"ROLLBACK TO {savepoint}")
+            if savepoint is not None:
+                if failed:
+                    self._writer.execute(f"ROLLBACK TO {savepoint}")
+                # Released either way: an open savepoint per unit made every later unit journal its pages
+                # once per savepoint still open (the sub-journal spilled to a file in a batch of 50).
                 self._writer.execute(f"RELEASE {savepoint}")
             young = time.perf_counter() - batch.started < BATCH_BUDGET and batch.units < BATCH_UNITS
             if self.group_commit and self._waiting and young:
@@ -237,43 +253,37 @@ class Database:
             batch.done.exception()
 
     async def run_transaction(self, work: Callable[[sqlite3.Connection], T], marks: bool = False) -> T:
-        """Run `work` in one transaction on this thread, through a second connection to the same file.
+        """Run `work` in one transaction of its own on this thread, on the writer connection.
 
         For bulk writes on a busy event loop (the ledger's group commit). Handing a batch to
         aiosqlite's thread costs a GIL hand-over at every statement, and a CPU-bound loop thread makes
         each one wait for milliseconds; SQLite doing the batch here takes less time than those waits.
-        The lock keeps it apart from every other transaction, so it never waits for SQLite's own lock.
+        The lock keeps it apart from every other transaction; the writer's own connection keeps its page
+        cache warm (a second connection's commits made the writer read back every page it had cached).
 
-        `marks`: progress marks (the outbox's `sending` and `sent`), on a connection of their own whose
-        commits skip the fsync (synchronous = NORMAL). In WAL mode such a commit survives a crash of the
-        process; only a power cut could lose it, until the next ordinary commit syncs the shared log.
+        `marks`: progress marks (the outbox's `sending` and `sent`), whose commit skips the fsync
+        (synchronous = NORMAL for this transaction only). In WAL mode such a commit survives a crash of
+        the process; only a power cut could lose it, until the next ordinary commit syncs the shared log.
         """
         if self._in_transaction.get():
             raise RuntimeError("run_transaction cannot join an open transaction")
         async with self._lock:
-            # On the event loop's thread, so it must never wait for SQLite's lock: the open batch holds it
-            # (durable first), and no other connection of this process writes the file.
-            await self.commit_batch()
-            connection = self._marks_connection() if marks else self._bulk_connection()
-            connection.execute("BEGIN IMMEDIATE")
+            await self.commit_batch()  # the open batch first: it is durable before anything after it
+            connection = self._writer
+            if marks:
+                connection.execute("PRAGMA synchronous = NORMAL")
             try:
-                result = work(connection)
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-            return result
-
-    def _bulk_connection(self) -> sqlite3.Connection:
-        if self._bulk is None:
-            self._bulk = self._connect(PRAGMAS)
-        return self._bulk
-
-    def _marks_connection(self) -> sqlite3.Connection:
-        if self._marks is None:
-            self._marks = self._connect((*PRAGMAS, "synchronous = NORMAL"))
-            self._marks.row_factory = sqlite3.Row
-        return self._marks
+                await self._begin()  # another process's lock is waited for between awaits
+                try:
+                    result = work(connection)
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+                return result
+            finally:
+                if marks:
+                    connection.execute("PRAGMA synchronous = FULL")
 
     def _connect(self, pragmas: tuple[str, ...]) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

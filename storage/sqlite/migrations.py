@@ -93,4 +93,5 @@ async def migrate(db: Database, names: Collection[str] | None = None) -> list[Mi
             )
     for migration in pending:
         log.info("applied migration %04d_%s", migration.version, migration.name)
+    await db.optimize()  # new tables and indexes get the planner's statistics before the first query
     return pending

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
@@ -29,6 +31,9 @@ from storage.sqlite.outbox import SqliteOutbox, SqliteWindows
 from storage.sqlite.state import SqliteClockState, ensure_community
 
 T = TypeVar("T")
+
+OPTIMIZE_EVERY = 6 * 3600.0
+"""Seconds between two `PRAGMA optimize` while the bot runs (SQLite suggests every few hours)."""
 
 
 def claimed_migrations(features: Sequence[Feature[Any]] = FEATURES) -> frozenset[str]:
@@ -62,6 +67,7 @@ class SqliteStore:
             if binding.close is not None:
                 self._closing.append(partial(binding.close, repository))
         self.repositories = Repositories(built)
+        self._upkeep: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -103,7 +109,24 @@ class SqliteStore:
         """Raises when the database cannot answer."""
         await self.db.fetch_one("SELECT 1")
 
+    def keep_up(self, every: float = OPTIMIZE_EVERY) -> None:
+        """Refresh the planner's statistics every `every` seconds until the store closes (a running bot's
+        tables grow: statistics from its first day would lead the planner astray a year later)."""
+
+        async def upkeep() -> None:
+            while True:
+                await asyncio.sleep(every)
+                await self.db.optimize()
+
+        if self._upkeep is None:
+            self._upkeep = asyncio.get_running_loop().create_task(upkeep())
+
     async def close(self) -> None:
+        if self._upkeep is not None:
+            self._upkeep.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._upkeep
+            self._upkeep = None
         for close in self._closing:  # writers commit what they queued first
             await close()
         await self.db.close()
