@@ -67,7 +67,7 @@ async def seed(workdir: Path, members: int) -> None:
     await store.close()
 
 
-def start_bot(workdir: Path, port: int, fake: FakeTwilio) -> subprocess.Popen[bytes]:
+def start_bot(workdir: Path, port: int, fake: FakeTwilio, **extra: str) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("COMMUNITYBOT_")}
     env |= {
         "COMMUNITYBOT_DATABASE_PATH": str(workdir / "bot.db"),
@@ -80,6 +80,7 @@ def start_bot(workdir: Path, port: int, fake: FakeTwilio) -> subprocess.Popen[by
         "COMMUNITYBOT_PUBLIC_BASE_URL": PUBLIC,
         "COMMUNITYBOT_WEB__PORT": str(port),
         "COMMUNITYBOT_LOG_LEVEL": "WARNING",
+        **extra,
     }
     log = (workdir / "bot.log").open("ab")
     process = subprocess.Popen(

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     console = args.command == "console" or (args.command == "run" and not settings.has_platform_credentials)
     # A person playing in the console should not read INFO logs between the bot's lines.
     level = settings.log_level if "log_level" in settings.model_fields_set or not console else "WARNING"
-    logs.configure(level)
+    logs.configure(level, settings.log_format)
     if not from_file and args.command in ("run", "console"):
         log.warning(
             "no %s found: running on built-in defaults (copy community.example.toml to change them)",

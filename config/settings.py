@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -74,6 +75,8 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/communitybot.db")
     public_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+    log_format: Literal["text", "json"] = "text"
+    """`json`: one JSON object a line (time, level, logger, message, exception), for log collectors."""
     console_start: AwareDatetime | None = None
     """The console's clock on a new database (a script that reads the same whatever the hour it runs at:
     days, cooldowns and caps turn over at the community's midnight); by default, now."""

@@ -73,6 +73,18 @@ class MemberBook:
         self.changes.members.add(member_id)
         self.changes.identities.add(identity)
 
+    async def forget(self, member_id: int) -> list[str]:
+        """Erase what identifies the member (see MemberRepository.forget); returns the media keys to remove
+        once committed. Every cache of the member and of their identities is dropped after the commit."""
+        identities = await self.repo.identities(member_id)
+        keys = await self.repo.forget(member_id, self.now)
+        self.changes.members.add(member_id)
+        self.changes.identities.update(identities)
+        return keys
+
+    def remove_media(self, keys: list[str]) -> None:
+        self.repo.remove_media(keys)
+
     async def merge(self, source_id: int, target_id: int) -> None:
         await self.repo.merge(source_id, target_id, self.now)
         self.changes.members.update((source_id, target_id))

@@ -119,8 +119,9 @@ class Context:
             raise NotAMember()
         return self.member
 
-    async def resolve(self, ref: MemberRef) -> Member:
-        """The member named `@handle`, `+E164`, by a platform identity, or picked on a platform."""
+    async def resolve(self, ref: MemberRef, left: bool = False) -> Member:
+        """The member named `@handle`, `+E164`, by a platform identity, or picked on a platform (one who
+        left only when `left`)."""
         member: Member | None
         if ref.identity is not None:
             member = await self.members.by_identity(ref.identity)
@@ -132,7 +133,7 @@ class Context:
             member = await self._by_identity_text("whatsapp:" + ref.raw)
         else:
             member = await self._by_identity_text(ref.raw)
-        if member is None or member.status is MemberStatus.LEFT:
+        if member is None or (member.status is MemberStatus.LEFT and not left):
             raise UnknownMember(ref.raw)
         return member
 

@@ -229,7 +229,7 @@ class Core:
                 if asker.event_id and not await self.services.inbox.first_time(
                     asker.identity, asker.event_id, ctx.now
                 ):
-                    log.info("ignoring replayed event %s", asker.event_id)
+                    log.debug("ignoring replayed event %s", asker.event_id)
                     return []
                 await self._load_asker(ctx, asker)
                 replies = await step(ctx, *args)
@@ -343,7 +343,7 @@ class Core:
         for arg in command.args:
             ref = values.get(arg.name)
             if arg.kind is ArgKind.MEMBER and isinstance(ref, MemberRef):
-                values[arg.name] = await ctx.resolve(ref)
+                values[arg.name] = await ctx.resolve(ref, left=arg.left)
         member = ctx.member  # joining or accepting the rules is not yet participation
         reply = await command.handler(ctx, **values)
         if member is not None and member.status is MemberStatus.MEMBER:

@@ -94,7 +94,7 @@ class Intake:
                 await alongside()
             seq = await self.repository.put(message, self.clock.now())
         if seq is None:
-            log.info("message %s was already received", message.event_id)
+            log.debug("message %s was already received", message.event_id)
             return  # stored before and queued then (or handled already: the inbox tells)
         self._queue(Received(seq, message))
 

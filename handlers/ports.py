@@ -101,6 +101,15 @@ class MemberRepository(Protocol):
         is left, merged."""
         ...
 
+    async def forget(self, member_id: int, now: datetime) -> list[str]:
+        """Erase what identifies the member (every feature's forget steps), keeping every sum; returns the
+        media keys of files they sent that nothing names any more, for `remove_media` after the commit."""
+        ...
+
+    def remove_media(self, keys: Sequence[str]) -> None:
+        """Delete stored media files (the keys `forget` returned), once the forget has committed."""
+        ...
+
     async def count_by_status(self) -> dict[MemberStatus, int]: ...
     async def directory(self) -> list[tuple[Identity, Member]]:
         """Every identity with its member (caches are warmed from it)."""

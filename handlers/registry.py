@@ -54,6 +54,8 @@ class Arg:
     """The catalog key of its short name in usage lines (`<points>`); by default `<domain>.arg_<name>`."""
     suggest: Callable[[str], list[str]] | None = None
     """Values to offer for what was typed so far (Discord's autocomplete), when there are too many to list."""
+    left: bool = False
+    """A MEMBER argument that may name a member who left (FORGET: those who left ask for erasure too)."""
 
     def label_key(self, domain: str) -> str:
         return self.label or f"{domain}.arg_{self.name}"

@@ -135,7 +135,7 @@ class WhatsAppAdapter:
     async def handle_status(self, sid: str, status: str, error_code: str | None) -> None:
         row = await self.store.outbox.record_status(sid, status, error_code, self.clock.now())
         if row is None:
-            log.info("status %s for unknown message %s ignored", status, sid)
+            log.debug("status %s for unknown message %s ignored", status, sid)
             return
         if status in FAILED_STATUSES and error_code == str(OUTSIDE_WINDOW):
             await self.messenger.fall_back_to_template(row, "outside the 24-hour window (63016 reported)")

@@ -223,7 +223,8 @@ class OutboxWorker:
             except Exception as error:  # a bug, not Twilio: never leave the row `sending`
                 log.exception("outbox row %s: unexpected error while sending", row.id)
                 return await self._failed(row, index, SendError("client", repr(error), retryable=False))
-            log.info("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
+            # One line per part sent: DEBUG (INFO carries events, not traffic; a failed send is a WARNING).
+            log.debug("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
             await self._record(row, index + 1, sent)
         return True
 

@@ -1,14 +1,14 @@
-"""JOIN, WHOAMI, LANGUAGE and TIMEZONE."""
+"""JOIN, WHOAMI, LANGUAGE, TIMEZONE and FORGET."""
 
 from __future__ import annotations
 
 from handlers.context import Context
 from handlers.feature import Commands
 from handlers.i18n import Translator
-from handlers.members import _language, _timezone
+from handlers.members import _forget, _language, _timezone
 from handlers.members._membership import Members
 from handlers.membership import Joining
-from handlers.models import MemberStatus, Reply, Role
+from handlers.models import Member, MemberStatus, Reply, Role
 from handlers.registry import Arg, ArgKind
 
 commands: Commands[Members] = Commands()
@@ -76,3 +76,17 @@ async def timezone(ctx: Context, members: Members, zone: str | None) -> Reply:
     if zone is None:
         return _timezone.show(ctx, member)
     return await _timezone.choose(ctx, member, zone)
+
+
+@commands.command(
+    "FORGET",
+    "members.cmd_forget",
+    Arg("member", ArgKind.MEMBER, "members.arg_member_help", left=True),
+    Arg("confirm", ArgKind.CHOICE, "members.arg_confirm_help", required=False, choices=("YES",)),
+    permission=Role.MODERATOR,
+    private=True,
+    localized={"fr": "OUBLIER", "it": "DIMENTICA"},
+)
+async def forget(ctx: Context, members: Members, member: Member, confirm: str | None) -> Reply:
+    """Erase a member's personal data; without YES, say what goes and ask to confirm."""
+    return await _forget.forget(ctx, member, confirm is not None)

@@ -50,6 +50,12 @@ class FeatureStorage:
     """Move what the source member has to the target (statements; see the module docstring)."""
     forget_steps: tuple[str, ...] = ()
     """Erase what identifies the member, keeping sums and other members' data correct."""
+    member_media: tuple[str, ...] = ()
+    """Queries (:community, :member) for the media keys (files in the media folder) of what the member sent,
+    run before the forget steps; a file goes once no row names it any more (`media_in_use`)."""
+    media_in_use: tuple[str, ...] = ()
+    """Queries (:key) that return a row while something still names that media key (the same photo sent by
+    two members is one file)."""
 
 
 def storage_of(feature: Feature[Any], kernel: FeatureStorage | None = None) -> FeatureStorage:
@@ -85,6 +91,8 @@ class Assembly:
     migrations: frozenset[str]
     merge_steps: tuple[str, ...]
     forget_steps: tuple[str, ...]
+    member_media: tuple[str, ...] = ()
+    media_in_use: tuple[str, ...] = ()
 
 
 def assemble(core: FeatureStorage, features: Sequence[Feature[Any]]) -> Assembly:
@@ -95,4 +103,6 @@ def assemble(core: FeatureStorage, features: Sequence[Feature[Any]]) -> Assembly
         merge_steps=tuple(step for part in parts for step in part.merge_steps),
         # Features forget first, the kernel last: their steps find the member's identities still there.
         forget_steps=tuple(step for part in [*parts[1:], parts[0]] for step in part.forget_steps),
+        member_media=tuple(query for part in parts for query in part.member_media),
+        media_in_use=tuple(query for part in parts for query in part.media_in_use),
     )

@@ -212,6 +212,11 @@ class SqliteChallenges:
         return [_challenge(row) for row in rows]
 
 
+_SUBMISSIONS_OF_MEMBER = (
+    "SELECT s.id FROM challenge_submissions s JOIN challenges c ON c.id = s.challenge_id"
+    " WHERE c.community_id = :community AND s.member_id = :member"
+)
+
 STORAGE = FeatureStorage(
     repositories=(bind(CHALLENGES, SqliteChallenges),),
     migrations=("0017_challenges",),
@@ -223,9 +228,16 @@ STORAGE = FeatureStorage(
         "UPDATE challenge_winners SET member_id = :target WHERE member_id = :source",
         "UPDATE challenges SET created_by = :target WHERE community_id = :community AND created_by = :source",
     ),
-    # A member forgotten: the words of their submissions go; the review's outcome and points stay.
+    # A member forgotten: the words and photos of their submissions go (the review's reason may quote
+    # them); the review's outcome and points stay.
     forget_steps=(
-        "UPDATE challenge_submissions SET text = '' WHERE member_id = :member"
+        f"DELETE FROM challenge_media WHERE submission_id IN ({_SUBMISSIONS_OF_MEMBER})",
+        "UPDATE challenge_submissions SET text = '',"
+        " reason = CASE WHEN reason IS NULL THEN NULL ELSE '' END WHERE member_id = :member"
         " AND challenge_id IN (SELECT id FROM challenges WHERE community_id = :community)",
     ),
+    member_media=(
+        f"SELECT media_key FROM challenge_media WHERE submission_id IN ({_SUBMISSIONS_OF_MEMBER})",
+    ),
+    media_in_use=("SELECT 1 FROM challenge_media WHERE media_key = :key LIMIT 1",),
 )

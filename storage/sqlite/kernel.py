@@ -9,6 +9,16 @@ from storage.sqlite.assembly import FeatureStorage
 
 _IDENTITIES = "SELECT identity FROM identities WHERE community_id = :community AND member_id = :member"
 
+_HANDLE = "(SELECT handle FROM members WHERE id = :member)"
+_NAMED = "instr({text}, '@' || " + _HANDLE + ") > 0"
+"""The text mentions them by handle (how every message names a member)."""
+_NAMED_OR_CALLED = (
+    _NAMED + " OR instr({text}, " + _HANDLE + ") > 0"
+    " OR instr({text}, (SELECT display_name FROM members WHERE id = :member)) > 0"
+)
+"""The text holds their handle or display name anywhere (what a message already sent keeps no more)."""
+
+
 KERNEL = FeatureStorage(
     repositories=(broadcasts.BINDING,),
     migrations=(
@@ -46,11 +56,21 @@ KERNEL = FeatureStorage(
         f" (SELECT id FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES}))",
         f"DELETE FROM outbox WHERE community_id = :community AND recipient IN ({_IDENTITIES})",
         f"DELETE FROM whatsapp_windows WHERE community_id = :community AND identity IN ({_IDENTITIES})",
-        'UPDATE deliveries SET payload = \'{"text": ""}\' WHERE community_id = :community'
-        f" AND (member_id = :member OR recipient IN ({_IDENTITIES}))",
+        # Messages to them lose their words and are addressed to the member (no identity) from now on.
+        'UPDATE deliveries SET payload = \'{"text": ""}\', member_id = :member, recipient = NULL'
+        f" WHERE community_id = :community AND (member_id = :member OR recipient IN ({_IDENTITIES}))",
+        # Messages to others that name them (a kudos notice, an introduction post, a moderators' queue line)
+        # lose their words as well; those still waiting are not sent (there is no one to name any more).
+        f"UPDATE deliveries SET state = CASE WHEN state = 'pending' AND {_NAMED.format(text='payload')}"
+        " THEN 'withheld' ELSE state END, payload = '{\"text\": \"\"}'"
+        f" WHERE community_id = :community AND ({_NAMED_OR_CALLED.format(text='payload')})",
+        f"UPDATE outbox SET state = CASE WHEN state = 'pending' AND {_NAMED.format(text='body')}"
+        " THEN 'skipped' ELSE state END, body = '', content_variables = NULL"
+        f" WHERE community_id = :community AND ({_NAMED_OR_CALLED.format(text='body')})",
         "DELETE FROM identities WHERE community_id = :community AND member_id = :member",
         "UPDATE members SET handle = 'forgotten' || id, display_name = 'forgotten member', status = 'left',"
-        " left_at = coalesce(left_at, :now) WHERE community_id = :community AND id = :member",
+        " left_at = coalesce(left_at, :now), language = NULL, timezone = NULL"
+        " WHERE community_id = :community AND id = :member",
     ),
 )
 

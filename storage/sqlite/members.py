@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import aiosqlite
 
@@ -11,6 +14,8 @@ from handlers.models import Identity, Member, MemberStatus
 from storage.sqlite.assembly import FeatureStorage
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
+
+log = logging.getLogger(__name__)
 
 TOUCH_EVERY = timedelta(minutes=1)
 _COLUMNS = "m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at, m.language, m.timezone"
@@ -38,12 +43,19 @@ class SqliteMembers:
         community_id: int,
         merge_steps: Sequence[str] = (),
         forget_steps: Sequence[str] = (),
+        member_media: Sequence[str] = (),
+        media_in_use: Sequence[str] = (),
+        media_folder: Path | None = None,
     ) -> None:
         self.db = db
         self.community_id = community_id
         self.merge_steps = tuple(merge_steps)
         """Every feature's, the kernel's first (storage/sqlite/assembly.py)."""
         self.forget_steps = tuple(forget_steps)
+        self.member_media = tuple(member_media)
+        self.media_in_use = tuple(media_in_use)
+        self.media_folder = media_folder
+        """Where bot/media.py keeps the files members sent (None: an in-memory database keeps none)."""
 
     async def by_identity(self, identity: Identity) -> Member | None:
         row = await self.db.fetch_one(
@@ -164,12 +176,35 @@ class SqliteMembers:
             for step in self.merge_steps:
                 await self.db.execute(step, params)
 
-    async def forget(self, member_id: int, now: datetime) -> None:
-        """Erase what identifies the member (every feature's forget steps); sums stay as they were."""
+    async def forget(self, member_id: int, now: datetime) -> list[str]:
+        """Erase what identifies the member (every feature's forget steps); sums stay as they were.
+        Returns the media keys of what they sent that nothing names any more: `remove_media` them once
+        the transaction has committed (a rolled-back forget must find its files still there)."""
         params = {"community": self.community_id, "member": member_id, "now": to_db(now)}
         async with self.db.transaction():
+            keys: set[str] = set()
+            for query in self.member_media:
+                keys.update(row[0] for row in await self.db.fetch_all(query, params) if row[0])
             for step in self.forget_steps:
                 await self.db.execute(step, params)
+            unused = []
+            for key in sorted(keys):
+                found = [await self.db.fetch_one(query, {"key": key}) for query in self.media_in_use]
+                if all(row is None for row in found):
+                    unused.append(key)
+        return unused
+
+    def remove_media(self, keys: Sequence[str]) -> None:
+        """Delete these files from the media folder (those already gone are skipped)."""
+        if self.media_folder is None:
+            return
+        for key in keys:
+            if "/" in key or "\\" in key or key.startswith("."):  # a key is a file name, never a path
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                (self.media_folder / key).unlink()
+        if keys:
+            log.info("removed %d media file(s) of a forgotten member", len(keys))
 
     async def count_by_status(self) -> dict[MemberStatus, int]:
         rows = await self.db.fetch_all(

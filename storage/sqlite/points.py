@@ -323,14 +323,17 @@ class SqlitePoints:
         else:
             activity_filter = kudos_filter = ""
         ids = list(member_ids or [])
+        # `+member_id`: the group's order must not come from ledger_by_member. With statistics saying most
+        # entries are activity (ANALYZE), SQLite otherwise walks that index over the whole ledger to skip a
+        # sort, instead of reading today's entries from ledger_by_kind (100,000 members: 13 s at start-up).
         activity = await self.db.fetch_all(
             f"SELECT member_id, sum(delta), max(created_at) FROM ledger WHERE {where}"
-            f" AND kind = 'activity'{activity_filter} GROUP BY member_id",
+            f" AND kind = 'activity'{activity_filter} GROUP BY +member_id",
             (*params, *ids),
         )
         kudos = await self.db.fetch_all(
             f"SELECT actor_id, count(*) FROM ledger WHERE {where} AND kind = 'kudos'{kudos_filter}"
-            " GROUP BY actor_id",
+            " GROUP BY +actor_id",
             (*params, *ids),
         )
         states: dict[int, DayState] = {}

@@ -47,7 +47,13 @@ class SqliteStore:
     def __init__(self, db: Database, community_id: int, assembly: Assembly) -> None:
         self.db = db
         self.community_id = community_id
-        self.members = SqliteMembers(db, community_id, assembly.merge_steps, assembly.forget_steps)
+        media = (
+            None if str(db.path) == ":memory:" else db.path.parent / "media"
+        )  # bot/media.py keeps files there
+        self.members = SqliteMembers(
+            db, community_id, assembly.merge_steps, assembly.forget_steps, assembly.member_media,
+            assembly.media_in_use, media,
+        )  # fmt: skip
         self.choices = SqliteChoices(db, community_id)
         self.inbox = SqliteInbox(db, community_id)
         self.intake = SqliteIntake(db, community_id)
