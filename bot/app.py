@@ -102,6 +102,7 @@ class Application:
             invites=self.router if discord_on else None,
             editor=self.router if discord_on else None,
             events=self.router if discord_on else None,  # sessions as Discord scheduled events
+            remover=self.router if discord_on else None,  # a circle message a moderator removed
             zone_of=zone_of,  # a WhatsApp number's country code gives a new member's time zone
             whatsapp_number=self.settings.twilio.whatsapp_from,  # referral links point at the sender
             public_base_url=self.settings.public_base_url if self.web_enabled else None,  # calendar links
@@ -119,6 +120,7 @@ class Application:
             recurrence=CronRecurrence(),
         )
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
+        store.keep_up()  # PRAGMA optimize every few hours (and at close)
         settle_after_start_up()
         self.scheduler = SchedulerService(core)
         if self.console_mode:
@@ -141,6 +143,7 @@ class Application:
                 invites=messenger,
                 editor=messenger,
                 events=DiscordEvents(self.discord.bot, posts),
+                remover=messenger,
             )
             await self.discord.start()
         if whatsapp_on:

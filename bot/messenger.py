@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from handlers.bridge import PostRemover
 from handlers.calendar import CalendarEntry, EventPublisher
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Reply, RoleUpdate
@@ -33,6 +34,7 @@ class MessengerRouter:
         self._invites: dict[str, PlatformInvites] = {}
         self._editors: list[PostEditor] = []
         self._events: list[EventPublisher] = []
+        self._removers: list[PostRemover] = []
 
     def add(
         self,
@@ -43,6 +45,7 @@ class MessengerRouter:
         invites: PlatformInvites | None = None,
         editor: PostEditor | None = None,
         events: EventPublisher | None = None,
+        remover: PostRemover | None = None,
     ) -> None:
         self._direct[platform] = messenger
         if posts_to_channels:
@@ -55,6 +58,8 @@ class MessengerRouter:
             self._editors.append(editor)
         if events is not None:
             self._events.append(events)
+        if remover is not None:
+            self._removers.append(remover)
 
     async def deliver(self, delivery: Delivery) -> None:
         if delivery.to is not None:
@@ -70,6 +75,11 @@ class MessengerRouter:
         """Live posts are edited on every platform that can (each knows whether it sent that post)."""
         for editor in self._editors:
             await editor.edit_post(board, reply)
+
+    async def remove_post(self, channel: str, board: str | None, ref: str | None) -> None:
+        """A removed circle message is deleted on every platform with channels that can (Discord)."""
+        for remover in self._removers:
+            await remover.remove_post(channel, board, ref)
 
     async def publish(self, entry: CalendarEntry) -> None:
         """A founder session becomes a scheduled event on every platform that has them (Discord)."""

@@ -317,8 +317,8 @@ class Core:
         if parsed is None:
             for listener in self.listeners.unmatched:
                 answer = await listener(ctx, text)
-                if answer is not None:
-                    return [answer]
+                if answer is not None:  # an empty answer: taken, with nothing to say (a circle's chat)
+                    return [answer] if answer.text or answer.choices else []
             if text.isdigit():  # a number with no choices to answer, that no feature took (a survey's score)
                 raise NothingToChoose()
             return [self._unknown(ctx.t, text, ctx.role)]

@@ -49,6 +49,9 @@ class MessageKind(StrEnum):
     """The community's weekly digest, or a scheduled announcement, sent to opted-in members."""
     SURVEY = "survey"
     """A question they did not ask for: the NPS survey's "how likely are you to recommend us?"."""
+    CIRCLE = "circle"
+    """A circle member's chat passed on to the others (joining the circle is the opt-in for it), a correction
+    of one, or, outside WhatsApp's window, the notice that messages wait for them."""
 
     @property
     def proactive(self) -> bool:
@@ -187,6 +190,8 @@ def reply_to_json(reply: Reply) -> str:
         data["board"] = reply.board
     if reply.teaser is not None:
         data["teaser"] = reply.teaser
+    if reply.author is not None:
+        data["author"] = reply.author
     return _ENCODER.encode(data)
 
 
@@ -200,6 +205,7 @@ def reply_from_json(text: str) -> Reply:
         data.get("language"),
         data.get("board"),
         data.get("teaser"),
+        data.get("author"),
     )
 
 

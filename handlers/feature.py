@@ -58,7 +58,9 @@ LeaveHook = Callable[[Context, S, Member], Awaitable[None]]
 GateHook = Callable[[Context, S, Command], Awaitable[None]]
 """Runs before a command's permission check; raises a DomainError to refuse (rules not accepted yet)."""
 UnmatchedHook = Callable[[Context, S, str], Awaitable[Reply | None]]
-"""Offered a direct message that is no command (the answer to a prompt); None passes it on."""
+"""Offered a direct message that is no command (the answer to a prompt); None passes it on, and `TAKEN`
+(an empty Reply) takes it with nothing to answer (a circle's chat, passed on to the others)."""
+TAKEN = Reply("")
 StateHook = Callable[[S], Awaitable[None]]
 ChangesHook = Callable[[S, MemberChanges], None]
 """After a commit that changed members (status, identities, merges): caches follow."""
@@ -269,6 +271,14 @@ class Setup:
                 f"{self.feature.name} reads {model.__name__} without declaring it as a section"
             )
         return self.services.config.section(model)
+
+    def entries(self, model: type[M]) -> list[M]:
+        """The entries of a section declared `many` (an array of tables)."""
+        if all(s.model is not model or not s.many for s in self.feature.sections):
+            raise FeatureError(
+                f"{self.feature.name} reads {model.__name__} entries without declaring them as a section"
+            )
+        return self.services.config.entries(model)
 
     def repository(self, key: Key[T]) -> T:
         if key not in self.feature.repositories:

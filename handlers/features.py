@@ -11,6 +11,7 @@ from typing import Any
 
 from handlers import (
     challenges,
+    circles,
     consent,
     feedback,
     health,
@@ -47,6 +48,7 @@ FEATURES: tuple[Feature[Any], ...] = (
     newsletter.FEATURE,
     schedule.FEATURE,
     health.FEATURE,
+    circles.FEATURE,
 )
 
 Community = assemble("Community", CommunityConfig, [s for f in FEATURES for s in f.sections])

@@ -8,13 +8,16 @@ command or a replayed event has no second effect.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from handlers.context import Context
+from handlers.events import ChatMessage
 from handlers.i18n import Translator
 from handlers.key import Key
+from handlers.models import Reply
 
 
 class Kind(StrEnum):
@@ -87,3 +90,9 @@ class Ledger(Protocol):
 
 
 LEDGER: Key[Ledger] = Key("ledger")
+
+ChatPoints = Callable[[ChatMessage], Awaitable[list[Reply]]]
+"""The points' chat path: a message someone wrote in the community's chat earns activity points (and gives
+kudos) under the same rules wherever it was written; the private answers for its writer."""
+CHAT_POINTS: Key[ChatPoints] = Key("chat_points")
+"""Provided by the points feature: chat the bot relays (a circle's) counts like chat in a channel."""

@@ -111,6 +111,10 @@ class Reply:
     teaser: str | None = None
     """What a template carries instead of the text where free-form text cannot go (outside WhatsApp's
     24-hour window): a line saying what it is and how to read it (a newsletter: `send NEWS`)."""
+    author: str | None = None
+    """Whose words these are when the bot passes a person's message on (a circle's chat in its bridged
+    channel): a platform that can post as someone (a Discord channel webhook) shows it as the author's name,
+    the others put the name before the text."""
 
 
 @dataclass(frozen=True)

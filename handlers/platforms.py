@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from handlers.bridge import PostRemover
 from handlers.calendar import EventPublisher
 from handlers.models import Identity
 from handlers.ports import InviteMaker, PostEditor, RoleManager
@@ -20,6 +21,8 @@ class Platforms:
     invites: InviteMaker | None = None
     editor: PostEditor | None = None
     """Live posts are edited in place (poll results) where a running platform can."""
+    remover: PostRemover | None = None
+    """A moderator's removal of a circle message deletes it on the platform that can (Discord)."""
     events: EventPublisher | None = None
     """Founder sessions become the platform's own scheduled events (Discord's) where one can."""
     zone_of: Callable[[Identity], str | None] | None = None

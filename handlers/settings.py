@@ -130,6 +130,14 @@ class CommunityConfig(Section):
             raise LookupError(f"{model.__name__} is no section of {type(self).__name__}: declare it")
         return cast(M, dict(self)[key])
 
+    def entries(self, model: type[M]) -> list[M]:
+        """A section written as an array of tables (`[[circles]]`, ConfigSection.many): its entries, in the
+        file's order."""
+        key = type(self).sections.get(model)
+        if key is None:
+            raise LookupError(f"{model.__name__} is no section of {type(self).__name__}: declare it")
+        return list(cast(list[M], dict(self)[key]))
+
 
 @dataclass(frozen=True)
 class ConfigSection:
@@ -137,6 +145,8 @@ class ConfigSection:
 
     key: str
     model: type[Section]
+    many: bool = False
+    """An array of tables (`[[circles]]`): a list of `model`, empty by default."""
 
 
 def assemble(
@@ -151,7 +161,10 @@ def assemble(
             raise ValueError(f"two sections of the community file are called [{section.key}]")
         if section.model in known:
             raise ValueError(f"{section.model.__name__} is declared as two sections")
-        fields[section.key] = (section.model, Field(default_factory=section.model))
+        if section.many:
+            fields[section.key] = (list[section.model], Field(default_factory=list))  # type: ignore[name-defined]
+        else:
+            fields[section.key] = (section.model, Field(default_factory=section.model))
         known[section.model] = section.key
     model = cast(type[CommunityConfig], create_model(name, __base__=base, **fields))
     model.sections = known

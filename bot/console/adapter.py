@@ -30,8 +30,11 @@ PLATFORM = "console"
 
 
 def render(reply: Reply) -> str:
-    """The reply's text, then its choices as numbered lines."""
+    """The reply's text (after its author's name, when it passes someone's words on), then its choices as
+    numbered lines."""
     text = stamps.plain(reply.text)
+    if reply.author is not None:
+        text = f"{reply.author}: {text}"
     if reply.choices:
         text += "\n" + numbered(reply.choices)
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,6 +11,7 @@ from discord.ext import commands
 
 from bot.discord.messenger import send
 from bot.discord.people import identity_of, resolve_mentions
+from handlers.bridge import BRIDGE, ChannelBridge, ChannelDeletion, ChannelEdit
 from handlers.events import MemberJoined, MemberLeft, ReactionAdded
 from handlers.models import Attachment, Role
 
@@ -65,6 +67,9 @@ class CommunityEvents(commands.Cog):
 
     async def _chat(self, message: discord.Message) -> None:
         text, mentions = resolve_mentions(message.content, message.mentions)
+        answered = _answered_number(message)
+        if answered is not None:  # a Discord reply to a circle message the bot posted: `#12 text`
+            text = f"#{answered} {text}"
         assert not isinstance(
             message.channel, discord.DMChannel | discord.GroupChannel | discord.PartialMessageable
         )
@@ -72,6 +77,38 @@ class CommunityEvents(commands.Cog):
         incoming = self.bot.chat(message.author, text, str(message.id), key, mentions)
         for reply in await self.bot.core.handle_chat(incoming):
             await send(message.channel, reply)
+
+    # A bridged channel's edits and deletions reach its circle (a correction notice); they never earn points.
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        bridge = self._bridge()
+        message = payload.message
+        if bridge is None or payload.guild_id != self.bot.guild_id or message.author.bot:
+            return
+        if message.webhook_id is not None or not message.content:
+            return
+        assert not isinstance(
+            message.channel, discord.DMChannel | discord.GroupChannel | discord.PartialMessageable
+        )
+        text, _ = resolve_mentions(message.content, message.mentions)
+        key = self.bot.channel_key(message.channel)
+        await bridge.edited(ChannelEdit(key, str(payload.message_id), text, identity_of(message.author)))
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        bridge = self._bridge()
+        if bridge is None or payload.guild_id != self.bot.guild_id:
+            return
+        channel = self.bot.get_channel(payload.channel_id)
+        if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            return
+        await bridge.deleted(ChannelDeletion(self.bot.channel_key(channel), str(payload.message_id)))
+
+    def _bridge(self) -> ChannelBridge | None:
+        try:
+            return self.bot.core.port(BRIDGE)
+        except LookupError:
+            return None
 
     @commands.Cog.listener()
     async def on_member_join(self, member: discord.Member) -> None:
@@ -146,3 +183,23 @@ class CommunityEvents(commands.Cog):
     async def on_invite_delete(self, invite: discord.Invite) -> None:
         if invite.guild is not None and invite.guild.id == self.bot.guild_id:
             self.bot.invites.deleted(invite)
+
+
+_NUMBER = re.compile(r"· #([0-9]{1,12})$")
+"""The number the bot's circle posts carry after the writer's name (`alice · #12`)."""
+
+
+def _answered_number(message: discord.Message) -> int | None:
+    """The circle message a Discord reply answers, when it answers one the bot posted (through its webhook,
+    under the writer's name and number, or as itself with them in bold before the text)."""
+    reference = message.reference
+    answered = reference.resolved if reference is not None else None
+    if not isinstance(answered, discord.Message):
+        return None
+    if answered.webhook_id is not None:
+        found = _NUMBER.search(answered.author.name)
+    elif answered.author.bot:
+        found = re.match(r"\*\*.+ · #([0-9]{1,12})\*\*:", answered.content)
+    else:
+        return None
+    return int(found[1]) if found else None

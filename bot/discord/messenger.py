@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WEBHOOK_NAME = "communitybot circles"
+WEBHOOK_WHY = "posts circle members' messages under their own names"
 READY_WAIT = 10.0
 """Seconds a delivery waits for the gateway before it is put back for a later try."""
 SERVER_ERROR_RETRIES = (1.0, 2.0, 4.0)
@@ -40,6 +44,8 @@ class DiscordMessenger:
         self.bot = bot
         self.posts = posts
         """Without it, live posts are posted once and never edited."""
+        self._webhooks: dict[int, discord.Webhook | None] = {}
+        """The bot's webhook in each channel it passed someone's words on in (None: it may not make one)."""
 
     async def deliver(self, delivery: Delivery) -> None:
         if not await self._ready():
@@ -59,7 +65,10 @@ class DiscordMessenger:
                 )
                 raise DeliveryFailed(f"no Discord channel for key {delivery.channel!r}")
             try:
-                sent = await send(channel, delivery.reply)
+                if delivery.reply.author is not None:
+                    sent = await self._as_author(channel, delivery.reply)
+                else:
+                    sent = await send(channel, delivery.reply)
             except discord.HTTPException as error:
                 raise DeliveryFailed(
                     f"Discord refused the post: {error}", retry=error.status >= 500
@@ -87,6 +96,70 @@ class DiscordMessenger:
             await self.posts.forget(board)  # deleted by a moderator: not edited again
         except discord.HTTPException as error:
             log.warning("could not edit the live post %s: %s", board, error)
+
+    async def _as_author(self, channel: discord.abc.Messageable, reply: Reply) -> list[discord.Message]:
+        """Someone's words passed on (a circle's chat): under their name through the channel's webhook when
+        the bot may make one, else as the bot with their name before the text. Nothing pings either way."""
+        assert reply.author is not None
+        webhook = await self._webhook(channel)
+        if webhook is None:
+            return await send(channel, replace(reply, text=f"**{reply.author}**: {reply.text}", author=None))
+        name = _webhook_name(reply.author)
+        sent: list[discord.Message] = []
+        for part in render(replace(reply, author=None), embeds=False):
+            kwargs = part.kwargs()
+            kwargs.pop("view", None)  # a webhook the bot made cannot carry the bot's buttons
+            sent.append(await webhook.send(username=name, wait=True, **kwargs))
+        return sent
+
+    async def _webhook(self, channel: discord.abc.Messageable) -> discord.Webhook | None:
+        """The bot's own webhook in this text channel (made once, then reused); None when it may not make
+        one (no Manage Webhooks permission) or the channel cannot have one."""
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        if channel.id in self._webhooks:
+            return self._webhooks[channel.id]
+        found: discord.Webhook | None = None
+        me = channel.guild.me
+        if me is not None and channel.permissions_for(me).manage_webhooks:
+            try:
+                mine = [w for w in await channel.webhooks() if w.name == WEBHOOK_NAME and w.token]
+                found = (
+                    mine[0] if mine else await channel.create_webhook(name=WEBHOOK_NAME, reason=WEBHOOK_WHY)
+                )
+            except discord.HTTPException as error:
+                log.warning(
+                    "cannot use a webhook in #%s (%s): circle messages are posted as the bot", channel, error
+                )
+        else:
+            log.info("no Manage Webhooks permission in #%s: circle messages are posted as the bot", channel)
+        self._webhooks[channel.id] = found
+        return found
+
+    async def remove_post(self, channel: str, board: str | None, ref: str | None) -> None:
+        """A moderator removed a circle message: the person's own message (`ref`), or the post the bot made
+        for it (remembered under `board`), is deleted in the bridged channel."""
+        target = self.bot.channel_for(channel)
+        if target is None or not await self._ready():
+            return
+        message_id: int | None = int(ref) if ref is not None and ref.isdigit() else None
+        if board is not None and self.posts is not None:
+            location = await self.posts.find(board)
+            if location is not None:
+                message_id = int(location.partition(":")[2])
+                await self.posts.forget(board)
+        if message_id is None or not isinstance(target, discord.abc.GuildChannel | discord.Thread):
+            return
+        webhook = self._webhooks.get(target.id)
+        try:
+            if webhook is not None and board is not None:
+                await webhook.delete_message(message_id)
+            else:
+                await target.get_partial_message(message_id).delete()
+        except discord.NotFound:
+            pass  # deleted already
+        except discord.HTTPException as error:
+            log.warning("could not delete a removed circle message in #%s: %s", channel, error)
 
     async def update_role(self, update: RoleUpdate) -> None:
         if update.to.platform != PLATFORM or not await self._ready():
@@ -160,7 +233,7 @@ class DiscordMessenger:
         else:
             text = f"{mention} {delivery.reply.text}"
         await send(channel, Reply(text, delivery.reply.choices), ping=user)
-        log.info("DMs closed for %s: the %s message went to #%s instead", user_id, delivery.kind, key)
+        log.debug("DMs closed for %s: the %s message went to #%s instead", user_id, delivery.kind, key)
 
     async def _ready(self) -> bool:
         if self.bot.is_ready():
@@ -186,3 +259,9 @@ async def send(
             kwargs["allowed_mentions"] = pinging(ping)
         sent.append(await target.send(**kwargs))
     return sent
+
+
+def _webhook_name(author: str) -> str:
+    """Discord refuses webhook names with "discord" or "clyde" in them, and over 80 characters."""
+    name = re.sub(r"(?i)discord|clyde", lambda m: m[0][0] + "\u200b" + m[0][1:], author).strip()
+    return (name or "?")[:80]

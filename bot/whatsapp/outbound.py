@@ -31,8 +31,11 @@ VARIABLE_LIMIT = 900
 
 
 def render(reply: Reply) -> str:
-    """The text, then the choices as numbered lines (answered with their number)."""
+    """The text (after its author's name, when it passes someone's words on), then the choices as numbered
+    lines (answered with their number)."""
     text = stamps.plain(reply.text)
+    if reply.author is not None:
+        text = f"{reply.author}: {text}"
     if not reply.choices:
         return text
     return text + "\n" + numbered(reply.choices)

@@ -1,7 +1,7 @@
 """Points ("community credits"): the ledger, activity, kudos, awards, levels and leaderboards."""
 
 from handlers.feature import Feature, Hooks, Setup, provide
-from handlers.ledger import LEDGER
+from handlers.ledger import CHAT_POINTS, LEDGER
 from handlers.levels import LEVELS
 from handlers.points import _digest as digest
 from handlers.points import _hooks as hooks
@@ -35,7 +35,11 @@ FEATURE: Feature[PointsEngine] = Feature(
     sections=(ConfigSection("points", PointsRules), ConfigSection("levels", LevelsConfig)),
     requires=("members",),
     repositories=(POINTS,),
-    provides=(provide(LEDGER, lambda engine: engine), provide(LEVELS, lambda engine: engine)),
+    provides=(
+        provide(LEDGER, lambda engine: engine),
+        provide(LEVELS, lambda engine: engine),
+        provide(CHAT_POINTS, lambda engine: engine.chat.on_chat),
+    ),
     commands=commands,
     hooks=Hooks(
         chat=(hooks.chat,),
