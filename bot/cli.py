@@ -1,4 +1,5 @@
-"""`communitybot` command line: run, console, check-config, migrate, export."""
+"""`communitybot` command line: run, console, check-config, migrate, export; the data-care commands
+(backup, restore, forget, export member) are in bot/data_care.py."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import logs
+from bot import data_care, logs
 from bot.app import Application
 from bot.console.source import script_lines, stdin_lines
 from bot.loop import run as run_loop
@@ -43,14 +44,22 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--script", type=Path, help="read lines from this file instead of stdin")
     commands.add_parser("check-config", help="validate the environment and the community file")
     commands.add_parser("migrate", help="apply pending database migrations")
-    export = commands.add_parser("export", help="write a table to stdout")
-    export.add_argument("table", choices=sorted(EXPORTS))
+    export = commands.add_parser(
+        "export", help="write a table to stdout; `export member <member>`: one member's own data as JSON"
+    )
+    export.add_argument("table", choices=sorted([*EXPORTS, "member"]))
+    export.add_argument("member", nargs="?", help="with `member`: @handle, +E164 or platform:id")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", type=Path, help="with `member`: write the JSON to this file")
+    data_care.add_parsers(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "export" and (args.table == "member") != (args.member is not None):
+        parser.error("name a member only with `export member <member>`")
     if args.command is None:
         args.command = "run"
     if args.command == "check-config":
@@ -75,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_loop(serve(args, settings, community, console))
         if args.command == "migrate":
             return run_loop(run_migrate(settings, community))
+        if args.command in data_care.COMMANDS or (args.command == "export" and args.table == "member"):
+            return data_care.run(args, settings, community)
         return run_loop(run_export(settings, community, args.table, args.format))
     except KeyboardInterrupt:
         return 130
