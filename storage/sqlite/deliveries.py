@@ -91,8 +91,10 @@ class SqliteDeliveryLog:
             for platform, ids in by_platform.items():  # one statement per platform (usually one in all)
                 marks = ",".join("?" * len(ids))
                 # A row another dispatcher claimed first is no longer pending, so not returned: not ours.
+                # NOT INDEXED: rows by their ids (the rowid). With statistics taken while the queue was short,
+                # SQLite would otherwise walk the whole pending index for every batch of a long one.
                 sql = (
-                    "UPDATE deliveries SET state = 'sending', claim = ?, platform = ?,"
+                    "UPDATE deliveries NOT INDEXED SET state = 'sending', claim = ?, platform = ?,"
                     " attempts = attempts + 1, updated_at = ?"
                     f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
                 )
