@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
+import io
 import json
 import logging
 import signal
@@ -156,6 +157,8 @@ def _console_source(args: argparse.Namespace) -> AsyncIterator[str]:
         return script_lines(script)
     if sys.stdin.isatty():
         print(BANNER, flush=True)
+    if isinstance(sys.stdin, io.TextIOWrapper):  # a stray byte that is no UTF-8 must not end the session
+        sys.stdin.reconfigure(errors="replace")
     return stdin_lines(sys.stdin)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.bot.cli_helpers import communitybot
+from tests.bot.cli_helpers import bot_env, communitybot
 from tests.conftest import ROOT
 
 
@@ -148,3 +150,15 @@ def test_control_characters_never_reach_the_terminal_or_the_database(tmp_path: P
     assert "nice]0;pwned work" in result.stdout
     exported = communitybot(tmp_path, "export", "ledger", "--format", "json")
     assert "\\u001b" not in exported.stdout and "nice]0;pwned work" in exported.stdout
+
+
+def test_a_byte_that_is_no_utf8_on_standard_input_does_not_end_the_session(tmp_path: Path) -> None:
+    script = b"alice: JOIN\nalice: caf\xe9 \xff\nalice: POINTS\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "console"], input=script, capture_output=True, cwd=tmp_path,
+        env=bot_env(tmp_path), timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("utf-8")
+    assert "I don't know “caf�”" in out  # the stray bytes are replaced, the line answered
+    assert "@alice: 0 credits" in out  # and the session went on to the next line
