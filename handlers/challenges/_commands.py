@@ -6,6 +6,7 @@ from handlers.challenges import _render as render
 from handlers.challenges._errors import (
     AlreadyReviewed,
     AttachmentRefused,
+    BadSubmissionNumber,
     ChallengeOver,
     NoSuchSubmission,
     NotEndedYet,
@@ -181,9 +182,11 @@ async def _decide(
     ctx: Context, challenges: Challenges, given: str, state: SubmissionState, reason: str | None
 ) -> Reply:
     number = record_number(given)
-    found = await challenges.repo.submission(number) if number is not None else None
-    if found is None or number is None:
-        raise NoSuchSubmission(number or 0)
+    if number is None:
+        raise BadSubmissionNumber(given)
+    found = await challenges.repo.submission(number)
+    if found is None:
+        raise NoSuchSubmission(number)
     challenge = await challenges.repo.challenge(found.challenge_id)
     assert challenge is not None
     by = ctx.member.id if ctx.member else None

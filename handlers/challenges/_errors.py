@@ -56,6 +56,14 @@ class NoSuchChallenge(NotFound):
 
 
 @dataclass(eq=False)
+class BadSubmissionNumber(UsageError):
+    given: str
+
+    def text(self, t: Translator) -> str:
+        return t("challenges.bad_submission_number", given=shorten(self.given))
+
+
+@dataclass(eq=False)
 class NoSuchSubmission(NotFound):
     number: int
 

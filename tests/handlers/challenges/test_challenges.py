@@ -74,6 +74,16 @@ async def test_an_approval_credits_once_and_the_member_hears_either_way(
     assert "No submission is waiting" in (await say(core, "console:mod", "REVIEW")).text
 
 
+async def test_a_review_of_no_submission_number_says_what_was_typed(core: Core) -> None:
+    await join(core, "alice")
+    await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
+    await say(core, "console:alice", "SUBMIT 1 Mug at sunrise")
+    typed = await say(core, "console:mod", "REVIEW APPROVE -134840")
+    assert typed.text == "“-134840” is not a submission number: see the queue with REVIEW."
+    missing = await say(core, "console:mod", "REVIEW APPROVE 9")
+    assert missing.text == "There is no submission #9: see the queue with REVIEW."
+
+
 async def test_winners_are_named_once_after_the_end_with_their_bonus(
     core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
