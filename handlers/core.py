@@ -16,6 +16,7 @@ from handlers.context import Context
 from handlers.delivery import Outgoing
 from handlers.dispatch import Dispatcher
 from handlers.errors import (
+    ArgumentError,
     ChoiceOutOfRange,
     DomainError,
     EmptyMessage,
@@ -34,7 +35,7 @@ from handlers.models import Choice, Member, MemberStatus, Reply, Role
 from handlers.platforms import Platforms
 from handlers.ports import Messenger, StorageUnavailable
 from handlers.recurrence import Recurrence
-from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values
+from handlers.registry import ArgKind, Command, MemberRef, OptionValue, Registry, convert_values, parse_args
 from handlers.services import Services
 from handlers.text import clean
 from handlers.timers import BoundJob
@@ -313,16 +314,32 @@ class Core:
         if ctx.member is not None:
             await self.services.members.touch(ctx.actor, ctx.now)
         text = await self._answer_to_choice(ctx, text)
-        parsed = self.registry.parse(text)
-        if parsed is None:
-            for listener in self.listeners.unmatched:
-                answer = await listener(ctx, text)
-                if answer is not None:  # an empty answer: taken, with nothing to say (a circle's chat)
-                    return [answer] if answer.text or answer.choices else []
+        found = self.registry.match(text)
+        if found is None:
+            if (taken := await self._plain(ctx, text)) is not None:
+                return taken
             if text.isdigit():  # a number with no choices to answer, that no feature took (a survey's score)
                 raise NothingToChoose()
             return [self._unknown(ctx.t, text, ctx.role)]
-        return await self._run(ctx, parsed.command, parsed.values)
+        command, tokens = found
+        try:
+            await self._admit(ctx, command)  # before the arguments: no usage line for the refused
+            values = parse_args(command, tokens)
+        except (ArgumentError, StaffOnly) as refused:
+            # Chat that starts like a command ("Thanks all!") goes to a feature taking plain lines (a circle)
+            staff_command = isinstance(refused, StaffOnly) and self.registry.parses(command, tokens)
+            if staff_command or (taken := await self._plain(ctx, text)) is None:
+                raise
+            return taken
+        return await self._run(ctx, command, values)
+
+    async def _plain(self, ctx: Context, text: str) -> list[Reply] | None:
+        """A line that is no command, taken by the first feature that wants it; None: nobody did."""
+        for listener in self.listeners.unmatched:
+            answer = await listener(ctx, text)
+            if answer is not None:  # an empty answer: taken, with nothing to say (a circle's chat)
+                return [answer] if answer.text or answer.choices else []
+        return None
 
     async def _invoke(self, ctx: Context, command: Command, given: Mapping[str, OptionValue]) -> list[Reply]:
         assert ctx.actor is not None
@@ -333,12 +350,17 @@ class Core:
             for name, value in given.items()
             if value is not None and value != ""
         }
+        await self._admit(ctx, command)
         return await self._run(ctx, command, convert_values(command, present))
 
-    async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
+    async def _admit(self, ctx: Context, command: Command) -> None:
+        """The features' gates (a newcomer's rules first), then the command's permission."""
         for gate in self.listeners.gates:
             await gate(ctx, command)
         self._check_permission(command, ctx.role)
+
+    async def _run(self, ctx: Context, command: Command, values: dict[str, Any]) -> list[Reply]:
+        """Run an admitted command with its checked arguments."""
         values = dict(values)
         for arg in command.args:
             ref = values.get(arg.name)

@@ -192,6 +192,8 @@ def reply_to_json(reply: Reply) -> str:
         data["teaser"] = reply.teaser
     if reply.author is not None:
         data["author"] = reply.author
+    if reply.mentions:
+        data["mentions"] = [[token, str(identity)] for token, identity in reply.mentions]
     return _ENCODER.encode(data)
 
 
@@ -206,6 +208,7 @@ def reply_from_json(text: str) -> Reply:
         data.get("board"),
         data.get("teaser"),
         data.get("author"),
+        tuple((token, Identity.parse(identity)) for token, identity in data.get("mentions", ())),
     )
 
 

@@ -115,6 +115,9 @@ class Reply:
     """Whose words these are when the bot passes a person's message on (a circle's chat in its bridged
     channel): a platform that can post as someone (a Discord channel webhook) shows it as the author's name,
     the others put the name before the text."""
+    mentions: tuple[tuple[str, Identity], ...] = ()
+    """`@handle` tokens in the text with the identities of the member each names (every platform's): a
+    platform turns them into its own mentions (a Discord user mention); elsewhere they stay as typed."""
 
 
 @dataclass(frozen=True)

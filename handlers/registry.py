@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from handlers.errors import (
+    ArgumentError,
     MissingArgument,
     NotAMemberName,
     NotAWholeNumber,
@@ -209,6 +210,15 @@ class Registry:
                 names.setdefault(name.split()[0], command)
         close = difflib.get_close_matches(first, list(names), n=3, cutoff=0.7)
         return list({id(names[n]): names[n] for n in close}.values())
+
+    @staticmethod
+    def parses(command: Command, tokens: list[str]) -> bool:
+        """Whether these words are right for the command's arguments."""
+        try:
+            parse_args(command, tokens)
+        except ArgumentError:
+            return False
+        return True
 
     def parse(self, text: str) -> Parsed | None:
         """Parse a line; None when no command matches. Raises UsageError for wrong arguments."""

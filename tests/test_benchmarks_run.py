@@ -83,3 +83,16 @@ def test_the_dashboard_benchmark_serves_every_page_through_the_real_server(tmp_p
     assert "newsletter preview" in out
     assert "daily roll-up of a day with 2,000 events" in out
     assert "STATS: p50" in out and "STATS month: p50" in out
+
+
+def test_the_circles_benchmark_runs_and_checks_each_relayed_message_arrived_once(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "circles.py"), "--members", "8", "--messages", "20",
+         "--rate", "100", "--writers", "3", "--dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "relay webhook -> outbox committed: p50" in out and "floor, webhook acknowledged" in out
+    assert "delivered 140 of 140 expected WhatsApp messages: missing 0, twice 0" in out
+    assert "each relayed message reached each recipient exactly once: True" in out

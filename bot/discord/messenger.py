@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import discord
 
 from bot.discord.people import PLATFORM
-from bot.discord.render import pinging, render
+from bot.discord.render import NO_PINGS, pinging, render
 from bot.discord.roles import apply_role_update
 from handlers.delivery import Delivery, DeliveryFailed
 from handlers.models import Reply, RoleUpdate
@@ -100,15 +100,22 @@ class DiscordMessenger:
     async def _as_author(self, channel: discord.abc.Messageable, reply: Reply) -> list[discord.Message]:
         """Someone's words passed on (a circle's chat): under their name through the channel's webhook when
         the bot may make one, else as the bot with their name before the text. Nothing pings either way."""
-        assert reply.author is not None
+        author = reply.author
+        assert author is not None
+        reply, users = _with_mentions(reply)
+        allowed = pinging(*users) if users else NO_PINGS  # the members named by @handle, never a mass ping
         webhook = await self._webhook(channel)
-        if webhook is None:
-            return await send(channel, replace(reply, text=f"**{reply.author}**: {reply.text}", author=None))
-        name = _webhook_name(reply.author)
         sent: list[discord.Message] = []
+        if webhook is None:
+            prefixed = replace(reply, text=f"**{author}**: {reply.text}", author=None)
+            for part in render(prefixed, embeds=False):
+                sent.append(await channel.send(**{**part.kwargs(), "allowed_mentions": allowed}))
+            return sent
+        name = _webhook_name(author)
         for part in render(replace(reply, author=None), embeds=False):
             kwargs = part.kwargs()
             kwargs.pop("view", None)  # a webhook the bot made cannot carry the bot's buttons
+            kwargs["allowed_mentions"] = allowed
             sent.append(await webhook.send(username=name, wait=True, **kwargs))
         return sent
 
@@ -259,6 +266,21 @@ async def send(
             kwargs["allowed_mentions"] = pinging(ping)
         sent.append(await target.send(**kwargs))
     return sent
+
+
+def _with_mentions(reply: Reply) -> tuple[Reply, list[discord.Object]]:
+    """`@bob` as `<@id>` where the member it names is on Discord (the core resolved the handles)."""
+    users: dict[str, int] = {}
+    for token, identity in reply.mentions:
+        if identity.platform == "discord" and identity.user_id.isdigit():
+            users.setdefault(token, int(identity.user_id))
+    if not users:
+        return replace(reply, mentions=()), []
+    tokens = "|".join(re.escape(t) for t in sorted(users, key=len, reverse=True))
+    text = re.sub(rf"(?<![\w@])({tokens})(?!\w)", lambda m: f"<@{users[m[1]]}>", reply.text)
+    return replace(reply, text=text, mentions=()), [
+        discord.Object(id=u) for u in dict.fromkeys(users.values())
+    ]
 
 
 def _webhook_name(author: str) -> str:

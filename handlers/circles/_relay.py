@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from handlers.circles import _render as render
@@ -47,6 +49,12 @@ def in_window(last_seen: datetime | None, now: datetime) -> bool:
     return last_seen is not None and now < last_seen + WINDOW - MARGIN
 
 
+def unique_ref(identity: Identity) -> str:
+    """A message the platform gave no id has no replay to recognise: a ref of its own, so two of them
+    written within the clock's resolution are both relayed (a time-based one dropped the second)."""
+    return f"{identity}:{uuid.uuid4().hex}"
+
+
 def reply_of(text: str) -> tuple[int | None, str]:
     """`#12 see you there` answers message 12."""
     match = _REPLY.match(text)
@@ -61,11 +69,13 @@ def reply_of(text: str) -> tuple[int | None, str]:
 async def relay(ctx: Context, circles: Circles, circle: Circle, new: NewMessage) -> Message | None:
     """Pass a message on to everyone in the circle but its writer; None when it was relayed before."""
     repo = circles.repo
+    quoted = await _quoted(circles, circle, new.reply_to)
+    if quoted is None and new.reply_to is not None:
+        new = replace(new, reply_to=None)  # `#99` of no message in this circle: plain text, no reference
     message = await repo.add_message(new, ctx.now)
     if message is None:
         log.info("circle message %s:%s was relayed already", new.origin, new.ref)
         return None
-    quoted = await _quoted(circles, circle, message.reply_to)
     length = circles.settings.quote_length
     made: dict[str | None, Reply] = {}
     missed: list[int] = []
@@ -101,6 +111,7 @@ async def relay(ctx: Context, circles: Circles, circle: Circle, new: NewMessage)
             render.posted(circles.t_community, text, quoted, length),
             author=render.author(circles.t_community, message),
             board=f"circle:{message.id}",
+            mentions=await _mentions_of(ctx, message.text),
         )
         ctx.post(circle.channel, reply, MessageKind.CIRCLE)
     return message
@@ -113,6 +124,27 @@ async def _quoted(circles: Circles, circle: Circle, number: int | None) -> Messa
     if quoted is None or quoted.circle_id != circle.id or quoted.removed_at is not None:
         return None
     return quoted
+
+
+_HANDLE = re.compile(r"(?<![\w@])@([a-z0-9_]{1,32})", re.IGNORECASE)
+"""`@bob` in a message (handles are lower-case letters, digits and `_`)."""
+
+
+async def _mentions_of(ctx: Context, text: str) -> tuple[tuple[str, Identity], ...]:
+    """The members a message names by `@handle`, with their identities: the bridged channel's platform makes
+    them its own mentions (`@everyone` and `@here` are no handles: they stay words)."""
+    found: list[tuple[str, Identity]] = []
+    seen: set[str] = set()
+    for match in _HANDLE.finditer(text):
+        token = match[0]
+        if token in seen or match[1].lower() in ("everyone", "here"):
+            continue
+        seen.add(token)
+        member = await ctx.members.by_handle(match[1])
+        if member is None or not member.is_active:
+            continue
+        found += [(token, identity) for identity in await ctx.members.identities(member.id)]
+    return tuple(found)
 
 
 async def _from_channel_mentions(ctx: Context, text: str, mentions: Mapping[str, Identity]) -> str:
@@ -151,7 +183,7 @@ async def typed(ctx: Context, circles: Circles, text: str) -> Reply | None:
         raise TooFast(settings.rate_limit, settings.rate_seconds)
     reply_to, body = reply_of(text)
     kept = sum(1 for a in ctx.attachments if a.stored is not None)
-    ref = ctx.event_id or f"{actor}:{ctx.now.isoformat()}"
+    ref = ctx.event_id or unique_ref(actor)
     name = member.display_name or member.handle
     new = NewMessage(chosen.circle.id, member.id, name, actor.platform, ref, body, reply_to, kept)
     message = await relay(ctx, circles, chosen.circle, new)
@@ -218,7 +250,7 @@ async def channel_chat(circles: Circles, message: ChatMessage) -> list[Reply]:
             reply_to, body = reply_of(message.text)
             body = await _from_channel_mentions(ctx, body, message.mentions)
             name = message.display_name or member.display_name or member.handle
-            ref = message.event_id or f"{message.identity}:{ctx.now.isoformat()}"
+            ref = message.event_id or unique_ref(message.identity)
             new = NewMessage(circle.id, member.id, name, CHANNEL, ref, body, reply_to)
             await relay(ctx, circles, circle, new)
             written = await services.outbox.add(ctx.outbox, ctx.now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiosqlite
 
@@ -108,12 +108,13 @@ class SqliteCircles:
             "SELECT 1 FROM circle_members WHERE circle_id = ? AND member_id = ?", (circle_id, member_id)
         ):
             return Joined.ALREADY
+        chosen = to_db(await self._choice_time(member_id, now))
         # The count and the insert in one statement of the caller's transaction: the last place goes once.
         added = await self.db.execute(
             "INSERT INTO circle_members (circle_id, member_id, joined_at, chosen_at)"
             " SELECT ?, ?, ?, ? WHERE (SELECT count(*) FROM circle_members WHERE circle_id = ?)"
             "   < (SELECT size FROM circles WHERE id = ?)",
-            (circle_id, member_id, to_db(now), to_db(now), circle_id, circle_id),
+            (circle_id, member_id, to_db(now), chosen, circle_id, circle_id),
         )
         return Joined.JOINED if added else Joined.FULL
 
@@ -129,9 +130,18 @@ class SqliteCircles:
     async def choose(self, circle_id: int, member_id: int, now: datetime) -> bool:
         chosen = await self.db.execute(
             "UPDATE circle_members SET chosen_at = ? WHERE circle_id = ? AND member_id = ?",
-            (to_db(now), circle_id, member_id),
+            (to_db(await self._choice_time(member_id, now)), circle_id, member_id),
         )
         return chosen > 0
+
+    async def _choice_time(self, member_id: int, now: datetime) -> datetime:
+        """`now`, or just after the member's latest choice when that is not earlier (two choices within the
+        clock's resolution, or a clock set back): the one made last is always the current one."""
+        row = await self.db.fetch_one(
+            "SELECT max(chosen_at) FROM circle_members WHERE member_id = ?", (member_id,)
+        )
+        latest = None if row is None or row[0] is None else from_db(row[0])
+        return now if latest is None or latest < now else latest + timedelta(microseconds=1)
 
     async def memberships(self, member_id: int) -> list[Membership]:
         rows = await self.db.fetch_all(
