@@ -102,7 +102,7 @@ class MediaKeeper:
                         return replace(attachment, refused="size")
                     digest.update(chunk)
                     chunks.append(chunk)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, TimeoutError, ValueError) as error:  # ValueError: no absolute URL
             log.warning("media download failed: %s", type(error).__name__)
             return replace(attachment, refused="unreachable")
         extension = mimetypes.guess_extension(kind) or ".bin"

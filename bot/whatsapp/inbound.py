@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from handlers.models import Attachment, Identity
 log = logging.getLogger(__name__)
 
 MAX_MEDIA = 10  # WhatsApp sends at most 10 media per message
+_SID = re.compile(r"[A-Za-z0-9]{1,64}")
+"""Twilio's ids are letters and digits (`SM` + 32 hex): anything else would reach the inbox and the logs."""
 
 
 class NotUnderstood(ValueError):
@@ -28,8 +31,8 @@ class Inbound:
 
 def parse_inbound(form: Mapping[str, str]) -> Inbound:
     message_id = form.get("MessageSid", "").strip()
-    if not message_id or len(message_id) > 64:
-        raise NotUnderstood("MessageSid is missing")
+    if not _SID.fullmatch(message_id):
+        raise NotUnderstood("MessageSid is missing or not a Twilio id")
     sender = form.get("From", "")
     if not sender.startswith("whatsapp:"):
         raise NotUnderstood("From is not a WhatsApp address (whatsapp:+E164)")

@@ -62,7 +62,11 @@ class TwilioWebhooks:
         app.router.add_post(STATUS_PATH, self.status)
 
     async def _signed_form(self, request: web.Request) -> MultiDictProxy[str] | None:
-        form = await request.post()
+        try:
+            form = await request.post()
+        except ValueError:  # bytes that are no UTF-8 (Twilio's never are): no form to check a signature on
+            log.warning("refused a %s request whose form is not UTF-8", request.path)
+            return None
         if any(not isinstance(value, str) for value in form.values()):
             return None  # Twilio posts plain form fields, never files
         signature = request.headers.get("X-Twilio-Signature", "")
