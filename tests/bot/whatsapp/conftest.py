@@ -3,10 +3,11 @@ fake Twilio API, on a FakeClock; the outbox worker is run by hand so that tests 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from itertools import count
+from typing import Any
 
 import aiohttp
 import pytest
@@ -141,29 +142,38 @@ async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIte
         yield harness
 
 
+DEFAULT_COMMUNITY: dict[str, Any] = {
+    "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+    "roles": {"moderators": ["whatsapp:+15550009999"]},
+    "whatsapp": {"templates": {"award": AWARD_SID, "notice": NOTICE_SID}},
+}
+
+
 @asynccontextmanager
 async def whatsapp_harness(
-    store: SqliteStore, clock: FakeClock, fake: FakeTwilio, **settings: object
+    store: SqliteStore,
+    clock: FakeClock,
+    fake: FakeTwilio,
+    community: Mapping[str, Any] = DEFAULT_COMMUNITY,
+    start: bool = False,
+    **settings: object,
 ) -> AsyncIterator[WhatsAppHarness]:
-    """The adapter on `store` (a second one on the same file is the bot after a restart)."""
-    community = CommunityFile.model_validate(
-        {
-            "community": {"name": "Test Club", "timezone": "Europe/Paris"},
-            "roles": {"moderators": ["whatsapp:+15550009999"]},
-            "whatsapp": {"templates": {"award": AWARD_SID, "notice": NOTICE_SID}},
-        }
-    )
+    """The adapter on `store` (a second one on the same file is the bot after a restart), for `community`
+    (a community file's tables); `start`: the features' start-up work runs first (configured circles)."""
+    config = CommunityFile.model_validate(community)
     router = MessengerRouter()
     console = RecordingMessenger()
-    router.add("console", console, posts_to_channels=True)
-    whatsapp = community.section(WhatsAppCommunity)
+    router.add("console", console, posts_to_channels=True)  # also a bridged channel, played by the console
+    whatsapp = config.section(WhatsAppCommunity)
     platforms = Platforms(
         consent_wording=whatsapp.consent_wording,
         running=frozenset({"whatsapp", "console"}),
         idempotent=frozenset({"whatsapp"}),
         durable_replies=frozenset({"whatsapp"}),
     )
-    core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
+    core = build_core(store.services(config, clock), router, FEATURES, platforms, texts=TEXTS)
+    if start:
+        await core.start()
     api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url, timeout=1.0)
     await api.open()
     adapter = WhatsAppAdapter(
@@ -184,6 +194,9 @@ async def whatsapp_harness(
     finally:
         await web.stop()
         await adapter.intake.stop()
+        if start:
+            await core.settle()
+        await adapter.media.close()  # its downloads' session: left open, it is reported in a later test
         await api.close()
 
 

@@ -7,26 +7,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 
-from bot.formats import TEXTS
-from bot.messenger import MessengerRouter
-from bot.web import WebServer
-from bot.whatsapp.adapter import WhatsAppAdapter
-from bot.whatsapp.twilio_client import TwilioMessages
-from config.community import CommunityFile
-from config.whatsapp import WhatsAppCommunity
-from handlers.features import FEATURES
-from handlers.install import build_core
-from handlers.platforms import Platforms
 from storage.sqlite.store import SqliteStore
-from tests.bot.whatsapp.conftest import NOTICE_SID, WhatsAppHarness, twilio_settings
-from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.fakes import FakeClock, RecordingMessenger
+from tests.bot.whatsapp.conftest import NOTICE_SID, WhatsAppHarness, whatsapp_harness
+from tests.bot.whatsapp.fake_twilio import FakeTwilio
+from tests.fakes import FakeClock
 
 ANA = "whatsapp:+15550001234"
 BEA = "whatsapp:+15550002222"
@@ -34,58 +23,19 @@ CAL = "whatsapp:+15550003333"
 MOD = "whatsapp:+15550009999"
 
 
-@asynccontextmanager
-async def circle_harness(
+CIRCLE_COMMUNITY = {
+    "community": {"name": "Test Club", "timezone": "Europe/Paris"},
+    "roles": {"moderators": [MOD]},
+    "whatsapp": {"templates": {"circle": NOTICE_SID}},  # the kind circle: the notice outside the window
+    "circle": {"rate_limit": 50},
+    "circles": [{"name": "runners", "channel": "runners"}],  # the channel: played by the console
+}
+
+
+def circle_harness(
     store: SqliteStore, clock: FakeClock, fake: FakeTwilio
-) -> AsyncIterator[WhatsAppHarness]:
-    community = CommunityFile.model_validate(
-        {
-            "community": {"name": "Test Club", "timezone": "Europe/Paris"},
-            "roles": {"moderators": [MOD]},
-            "whatsapp": {
-                "templates": {"circle": NOTICE_SID}
-            },  # the kind circle: the notice outside the window
-            "circle": {"rate_limit": 50},
-            "circles": [{"name": "runners", "channel": "runners"}],
-        }
-    )
-    router = MessengerRouter()
-    channel = RecordingMessenger()
-    router.add("console", channel, posts_to_channels=True)  # the bridged channel, played by the console
-    whatsapp = community.section(WhatsAppCommunity)
-    platforms = Platforms(
-        running=frozenset({"whatsapp", "console"}),
-        idempotent=frozenset({"whatsapp"}),
-        durable_replies=frozenset({"whatsapp"}),
-    )
-    core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
-    await core.start()
-    api = TwilioMessages(ACCOUNT_SID, SecretStr(AUTH_TOKEN), fake.base_url, timeout=1.0)
-    await api.open()
-    adapter = WhatsAppAdapter(
-        core,
-        store,
-        clock,
-        twilio_settings(fake, messages_per_second=1000),
-        "https://bot.example.com",
-        whatsapp,
-        api=api,
-    )
-    router.add("whatsapp", adapter.messenger, posts_to_channels=False)
-    web = WebServer("127.0.0.1", 0, lambda: _true())
-    adapter.mount(web.app)
-    await web.start()
-    try:
-        yield WhatsAppHarness(adapter, core, store, clock, fake, web, channel)
-    finally:
-        await web.stop()
-        await adapter.intake.stop()
-        await core.settle()
-        await api.close()
-
-
-async def _true() -> bool:
-    return True
+) -> AbstractAsyncContextManager[WhatsAppHarness]:
+    return whatsapp_harness(store, clock, fake, CIRCLE_COMMUNITY, start=True)
 
 
 @pytest.fixture
