@@ -128,10 +128,9 @@ class Core:
         """A person wrote to the bot: run the command and return the replies for them."""
         text = " ".join(clean(message.text).split())
         durable, t = self._durable(message), self._first_t(message)
-        if not text:
-            return await self._refused(
-                asker_of(message), Reply(EmptyMessage().text(t), private=True), durable
-            )
+        if not text and not message.attachments:  # a photo alone is a message (a circle passes it on)
+            empty = Reply(EmptyMessage().text(t), private=True)
+            return await self._refused(asker_of(message), empty, durable)
         if len(message.text) > MAX_MESSAGE_LENGTH:
             too_long = Reply(MessageTooLong(MAX_MESSAGE_LENGTH).text(t), private=True)
             return await self._refused(asker_of(message), too_long, durable)
@@ -318,8 +317,8 @@ class Core:
         if found is None:
             if (taken := await self._plain(ctx, text)) is not None:
                 return taken
-            if text.isdigit():  # a number with no choices to answer, that no feature took (a survey's score)
-                raise NothingToChoose()
+            if not text or text.isdigit():  # a file alone, or a number with no choices (a survey's score)
+                raise NothingToChoose() if text else EmptyMessage()
             return [self._unknown(ctx.t, text, ctx.role)]
         command, tokens = found
         try:

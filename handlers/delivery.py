@@ -194,6 +194,10 @@ def reply_to_json(reply: Reply) -> str:
         data["author"] = reply.author
     if reply.mentions:
         data["mentions"] = [[token, str(identity)] for token, identity in reply.mentions]
+    if reply.files:
+        data["files"] = list(reply.files)
+    if reply.files_note is not None:
+        data["files_note"] = reply.files_note
     return _ENCODER.encode(data)
 
 
@@ -209,6 +213,8 @@ def reply_from_json(text: str) -> Reply:
         data.get("teaser"),
         data.get("author"),
         tuple((token, Identity.parse(identity)) for token, identity in data.get("mentions", ())),
+        tuple(str(key) for key in data.get("files", ())),
+        data.get("files_note"),
     )
 
 

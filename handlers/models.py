@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import IntEnum, StrEnum
 from typing import NamedTuple
@@ -118,6 +118,17 @@ class Reply:
     mentions: tuple[tuple[str, Identity], ...] = ()
     """`@handle` tokens in the text with the identities of the member each names (every platform's): a
     platform turns them into its own mentions (a Discord user mention); elsewhere they stay as typed."""
+    files: tuple[str, ...] = ()
+    """Files that go with the text (keys of the bot's media store): a platform that can carry them posts them
+    as attachments (a circle member's photo in the bridged Discord channel)."""
+    files_note: str | None = None
+    """The text's last line that stands for the files where they cannot go (`📎 2 files`): a platform that
+    attached every one of them drops it; any other keeps the text as it is."""
+
+    @property
+    def without_files(self) -> Reply:
+        """As said where the files cannot go: the text with its line saying how many came."""
+        return replace(self, files=(), files_note=None)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import discord
@@ -27,6 +28,10 @@ WEBHOOK_NAME = "communitybot circles"
 WEBHOOK_WHY = "posts circle members' messages under their own names"
 READY_WAIT = 10.0
 """Seconds a delivery waits for the gateway before it is put back for a later try."""
+MAX_FILES = 10
+"""Attachments Discord takes on one message."""
+FILE_LIMIT = 10 * 1024 * 1024
+"""Bytes a file may have where the server's own limit is not known (a server without boosts: 10 MiB)."""
 SERVER_ERROR_RETRIES = (1.0, 2.0, 4.0)
 """Seconds between tries of a DM that Discord answered with a 5xx, before the fallback channel is used."""
 
@@ -102,22 +107,73 @@ class DiscordMessenger:
         the bot may make one, else as the bot with their name before the text. Nothing pings either way."""
         author = reply.author
         assert author is not None
+        files_note = reply.files_note
         reply, users = _with_mentions(reply)
         allowed = pinging(*users) if users else NO_PINGS  # the members named by @handle, never a mass ping
         webhook = await self._webhook(channel)
-        sent: list[discord.Message] = []
+        files, reply = self._attachable(channel, replace(reply, author=None))
         if webhook is None:
-            prefixed = replace(reply, text=f"**{author}**: {reply.text}", author=None)
-            for part in render(prefixed, embeds=False):
-                sent.append(await channel.send(**{**part.kwargs(), "allowed_mentions": allowed}))
-            return sent
-        name = _webhook_name(author)
-        for part in render(replace(reply, author=None), embeds=False):
-            kwargs = part.kwargs()
+            reply = replace(reply, text=f"**{author}**: {reply.text}")
+        parts = (
+            [{"content": None}]
+            if files and not reply.text
+            else [p.kwargs() for p in render(reply, embeds=False)]
+        )
+        sent: list[discord.Message] = []
+        for n, kwargs in enumerate(parts):
             kwargs.pop("view", None)  # a webhook the bot made cannot carry the bot's buttons
             kwargs["allowed_mentions"] = allowed
-            sent.append(await webhook.send(username=name, wait=True, **kwargs))
+            if files and n == len(parts) - 1:
+                kwargs["files"] = files
+            try:
+                sent.append(await self._post(channel, webhook, author, kwargs))
+            except discord.HTTPException as error:
+                if "files" not in kwargs or error.status != 413:
+                    raise
+                # larger than this server takes after all: the line saying how many files came instead
+                log.info("Discord refused a circle message's files as too large: posted without them")
+                del kwargs["files"]
+                kwargs["content"] = "\n".join(filter(None, [kwargs["content"], files_note]))
+                sent.append(await self._post(channel, webhook, author, kwargs))
         return sent
+
+    @staticmethod
+    async def _post(
+        channel: discord.abc.Messageable,
+        webhook: discord.Webhook | None,
+        author: str,
+        kwargs: dict[str, Any],
+    ) -> discord.Message:
+        if webhook is None:
+            return await channel.send(**kwargs)
+        return await webhook.send(username=_webhook_name(author), wait=True, **kwargs)
+
+    def _attachable(self, channel: discord.abc.Messageable, reply: Reply) -> tuple[list[discord.File], Reply]:
+        """The reply's files as attachments, and the reply to post with them (without the line that stands
+        for the files). All or none: when one is not in the media store or over the server's upload limit,
+        or there are more than ten, none go and the text keeps its line saying how many came."""
+        if not reply.files:
+            return [], reply
+        folder = None if self.bot.media is None else self.bot.media.folder
+        limit = FILE_LIMIT
+        if isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+            limit = channel.guild.filesize_limit
+        paths: list[Path] = []
+        for key in reply.files if len(reply.files) <= MAX_FILES else ():
+            path = folder / key if folder is not None and Path(key).name == key else None
+            size = path.stat().st_size if path is not None and path.is_file() else None
+            if path is None or size is None or size > limit:
+                log.info("a circle file is %s: posted as text", "too large" if size else "not kept")
+                break
+            paths.append(path)
+        if len(paths) < len(reply.files):
+            return [], reply.without_files
+        files = [discord.File(p, filename=f"file-{n}{p.suffix}") for n, p in enumerate(paths, start=1)]
+        note = reply.files_note
+        text = reply.text
+        if note is not None and text.endswith(note):
+            text = text[: -len(note)].rstrip()
+        return files, replace(reply, text=text, files=(), files_note=None)
 
     async def _webhook(self, channel: discord.abc.Messageable) -> discord.Webhook | None:
         """The bot's own webhook in this text channel (made once, then reused); None when it may not make

@@ -71,3 +71,6 @@ class NewMessage:
     text: str
     reply_to: int | None
     media: int = 0
+    files: tuple[str, ...] = ()
+    """The media store's keys of its files: the bridged channel's post carries them (through the outbox, which
+    keeps them with the post, so the circle's own tables keep only how many)."""

@@ -105,13 +105,17 @@ async def relay(ctx: Context, circles: Circles, circle: Circle, new: NewMessage)
             )
     if circle.channel is not None and new.origin != CHANNEL:
         text = message.text  # `@handle` as typed: turning it into a Discord mention is the adapter's
+        note = None
         if message.media:
-            text = f"{text}\n{circles.t_community('circles.files', count=message.media)}".strip()
+            note = circles.t_community("circles.files", count=message.media)
+            text = f"{text}\n{note}".strip()
         reply = Reply(
             render.posted(circles.t_community, text, quoted, length),
             author=render.author(circles.t_community, message),
             board=f"circle:{message.id}",
             mentions=await _mentions_of(ctx, message.text),
+            files=new.files,
+            files_note=note,
         )
         ctx.post(circle.channel, reply, MessageKind.CIRCLE)
     return message
@@ -182,10 +186,12 @@ async def typed(ctx: Context, circles: Circles, text: str) -> Reply | None:
     if not circles.admit(member.id, ctx.now):
         raise TooFast(settings.rate_limit, settings.rate_seconds)
     reply_to, body = reply_of(text)
-    kept = sum(1 for a in ctx.attachments if a.stored is not None)
+    files = tuple(a.stored for a in ctx.attachments if a.stored is not None)
     ref = ctx.event_id or unique_ref(actor)
     name = member.display_name or member.handle
-    new = NewMessage(chosen.circle.id, member.id, name, actor.platform, ref, body, reply_to, kept)
+    new = NewMessage(
+        chosen.circle.id, member.id, name, actor.platform, ref, body, reply_to, len(files), files
+    )
     message = await relay(ctx, circles, chosen.circle, new)
     if message is not None:
         channel = chosen.circle.channel or chosen.circle.name

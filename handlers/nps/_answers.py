@@ -113,8 +113,8 @@ async def typed(ctx: Context, nps: Nps, text: str) -> Reply | None:
     """A direct message that is no command, from a member the survey waits for: a bare number is their
     score, other words their reason (unless they look like a command, which is then answered as one)."""
     member = ctx.member
-    if member is None or member.status is not MemberStatus.MEMBER:
-        return None
+    if member is None or member.status is not MemberStatus.MEMBER or not text.strip():
+        return None  # a photo with no words is no score and no reason
     invite = await nps.repo.latest_invite(member.id)
     if invite is None:
         return None

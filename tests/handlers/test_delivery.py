@@ -180,3 +180,14 @@ def _direct(who: str, text: str):  # type: ignore[no-untyped-def]
     from handlers.events import DirectMessage
 
     return DirectMessage(Identity.parse(who), text)
+
+
+def test_a_replys_files_and_their_note_survive_the_outbox() -> None:
+    from handlers.delivery import reply_from_json, reply_to_json
+
+    reply = Reply(
+        "look\n📎 2 files", author="wanda · #1", files=("a1.jpg", "b2.png"), files_note="📎 2 files"
+    )
+    assert reply_from_json(reply_to_json(reply)) == reply
+    assert reply_from_json(reply_to_json(Reply("plain"))).files == ()
+    assert reply.without_files == Reply("look\n📎 2 files", author="wanda · #1")

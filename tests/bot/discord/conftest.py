@@ -188,7 +188,10 @@ def _record_sends(world: World) -> None:
         if isinstance(channel, discord.DMChannel) and world.failing_dms > 0:
             world.failing_dms -= 1
             raise discord.DiscordServerError(back.FakeRequest(503, "Service Unavailable"), "overloaded")
-        world.sent.append(Sent(channel, dict(params.payload or {})))
+        payload = params.payload
+        if payload is None and params.multipart:  # with files: the JSON goes as the form's first part
+            payload = json.loads(params.multipart[0]["value"])
+        world.sent.append(Sent(channel, dict(payload or {})))
         return await original(channel_id, params=params)
 
     http.send_message = send_message  # type: ignore[method-assign]

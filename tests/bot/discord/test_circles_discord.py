@@ -5,6 +5,7 @@ the bot with the name first when it may not make one), and nothing the bot poste
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -13,10 +14,11 @@ import discord.ext.test.backend as back
 import pytest
 
 from bot.discord.messenger import DiscordMessenger
+from bot.media import MediaKeeper
 from config.community import CommunityFile
 from handlers.events import DirectMessage, MemberJoined
-from handlers.models import Identity
-from handlers.settings import CommunityConfig
+from handlers.models import Attachment, Identity
+from handlers.settings import CommunityConfig, MediaConfig
 from tests.bot.discord.conftest import World, snowflake
 from tests.fakes import RecordingMessenger
 
@@ -217,3 +219,101 @@ async def test_mentions_resolve_across_platforms_and_only_the_named_member_is_pi
     await dpytest.message(f"<@{bob.id}> and I are", channel=circle.channel, member=alice)
     await world.core.settle()
     assert circle.whatsapp.texts_to("console:wanda")[-1] == "alice #2: @bob and I are"
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
+
+
+async def kept_photo(world: World, tmp_path: Path, data: bytes = PNG) -> Attachment:
+    """A photo in the bot's media store, as the WhatsApp adapter hands it over once downloaded."""
+    world.bot.media = MediaKeeper(tmp_path / "media", MediaConfig())
+    source = tmp_path / "route.png"
+    source.write_bytes(data)
+    photo = await world.bot.media.keep_file(source)
+    assert photo.stored is not None
+    return photo
+
+
+async def send_photo(circle: Circle, photo: Attachment, text: str = "my route") -> None:
+    message = DirectMessage(Identity("console", "wanda"), text, display_name="wanda", attachments=(photo,))
+    assert await circle.world.core.handle_direct(message) == []
+    await circle.world.core.settle()
+
+
+async def test_a_members_photo_is_posted_as_a_file_through_the_webhook(
+    circle: Circle, tmp_path: Path
+) -> None:
+    world = circle.world
+    hook = FakeWebhook(circle.channel, world)
+    messenger_of(world)._webhooks[circle.channel.id] = hook  # type: ignore[assignment]
+    photo = await kept_photo(world, tmp_path)
+    await send_photo(circle, photo)
+    assert len(hook.posted) == 1
+    posted = hook.posted[0]
+    assert posted["username"] == "wanda · #1"
+    assert posted["content"] == "my route"  # the file itself is there: no line counting it
+    files = posted["files"]
+    assert [f.filename for f in files] == ["file-1.png"]
+    assert circle.whatsapp.texts_to("console:walt") == ["wanda #1: my route\n📎 1 file"]
+
+
+async def test_a_photo_alone_through_the_webhook_has_no_text(circle: Circle, tmp_path: Path) -> None:
+    hook = FakeWebhook(circle.channel, circle.world)
+    messenger_of(circle.world)._webhooks[circle.channel.id] = hook  # type: ignore[assignment]
+    await send_photo(circle, await kept_photo(circle.world, tmp_path), text="")
+    assert hook.posted[0]["content"] is None
+    assert len(hook.posted[0]["files"]) == 1
+
+
+async def test_without_a_webhook_the_photo_is_posted_by_the_bot_after_the_name(
+    circle: Circle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # dpytest writes what is uploaded to the working folder
+    world = circle.world
+    await send_photo(circle, await kept_photo(world, tmp_path))
+    posts = world.posts_in(circle.channel)
+    assert [p.content for p in posts] == ["**wanda · #1**: my route"]
+    assert [a["filename"] for a in posts[0].payload["attachments"]] == ["file-1.png"]
+
+
+async def test_a_photo_over_the_servers_upload_limit_is_the_text_line(
+    circle: Circle, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord.Guild, "filesize_limit", property(lambda guild: len(PNG) - 1))
+    world = circle.world
+    hook = FakeWebhook(circle.channel, world)
+    messenger_of(world)._webhooks[circle.channel.id] = hook  # type: ignore[assignment]
+    await send_photo(circle, await kept_photo(world, tmp_path))
+    assert hook.posted[0]["content"] == "my route\n📎 1 file"
+    assert "files" not in hook.posted[0]
+
+
+async def test_a_file_no_longer_in_the_media_store_is_the_text_line(circle: Circle, tmp_path: Path) -> None:
+    world = circle.world
+    photo = await kept_photo(world, tmp_path)
+    assert photo.stored is not None
+    (tmp_path / "media" / photo.stored).unlink()
+    await send_photo(circle, photo)
+    assert [p.content for p in world.posts_in(circle.channel)] == ["**wanda · #1**: my route\n📎 1 file"]
+
+
+async def test_files_discord_refuses_as_too_large_are_posted_as_the_text_line(
+    circle: Circle, tmp_path: Path
+) -> None:
+    world = circle.world
+    hook = FakeWebhook(circle.channel, world)
+    refused: list[dict[str, Any]] = []
+
+    async def send(**kwargs: Any) -> discord.Message:
+        if "files" in kwargs:
+            refused.append(kwargs)
+            raise discord.HTTPException(back.FakeRequest(413, "Payload Too Large"), "too large")
+        return await FakeWebhook.send(hook, **kwargs)
+
+    hook.send = send  # type: ignore[method-assign]
+    messenger_of(world)._webhooks[circle.channel.id] = hook  # type: ignore[assignment]
+    await send_photo(circle, await kept_photo(world, tmp_path))
+    assert len(refused) == 1
+    assert [p["content"] for p in hook.posted] == ["my route\n📎 1 file"]

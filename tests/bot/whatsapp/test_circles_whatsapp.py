@@ -10,17 +10,20 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from storage.sqlite.store import SqliteStore
 from tests.bot.whatsapp.conftest import NOTICE_SID, WhatsAppHarness, whatsapp_harness
-from tests.bot.whatsapp.fake_twilio import FakeTwilio
+from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.fakes import FakeClock
 
 ANA = "whatsapp:+15550001234"
 BEA = "whatsapp:+15550002222"
 CAL = "whatsapp:+15550003333"
 MOD = "whatsapp:+15550009999"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
 
 
 CIRCLE_COMMUNITY = {
@@ -156,3 +159,39 @@ async def test_exactly_once_across_a_restart_with_the_outbox_unsent(
     assert all(n == 1 for n in relayed.values()), relayed
     # each of the five reached the two members who did not write it, and nobody else
     assert len(relayed) == 10
+
+
+@pytest.fixture
+async def twilio_media() -> AsyncIterator[str]:
+    """Twilio's media host on 127.0.0.1: a photo for the account's HTTP Basic auth only."""
+
+    async def photo(request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != aiohttp.encode_basic_auth(ACCOUNT_SID, AUTH_TOKEN):
+            return web.Response(status=401)
+        return web.Response(body=PNG, content_type="image/png")
+
+    app = web.Application()
+    app.router.add_get("/Media/{sid}", photo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_whatsapp_photo_is_kept_and_goes_to_the_channel_as_a_file(
+    wa: WhatsAppHarness, twilio_media: str
+) -> None:
+    await in_circle(wa, ANA, BEA)
+    media = {"NumMedia": "1", "MediaUrl0": f"{twilio_media}/Media/ME1", "MediaContentType0": "image/png"}
+    assert (await wa.post("/twilio/whatsapp", wa.form("my route", ANA, **media)))[0] == 200
+    await settle(wa)
+    assert wa.bodies(BEA)[-1] == "Ana #1: my route\n📎 1 file"
+    post = next(d for d in wa.console.sent if d.channel == "runners" and "my route" in d.reply.text)
+    (key,) = post.reply.files
+    assert (wa.adapter.media.folder / key).read_bytes() == PNG  # the bridged channel's adapter posts it
+    assert post.reply.files_note == "📎 1 file"

@@ -219,3 +219,27 @@ async def test_a_refused_file_refuses_the_whole_message_and_a_kept_one_is_counte
     assert messenger.texts_to("console:bob") == ["alice #1: my route\n📎 1 file"]
     post = next(m for m in messenger.sent if m.channel == "runners")
     assert post.reply.text == "my route\n📎 1 file"
+    # the post carries the kept file's key, and which line a platform that attaches it drops
+    assert post.reply.files == ("ab/cd.jpg",)
+    assert post.reply.files_note == "📎 1 file"
+
+
+async def test_a_photo_without_words_is_relayed_and_outside_a_circle_is_an_empty_message(
+    core: Core, messenger: RecordingMessenger
+) -> None:
+    from handlers.events import DirectMessage
+    from handlers.models import Attachment
+
+    await in_circle(core, "runners", "alice", "bob")
+    photo = Attachment("https://media.example/p.jpg", "image/jpeg", 10, stored="cd.jpg")
+    assert (
+        await core.handle_direct(DirectMessage(Identity("console", "alice"), "", attachments=(photo,))) == []
+    )
+    await core.settle()
+    assert messenger.texts_to("console:bob") == ["alice #1: 📎 1 file"]
+    post = next(m for m in messenger.sent if m.channel == "runners")
+    assert (post.reply.text, post.reply.files) == ("📎 1 file", ("cd.jpg",))
+    stranger = Identity("console", "carol")
+    answered = await core.handle_direct(DirectMessage(stranger, "", attachments=(photo,)))
+    empty = await core.handle_direct(DirectMessage(stranger, ""))
+    assert [r.text for r in answered] == [r.text for r in empty]
