@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handlers.core import Core
-from handlers.models import Identity
+from handlers.events import DirectMessage
+from handlers.models import Attachment, Identity
 from handlers.nps._models import Tally
 from handlers.nps._render import score_choices
 from handlers.settings import CommunityConfig
@@ -80,6 +81,18 @@ async def test_a_bare_number_is_the_score_not_the_position_of_a_choice(
     assert "0 noted" in (await say(core, "console:bob", "0")).text
     assert "1 noted" in (await say(core, "console:carol", "1")).text
     assert [(h, s) for _, h, s, _ in await answers(store)] == [("alice", 7), ("bob", 0), ("carol", 1)]
+
+
+async def test_a_photo_without_words_is_no_reason(core: Core, clock: FakeClock, store: SqliteStore) -> None:
+    await join(core, "alice")
+    await survey_starts(core, clock)
+    await say(core, "console:alice", "NPS 9")
+    photo = Attachment("https://cdn.example/a.png", "image/png", 11, stored="a.png")
+    [reply] = await core.handle_direct(
+        DirectMessage(Identity.parse("console:alice"), "", attachments=(photo,))
+    )
+    assert "referral code" not in reply.text  # not taken as the reason: the empty-message answer
+    assert await answers(store) == [(1, "alice", 9, None)]
 
 
 async def test_a_reason_may_be_given_by_command_or_skipped(
