@@ -14,7 +14,9 @@ _NAMED = "instr({text}, '@' || " + _HANDLE + ") > 0"
 """The text mentions them by handle (how every message names a member)."""
 _NAMED_OR_CALLED = (
     _NAMED + " OR instr({text}, " + _HANDLE + ") > 0"
-    " OR instr({text}, (SELECT display_name FROM members WHERE id = :member)) > 0"
+    # An empty or one-letter name would match every text: such a name is not looked for (NULL never matches).
+    " OR instr({text}, (SELECT CASE WHEN length(display_name) >= 3 THEN display_name END"
+    " FROM members WHERE id = :member)) > 0"
 )
 """The text holds their handle or display name anywhere (what a message already sent keeps no more)."""
 

@@ -194,3 +194,23 @@ async def test_forget_refuses_a_member_and_the_moderator_themself(core: Core, st
     assert await store.members.by_handle("mod") is not None and "moderators" in refused.text
     yourself = await say(core, "console:mod", "FORGET @mod YES")
     assert "yourself" in yourself.text and await store.members.by_handle("mod") is not None
+
+
+async def test_forget_of_a_member_with_an_empty_name_leaves_other_messages_whole(
+    core: Core, store: SqliteStore
+) -> None:
+    await say(core, "console:bob", "JOIN")
+    await say(core, "console:ana", "JOIN")
+    await say(core, "console:mod", "JOIN")
+    await say(core, "console:bob", "AGREE")
+    await say(core, "console:mod", "AWARD @bob 5 for the tasting")  # a message to Bob, kept in deliveries
+    async with store.transaction():
+        await store.db.execute("UPDATE members SET display_name = '' WHERE handle = 'ana'")
+    payloads = "SELECT id, payload FROM deliveries WHERE id NOT IN (SELECT id FROM deliveries"
+    payloads += " WHERE recipient = 'console:ana'"
+    payloads += " OR member_id = (SELECT id FROM members WHERE handle = 'ana'))"
+    payloads += " ORDER BY id"  # every message but Ana's own
+    before = [tuple(r) for r in await store.db.fetch_all(payloads)]
+    assert before and all('"text": ""' not in p for _, p in before)
+    await say(core, "console:mod", "FORGET @ana YES")
+    assert [tuple(r) for r in await store.db.fetch_all(payloads)] == before
