@@ -25,10 +25,7 @@ class Boards:
     async def load(self, month: str) -> None:
         self._earned = await self.repo.earned_all()
         self._unlisted = await self.repo.unlisted()
-        self._board = RankIndex()
-        for member_id, points in self._earned.items():
-            if member_id not in self._unlisted:
-                self._board.set(member_id, points)
+        self._board = RankIndex.of(self._listed(self._earned))
         await self._load_month(month)
 
     def earned(self, member_id: int) -> int:
@@ -78,7 +75,7 @@ class Boards:
     async def _load_month(self, month: str) -> None:
         self._month = month
         self._month_earned = await self.repo.month_totals(month)
-        self._month_board = RankIndex()
-        for member_id, points in self._month_earned.items():
-            if member_id not in self._unlisted:
-                self._month_board.set(member_id, points)
+        self._month_board = RankIndex.of(self._listed(self._month_earned))
+
+    def _listed(self, totals: dict[int, int]) -> dict[int, int]:
+        return {member: points for member, points in totals.items() if member not in self._unlisted}

@@ -8,6 +8,8 @@ milliseconds at 100,000 members. The engine already keeps every total in memory;
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Mapping
+from heapq import heapify, heappop, heappush
 
 _SIZE = 1 << 40  # totals up to about a trillion points; the tree is sparse, so size costs nothing
 
@@ -17,6 +19,32 @@ class RankIndex:
         self._tree: dict[int, int] = {}
         self._ties: dict[int, list[int]] = {}
         self._points: dict[int, int] = {}
+
+    @classmethod
+    def of(cls, totals: Mapping[int, int]) -> RankIndex:
+        """Every member's total placed at once (a start, a warm-up): the tree is built bottom-up, each of its
+        nodes once, where `set` for each member walks about 40 nodes (2.4 s for 200,000 totals)."""
+        index = cls()
+        for member_id, points in totals.items():
+            if points > 0:
+                index._points[member_id] = points
+                index._ties.setdefault(points, []).append(member_id)
+        for ties in index._ties.values():
+            ties.sort()
+        tree = index._tree
+        tree.update((points, len(ties)) for points, ties in index._ties.items())
+        # Ascending: a node's children are all smaller, so each is complete when it is added to its parent.
+        pending = list(tree)
+        heapify(pending)
+        while pending:
+            node = heappop(pending)
+            parent = node + (node & -node)
+            if parent < _SIZE:
+                if parent not in tree:
+                    tree[parent] = 0
+                    heappush(pending, parent)
+                tree[parent] += tree[node]
+        return index
 
     def __len__(self) -> int:
         return len(self._points)

@@ -33,6 +33,22 @@ def test_ranks_match_the_board_order_through_random_changes() -> None:
     assert len(index) == sum(1 for p in truth.values() if p > 0)
 
 
+def test_an_index_built_at_once_is_the_one_built_member_by_member() -> None:
+    rng = random.Random(11)
+    for size, spread in ((0, 5), (1, 5), (300, 5), (2000, 40), (2000, 10**9)):
+        totals = {member: rng.choice([0, -3, rng.randrange(1, spread)]) for member in range(1, size + 1)}
+        one_by_one = RankIndex()
+        for member, points in totals.items():
+            one_by_one.set(member, points)
+        built = RankIndex.of(totals)
+        assert built._tree == {node: n for node, n in one_by_one._tree.items() if n}
+        assert built.top(size + 1) == one_by_one.top(size + 1)
+        assert all(built.rank(m) == brute_rank(totals, m) for m in range(0, size + 2))
+        built.set(1, 7)  # and it goes on changing as any other
+        totals[1] = 7
+        assert built.rank(1) == brute_rank(totals, 1) and len(built) == sum(p > 0 for p in totals.values())
+
+
 def test_ties_are_broken_by_member_id() -> None:
     index = RankIndex()
     for member, points in [(5, 10), (3, 10), (9, 20), (4, 1)]:
