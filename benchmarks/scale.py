@@ -20,6 +20,7 @@ The run is pinned to one CPU (the bar is for one core); --all-cores lifts that.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import random
@@ -38,8 +39,10 @@ from bot.app import Application
 from bot.console.adapter import ConsolePrinter
 from config.community import load_community
 from config.settings import Settings
+from handlers.core import Core
 from handlers.events import DirectMessage
 from handlers.models import Identity
+from handlers.settings import CommunityConfig
 
 ENTRIES_PER_MEMBER = 50
 READY_BAR_S = 5.0
@@ -129,9 +132,30 @@ async def measure(folder: Path, members: int, requests: int) -> dict[str, float]
             figures[f"{text}_p50"] = percentile(found, 0.5)
             figures[f"{text}_p99"] = percentile(found, 0.99)
         figures["resident_after_mb"] = resident_mb()
+        figures.update(await applied_live(app, community, core, members))
     finally:
         await app.stop()
     return figures
+
+
+async def applied_live(
+    app: Application, community: CommunityConfig, core: Core, members: int
+) -> dict[str, float]:
+    """A configuration saved from the dashboard, applied in the running bot: how long it takes, and how long
+    a POINTS sent the moment the apply begins waits for it (units of work pause while features are rebuilt)."""
+    renamed = community.model_copy(
+        update={"community": community.community.model_copy(update={"name": "Renamed"})}
+    )
+    times, waits = [], []
+    for n in range(3):
+        began = time.perf_counter()
+        applying = asyncio.create_task(app.apply_community(renamed if n % 2 == 0 else community))
+        await asyncio.sleep(0)  # the apply has paused units: the command queues behind it
+        await core.handle_direct(DirectMessage(Identity("console", f"m{members}"), "POINTS"))
+        waits.append(time.perf_counter() - began)
+        await applying
+        times.append(time.perf_counter() - began)
+    return {"apply_s": max(times), "apply_wait_s": max(waits)}
 
 
 def child(folder: Path, members: int, requests: int, all_cores: bool) -> dict[str, float]:
@@ -161,6 +185,11 @@ def show(members: int, label: str, f: dict[str, float]) -> bool:
         "          p50/p99 ms: "
         + ", ".join(f"{c} {f[f'{c}_p50']:.2f}/{f[f'{c}_p99']:.2f}" for c in ("POINTS", "TOP", "STATS"))
         + f" (floor HELP {f['HELP_p50']:.2f}/{f['HELP_p99']:.2f})",
+        flush=True,
+    )
+    print(
+        f"          configuration applied live: {f['apply_s']:.2f} s (slowest of 3); a POINTS sent as it"
+        f" began answered after {f['apply_wait_s']:.2f} s",
         flush=True,
     )
     return not at_bar or (ready_ok and memory_ok)

@@ -7,10 +7,11 @@ import asyncio
 import logging
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import TypeVar
 
 from bot import admin, calendar
-from bot.admin import assembly, live
+from bot.admin import assembly
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
@@ -29,7 +30,7 @@ from config.whatsapp import WhatsAppCommunity
 from handlers.calendar import CALENDAR
 from handlers.core import Core
 from handlers.features import FEATURES
-from handlers.install import build_core
+from handlers.install import build_core, reconfigure
 from handlers.platforms import Platforms
 from handlers.section import Section
 from handlers.settings import CommunityConfig
@@ -71,6 +72,8 @@ class Application:
         self.failure: str | None = None
         """Why an adapter stopped for good (the Discord connection): the program then exits non-zero."""
         self.failed = asyncio.Event()
+        self._applying = asyncio.Lock()
+        """One configuration applied at a time."""
         self.whatsapp_section = _section(community, WhatsAppCommunity)
         self.discord_section = _section(community, DiscordCommunity)
 
@@ -161,7 +164,7 @@ class Application:
             self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
             if self.whatsapp is not None:
                 self.whatsapp.mount(self.web.app)
-            calendar.mount(self.web.app, core.port(CALENDAR))  # /sessions/<id>.ics
+            calendar.mount(self.web.app, partial(core.port, CALENDAR))  # /sessions/<id>.ics
             if self.settings.admin_token is not None:  # no token, no dashboard: not even its sign-in page
                 parts = assembly.dashboard(
                     store.db, store.community_id, core, lambda: self.community, self.settings.community_file,
@@ -171,16 +174,34 @@ class Application:
                 admin.mount(self.web.app, parts, self.settings.admin_token.get_secret_value(), secure=https)
             await self.web.start()
 
-    def apply_community(self, community: CommunityConfig) -> list[str]:
-        """A community file the dashboard saved (validated): what the core reads on every unit of work
-        (bot/admin/live.py: roles, wording overrides, the welcome) takes effect now; the rest was copied
-        into the features' states at start and waits for the next one. Returns the key paths waiting."""
-        running = live.merge(self.community, community)
-        self.community = running
-        if self.core is not None:
-            self.core.services = replace(self.core.services, config=running)
-            self.core.texts.use_overrides(running.overrides())
-        return live.waiting(running, community)
+    async def apply_community(self, community: CommunityConfig) -> None:
+        """A community file the dashboard saved (validated), applied at once: the features are built again
+        from it between units of work (handlers.install.reconfigure), and the platforms take their new
+        sections. Raises, with the bot still on the configuration it had, when a feature refuses it."""
+        async with self._applying:
+            core = self.core
+            if core is None:
+                self.community = community
+                return
+            whatsapp = _section(community, WhatsAppCommunity)
+            platforms = replace(core.platforms, consent_wording=whatsapp.consent_wording)
+            await reconfigure(core, community, FEATURES, platforms)
+            self.community, self.whatsapp_section = community, whatsapp
+            self.discord_section = _section(community, DiscordCommunity)
+            keepers: list[MediaKeeper | None] = [self.whatsapp.media] if self.whatsapp is not None else []
+            if self.discord is not None:
+                self.discord.bot.config = self.discord_section  # roles and channels, read on every event
+                keepers.append(self.discord.bot.media)
+            if self.whatsapp is not None:
+                self.whatsapp.messenger.templates = whatsapp.template_sids(community.community.language)
+            if self.console is not None:
+                keepers.append(self.console.media)
+            for keeper in keepers:
+                if keeper is not None:
+                    keeper.config = community.media
+            if self.scheduler is not None:
+                await self.scheduler.tick()  # a job planned again (a new cron) may be due sooner
+        log.info("community configuration applied without a restart")
 
     def _fail(self, reason: str) -> None:
         self.failure = reason

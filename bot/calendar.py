@@ -5,6 +5,7 @@ here, with the `icalendar` library, so the core stays free of it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 from icalendar import Calendar, Event
@@ -39,9 +40,11 @@ def ics(entry: CalendarEntry) -> bytes:
     return calendar.to_ical()
 
 
-def mount(app: web.Application, calendar: SessionCalendar) -> None:
+def mount(app: web.Application, calendar: Callable[[], SessionCalendar]) -> None:
+    """`calendar` gives the running core's (a configuration applied live builds the features again)."""
+
     async def session_file(request: web.Request) -> web.Response:
-        entry = await calendar.entry(int(request.match_info["session"]), request.match_info["key"])
+        entry = await calendar().entry(int(request.match_info["session"]), request.match_info["key"])
         if entry is None:
             raise web.HTTPNotFound()
         return web.Response(

@@ -4,20 +4,19 @@ due jobs. Each runs in one transaction; what it sends goes out once that transac
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
 from handlers.asker import Asker, asker_of
 from handlers.book import MemberChanges
+from handlers.choosing import answer_to_choice
 from handlers.context import Context
 from handlers.delivery import Outgoing
 from handlers.dispatch import Dispatcher
 from handlers.errors import (
     ArgumentError,
-    ChoiceOutOfRange,
     DomainError,
     EmptyMessage,
     MembersOnly,
@@ -32,6 +31,7 @@ from handlers.job_runner import JobRunner
 from handlers.key import Key
 from handlers.membership import Joining, Membership
 from handlers.models import Choice, Member, MemberStatus, Reply, Role
+from handlers.pausing import UnitsInFlight
 from handlers.platforms import Platforms
 from handlers.ports import Messenger, StorageUnavailable
 from handlers.recurrence import Recurrence
@@ -43,7 +43,6 @@ from handlers.timers import BoundJob
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 4000
-CHOICES_VALID_FOR = timedelta(hours=24)
 T = TypeVar("T")
 
 
@@ -81,12 +80,6 @@ class Core:
         """Every language's catalogs: each unit of work reads its texts through them."""
         self.messenger = messenger
         self.platforms = platforms or Platforms()
-        self.registry = Registry()
-        self.listeners = Listeners()
-        self.membership: Membership | None = None
-        """Joins and leaves from the platforms go to the members feature (set when it is installed)."""
-        self.ports: dict[str, object] = {}
-        """What the installed features provide, by key name (`port` reads them typed)."""
         self.dispatcher = Dispatcher(
             services.deliveries,
             messenger,
@@ -95,11 +88,24 @@ class Core:
             self.platforms,
             services.transactions,
         )
+        self.units = UnitsInFlight()
+        """The units of work running: a new configuration is installed between them (`reconfigure`)."""
+        self.uninstall()
+
+    def uninstall(self) -> None:
+        """Forget the installed features' commands, hooks, ports and jobs (`handlers.install.reconfigure`
+        installs them again, built with a new configuration)."""
+        self.registry = Registry()
+        self.listeners = Listeners()
+        self.membership: Membership | None = None
+        """Joins and leaves from the platforms go to the members feature (set when it is installed)."""
+        self.ports: dict[str, object] = {}
+        """What the installed features provide, by key name (`port` reads them typed)."""
         self.timers = JobRunner(
-            services,
+            self.services,
             self.dispatcher,
             self.listeners.jobs,
-            recurrence,
+            self.recurrence,
             self.settle,
             self._committed,
             lambda: self._context(None),
@@ -159,8 +165,9 @@ class Core:
             message = replace(message, text=cleaned)
         replies: list[Reply] = []
         try:
-            for listener in self.listeners.chat:
-                replies += await listener(message)
+            async with self.units:
+                for listener in self.listeners.chat:
+                    replies += await listener(message)
         except DomainError as error:  # listeners answer their members in their language; this is the rest
             replies.append(Reply(error.text(self._first_t()), private=True))
         except Exception:
@@ -185,7 +192,8 @@ class Core:
 
     async def run_due_jobs(self) -> int:
         """Run every job due now, oldest first, by its kind's catch-up rule; returns how many."""
-        return await self.timers.run_due()
+        async with self.units:
+            return await self.timers.run_due()
 
     async def settle(self) -> None:
         """Wait for work still in flight (chat points being written, their messages going out) so what
@@ -213,11 +221,13 @@ class Core:
     # -- internals ------------------------------------------------------------------------------
 
     async def _guarded(
-        self,
-        asker: Asker,
-        step: Callable[..., Awaitable[list[Reply]]],
-        *args: Any,
-        durable: bool = False,
+        self, asker: Asker, step: Callable[..., Awaitable[list[Reply]]], *args: Any, durable: bool = False
+    ) -> list[Reply]:
+        async with self.units:  # a new configuration is installed between units, never during one
+            return await self._unit(asker, step, *args, durable=durable)
+
+    async def _unit(
+        self, asker: Asker, step: Callable[..., Awaitable[list[Reply]]], *args: Any, durable: bool = False
     ) -> list[Reply]:
         """Run `step` in one transaction with the messages it sends; with `durable`, its replies are written
         to the outbox too (before its other messages to the asker, so the answer comes first)."""
@@ -312,7 +322,7 @@ class Core:
         assert ctx.actor is not None
         if ctx.member is not None:
             await self.services.members.touch(ctx.actor, ctx.now)
-        text = await self._answer_to_choice(ctx, text)
+        text = await answer_to_choice(self.services.choices, ctx.actor, ctx.now, text)
         found = self.registry.match(text)
         if found is None:
             if (taken := await self._plain(ctx, text)) is not None:
@@ -373,29 +383,6 @@ class Core:
         if command.private and not reply.private:
             reply = Reply(reply.text, reply.choices, private=True)
         return [reply]
-
-    async def _answer_to_choice(self, ctx: Context, text: str) -> str:
-        """`2` or `yes` answers the choices last offered to this person: a typed choice by its label (a
-        score: `7` is the choice labelled 7), the others by their number among them, or their label."""
-        assert ctx.actor is not None
-        if not re.fullmatch(r"[0-9]{1,2}|[^\s]{1,40}", text):
-            return text
-        offered = await self.services.choices.pending(ctx.actor, ctx.now - CHOICES_VALID_FOR)
-        for choice in offered:
-            if choice.typed and text.lower() == choice.label.lower():
-                return choice.command
-        numbered = [choice for choice in offered if not choice.typed]
-        if not numbered:
-            return text  # a bare number then goes to the features (`unmatched`), else NothingToChoose
-        if text.isdigit():
-            index = int(text)
-            if not 1 <= index <= len(numbered):
-                raise ChoiceOutOfRange(len(numbered))
-            return numbered[index - 1].command
-        for choice in numbered:
-            if text.lower() == choice.label.lower():
-                return choice.command
-        return text
 
     def _check_permission(self, command: Command, role: Role) -> None:
         if command.permission <= role:

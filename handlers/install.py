@@ -5,6 +5,7 @@ storage lacks) stops the start with a FeatureError that says which and why."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 from typing import Any, cast
 
@@ -18,6 +19,7 @@ from handlers.platforms import Platforms
 from handlers.ports import Messenger
 from handlers.recurrence import Recurrence
 from handlers.services import Services
+from handlers.settings import CommunityConfig
 from handlers.timers import BoundJob
 
 
@@ -50,6 +52,38 @@ def build_core(
     for feature in features:
         _install(core, feature, provided, digest)
     return core
+
+
+async def reconfigure(
+    core: Core, config: CommunityConfig, features: Sequence[Feature[Any]], platforms: Platforms | None = None
+) -> None:
+    """Apply a new community configuration to a running core, as a restart would but without one.
+
+    Between units of work: new ones wait while those in flight finish and what they left in memory is
+    written (`settle`: queued chat points, activity counts). Every feature is then built again from the new
+    configuration and started (warm caches, configured items, recurring jobs planned again), exactly as at
+    a start; the repositories, the dispatcher and the messages in flight carry on. If a feature refuses the
+    new configuration at start, the core goes back to the features it had, and the error is raised."""
+    check_order(features)
+    async with core.units.paused():
+        await core.settle()
+        before = (core.services, core.platforms, core.registry, core.listeners, core.membership, core.ports)
+        timers, consent = core.timers, core.dispatcher.consent
+        core.services = replace(core.services, config=config)
+        core.platforms = platforms or core.platforms
+        core.uninstall()
+        core.texts.use_overrides(config.overrides())
+        try:
+            provided: dict[str, Provided] = {}
+            digest: list[DigestSource] = []
+            for feature in features:
+                _install(core, feature, provided, digest)
+            await core.start()
+        except BaseException:
+            core.services, core.platforms, core.registry, core.listeners, core.membership, core.ports = before
+            core.timers, core.dispatcher.consent = timers, consent
+            core.texts.use_overrides(core.services.config.overrides())
+            raise
 
 
 def _install(

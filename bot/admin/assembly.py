@@ -4,6 +4,7 @@ and newsletter preview, the community file and how the bot applies it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bot.admin.ports import ApplyCommunity, Dashboard, Reads
@@ -59,6 +60,6 @@ def dashboard(
         apply=apply,
         now=core.services.clock.now,
         media=db.path.parent / "media",
-        health=core.port(HEALTH_REPORT),
+        health=partial(core.port, HEALTH_REPORT),
         preview=preview,
     )

@@ -21,7 +21,6 @@ from typing import Any, Literal
 import tomlkit
 from pydantic import BaseModel
 
-from bot.admin.live import is_live
 from config.community import validate_community
 from config.problems import ConfigError
 from handlers.i18n import Translator
@@ -41,7 +40,6 @@ class Field:
     """As the form shows it (a list one item per line, a bool `true`/`false`, unset empty)."""
     choices: tuple[str, ...] = ()
     optional: bool = False
-    live: bool = False
     fixed: bool = False
 
 
@@ -116,7 +114,7 @@ def _fields(model: BaseModel, prefix: str) -> tuple[list[Field], list[str]]:
             elsewhere.append(key)
             continue
         kind, choices, optional = found
-        fields.append(Field(key, kind, shown(value), choices, optional, is_live(key), key in FIXED))
+        fields.append(Field(key, kind, shown(value), choices, optional, fixed=key in FIXED))
     return fields, elsewhere
 
 
@@ -220,6 +218,15 @@ def write_atomically(path: Path, text: str) -> Path | None:
         _replace(backup, path.read_bytes(), path)
     _replace(path, text.encode("utf-8"), path if path.exists() else None)
     return backup
+
+
+def put_back(path: Path, text: str) -> None:
+    """The file as it was before a save the bot could not apply (its backup is left as it is); none if
+    there was none."""
+    if not text:
+        path.unlink(missing_ok=True)
+        return
+    _replace(path, text.encode("utf-8"), path if path.exists() else None)
 
 
 def _replace(target: Path, data: bytes, mode_of: Path | None) -> None:

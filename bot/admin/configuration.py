@@ -1,6 +1,6 @@
 """The configuration page: the community file as a form (and as TOML text), checked with the model of
-`check-config`, written atomically with a backup, and applied to the running bot: the live settings at
-once, the others at the next start, which the page lists."""
+`check-config`, written atomically with a backup, and applied to the running bot at once (bot/admin/live.py);
+if the bot cannot apply it, the file is put back as it was and the page says why."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from aiohttp_session import get_session
 
 from bot.admin import community_file as files
 from bot.admin.auth import FLASH
-from bot.admin.live import LIVE, waiting
+from bot.admin.live import waiting
 from bot.admin.render import dashboard_of, render, translator
 from config.problems import ConfigError
 
@@ -48,7 +48,6 @@ async def _page(
         "problems": problems or [],
         "broken": broken,
         "pending": waiting(running, in_file),
-        "live": LIVE,
         "path": str(dashboard.community_file),
         "exists": dashboard.community_file.exists(),
     }
@@ -77,10 +76,13 @@ async def _save(request: web.Request, text: str, version: str) -> list[str]:
         except OSError as error:
             log.error("cannot write the community file %s: %s", path, error.strerror)
             return [t("admin.config_cannot_write", path=str(path), error=str(error.strerror or error))]
-    later = dashboard.apply(community)
-    log.info(
-        "community file %s saved from the dashboard (%d setting(s) wait for the next start)", path, len(later)
-    )
+        try:
+            await dashboard.apply(community)
+        except Exception as error:  # a feature refused it at start: the bot runs the previous settings
+            log.exception("the community file saved from the dashboard could not be applied")
+            await asyncio.to_thread(files.put_back, path, current)
+            return [t("admin.config_not_applied", error=str(error))]
+    log.info("community file %s saved from the dashboard and applied", path)
     session = await get_session(request)
     session[FLASH] = t("admin.config_saved", backup=str(backup) if backup else "–")
     return []

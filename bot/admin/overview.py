@@ -173,8 +173,8 @@ async def overview(request: web.Request) -> web.Response:
     today = dashboard.now().astimezone(dashboard.community().community.tz).date()
     until = today - timedelta(days=1)
     reads = dashboard.reads
-    days = await dashboard.health.days(until - timedelta(days=DAYS - 1), until)
-    periods = await dashboard.health.periods("month", dashboard.now())
+    days = await dashboard.health().days(until - timedelta(days=DAYS - 1), until)
+    periods = await dashboard.health().periods("month", dashboard.now())
     context: dict[str, object] = {"days": len(days)}
     if days and periods is not None:
         context["cards"] = cards(t, periods.now)

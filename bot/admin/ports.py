@@ -79,9 +79,9 @@ class OutboxReads(Protocol):
 
 
 class ApplyCommunity(Protocol):
-    def __call__(self, community: CommunityConfig) -> list[str]:
-        """Apply a validated community configuration to the running bot; returns the key paths whose new
-        values wait for the next start."""
+    async def __call__(self, community: CommunityConfig) -> None:
+        """Apply a validated community configuration to the running bot at once; raises (the bot keeps the
+        configuration it had) when a feature refuses it."""
         ...
 
 
@@ -109,7 +109,8 @@ class Dashboard:
     """The bot's clock (the console's simulated one in a console session)."""
     media: Path
     """The media store's folder (bot/media.py), where submissions' files are kept."""
-    health: HealthReport
+    health: Callable[[], HealthReport]
+    """The running core's (a configuration applied live builds the features again)."""
     """The health feature's periods (the same STATS shows) and rolled-up days."""
     preview: Callable[[str], Awaitable[str]]
     """The next newsletter as it stands, in a language (what NEWSLETTER PREVIEW answers)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -83,7 +84,7 @@ async def test_a_moved_or_cancelled_session_is_a_new_version_of_the_same_event(
     await core.start()
     await say(core, "console:mod", NEW)
     server = web.Application()
-    calendar.mount(server, core.port(CALENDAR))
+    calendar.mount(server, partial(core.port, CALENDAR))
     async with TestClient(TestServer(server)) as client:
         key = (await store.db.fetch_one("SELECT calendar_key FROM sessions WHERE id = 1"))["calendar_key"]
 

@@ -41,31 +41,69 @@ async def fields_form(admin: Admin) -> dict[str, str]:
     return values
 
 
-async def test_a_live_setting_is_written_backed_up_and_applied_at_once(
+async def award(app: Application, points: int) -> str:
+    assert app.core is not None
+    asked = DirectMessage(Identity("console", "mod"), f"AWARD @alice {points} great review")
+    return (await app.core.handle_direct(asked))[0].text
+
+
+async def test_a_saved_setting_is_written_backed_up_and_applied_at_once(
     admin: Admin, app: Application, folder: Path
 ) -> None:
+    assert (await award(app, 50)).startswith("Awarded")
     form = await fields_form(admin)
     form["roles.moderators"] = "console:mod\nconsole:alice"
-    form["points.activity.daily_cap"] = "33"
+    form["points.max_award"] = "20"
     response = await admin.post("/admin/config", form)
     assert response.status == 303
     written = tomllib.loads(text_of(folder / "community.toml"))
     assert written["roles"]["moderators"] == ["console:mod", "console:alice"]
-    assert written["points"]["activity"]["daily_cap"] == 33
-    assert written["points"]["max_award"] == 500  # what the form did not change stays as it was
+    assert written["points"]["max_award"] == 20
+    assert written["community"]["timezone"] == "Europe/Paris"  # what the form did not change stays as it was
     assert "# The dashboard tests' community." in text_of(folder / "community.toml")
     assert text_of(folder / "community.toml.bak") == COMMUNITY
     assert not [name for name in names_in(folder) if name.endswith(".tmp")]
-    # Applied: alice moderates now, without a restart; the points rules wait for the next start.
+    # Applied without a restart: alice moderates now, and the points rules are the new ones.
     assert app.community.roles.moderators == ["console:mod", "console:alice"]
     assert app.core is not None
     replies = await app.core.handle_direct(
         DirectMessage(Identity("console", "alice"), 'POLL NEW "Tea?" | Yes | No')
     )
     assert replies[0].text.startswith("Poll #2 is open")
+    assert (await award(app, 50)).startswith("At most 20 credits per award.")
+    assert (await award(app, 20)).startswith("Awarded")
     _, html = await admin.get("/admin/config")
     assert "Saved and applied" in html
-    assert "1 saved setting waits for the next start" in html and "points.activity.daily_cap" in html
+    assert 'id="pending"' not in html  # the file and the running bot agree
+
+
+async def test_a_setting_a_feature_refuses_at_start_changes_nothing(
+    admin: Admin, app: Application, folder: Path
+) -> None:
+    """The model takes any text as the newsletter's cron; the feature checks it when it is built. Refused
+    then: the bot keeps the settings it had, and the file is put back as it was."""
+    form = await fields_form(admin)
+    form["points.max_award"] = "20"
+    form["newsletter.cron"] = "99 99 * * *"
+    response = await admin.post("/admin/config", form)
+    assert response.status == 422
+    html = await response.text()
+    assert "the bot could not apply these settings" in html and "newsletter.cron" in html
+    assert text_of(folder / "community.toml") == COMMUNITY
+    assert app.community.points.max_award == 500
+    assert (await award(app, 50)).startswith("Awarded")  # the previous rules, still working
+
+
+async def test_a_file_edited_by_hand_is_listed_until_it_is_applied(
+    admin: Admin, app: Application, folder: Path
+) -> None:
+    write(folder / "community.toml", COMMUNITY.replace("max_award = 500", "max_award = 30"))
+    _, html = await admin.get("/admin/config")
+    assert "1 setting in the file differs from what the bot runs" in html and "points.max_award" in html
+    assert (await award(app, 50)).startswith("Awarded")  # not applied yet
+    response = await admin.post("/admin/config", await fields_form(admin))  # saved here: applied
+    assert response.status == 303
+    assert (await award(app, 50)).startswith("At most 30 credits per award.")
 
 
 async def test_a_wording_override_applies_at_once(admin: Admin, app: Application, folder: Path) -> None:
