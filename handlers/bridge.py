@@ -34,6 +34,10 @@ class ChannelDeletion:
 
 
 class ChannelBridge(Protocol):
+    def bridges(self, channel: str) -> bool:
+        """Whether messages in the channel are passed on (the adapter keeps the files posted there only)."""
+        ...
+
     async def edited(self, edit: ChannelEdit) -> None:
         """A correction reaches those the message was relayed to; nothing when it was never relayed."""
         ...

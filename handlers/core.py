@@ -158,8 +158,8 @@ class Core:
 
     async def handle_chat(self, message: ChatMessage) -> list[Reply]:
         """A person wrote in a community channel: chat listeners (points, kudos...) react."""
-        if not message.text.strip() or not self.listeners.chat:
-            return []
+        if (not message.text.strip() and not message.attachments) or not self.listeners.chat:
+            return []  # a file alone counts only where the adapter kept it (a circle's bridged channel)
         cleaned = clean(message.text)
         if cleaned is not message.text:  # rare: most chat holds no control characters
             message = replace(message, text=cleaned)

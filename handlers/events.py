@@ -45,6 +45,8 @@ class ChatMessage:
     event_id: str | None = None
     display_name: str | None = None
     mentions: Mapping[str, Identity] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
+    """Files posted with it, kept in the media store by the adapter (in a circle's bridged channel only)."""
 
 
 @dataclass(frozen=True)

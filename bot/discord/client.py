@@ -141,7 +141,13 @@ class CommunityBot(commands.Bot):
         return self.core.texts.translator(language or self.core.services.config.community.language)
 
     def chat(
-        self, user: discord.abc.User, text: str, event_id: str, channel: str, mentions: dict[str, Identity]
+        self,
+        user: discord.abc.User,
+        text: str,
+        event_id: str,
+        channel: str,
+        mentions: dict[str, Identity],
+        attachments: tuple[Attachment, ...] = (),
     ) -> ChatMessage:
         return ChatMessage(
             identity_of(user),
@@ -150,6 +156,7 @@ class CommunityBot(commands.Bot):
             event_id=event_id,
             display_name=user.display_name,
             mentions=mentions,
+            attachments=attachments,
         )
 
     def role_of(self, user: discord.abc.User) -> Role:

@@ -50,7 +50,7 @@ class CommunityEvents(commands.Cog):
             return
         if message.guild is None:
             await self._direct(message)
-        elif message.guild.id == self.bot.guild_id and message.content:
+        elif message.guild.id == self.bot.guild_id and (message.content or message.attachments):
             await self._chat(message)
 
     async def _direct(self, message: discord.Message) -> None:
@@ -74,7 +74,20 @@ class CommunityEvents(commands.Cog):
             message.channel, discord.DMChannel | discord.GroupChannel | discord.PartialMessageable
         )
         key = self.bot.channel_key(message.channel)
-        incoming = self.bot.chat(message.author, text, str(message.id), key, mentions)
+        bridge = self._bridge()
+        bridged = bridge is not None and bridge.bridges(key)
+        if not message.content and not bridged:
+            return  # a file alone in a channel no circle reads: nothing to count
+        attached: tuple[Attachment, ...] = ()
+        if bridged and message.attachments and self.bot.media is not None:
+            # Kept before the core runs (the link expires in a day): a circle's WhatsApp members get them.
+            attached = await self.bot.media.keep(
+                tuple(
+                    Attachment(a.url, a.content_type or "application/octet-stream", a.size)
+                    for a in message.attachments
+                )
+            )
+        incoming = self.bot.chat(message.author, text, str(message.id), key, mentions, attached)
         for reply in await self.bot.core.handle_chat(incoming):
             await send(message.channel, reply)
 

@@ -7,6 +7,7 @@ import logging
 from aiohttp import web
 
 from bot.media import MediaKeeper
+from bot.media_links import MediaLinks, secret_from
 from bot.whatsapp.inbound import Inbound
 from bot.whatsapp.outbound import WhatsAppMessenger
 from bot.whatsapp.sender import MessageApi, OutboxWorker, RateLimiter, RetryPolicy
@@ -48,6 +49,10 @@ class WhatsAppAdapter:
         self.clock = clock
         self._twilio = TwilioMessages(twilio.account_sid, twilio.auth_token, twilio.api_base_url)
         self.api: MessageApi = api or self._twilio
+        folder = store.db.path.parent / "media"
+        # The media store as Twilio fetches a file sent to WhatsApp (a circle's Discord attachment).
+        secret = secret_from(twilio.auth_token.get_secret_value())
+        self.links = MediaLinks(folder, public_base_url, secret, clock)
         self.messenger = WhatsAppMessenger(
             store.outbox,
             store.windows,
@@ -55,6 +60,7 @@ class WhatsAppAdapter:
             twilio.whatsapp_from,
             community.template_sids(core.services.config.community.language),
             choices=core.services.choices,
+            links=self.links,
         )
         self.worker = OutboxWorker(
             store.outbox,
@@ -66,11 +72,12 @@ class WhatsAppAdapter:
             status_callback=public_base_url.rstrip("/") + STATUS_PATH,
             # Enough sends in flight to keep up with the rate while each waits ~0.25 s for Twilio and marks.
             concurrency=max(4, min(64, round(twilio.messages_per_second / 4))),
+            links=self.links,
         )
         self.messenger.wake = self.worker.wake
         # Media is downloaded (with the account's credentials) after the message is stored, before the core.
         self.media = MediaKeeper(
-            store.db.path.parent / "media",
+            folder,
             core.services.config.media,
             (twilio.account_sid, twilio.auth_token.get_secret_value()),
         )
@@ -89,6 +96,7 @@ class WhatsAppAdapter:
 
     def mount(self, app: web.Application) -> None:
         self.webhooks.mount(app)
+        self.links.mount(app)  # GET /media/<key>: the files Twilio fetches for WhatsApp
 
     async def start(self, sending: bool = True) -> None:
         """With `sending` False the outbox is left to `start_sending` (the process that holds the

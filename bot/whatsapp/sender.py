@@ -2,6 +2,8 @@
 
 Each part is marked `sending` (committed) before the API call and `sent` with Twilio's SID after it, so a
 crash in between leaves a row that the next start turns `unknown` instead of sending it a second time.
+A row's parts are its text's, then one per file its delivery carries (`outbound.parts_of`): each file goes
+as a link to the media store, signed when the part is sent, so a row sent after a restart gets a fresh one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from bot.whatsapp.outbound import WhatsAppMessenger, split_text
+from bot.media_links import MediaLinks
+from bot.whatsapp.outbound import WhatsAppMessenger, media_count, parts_of, split_text
 from bot.whatsapp.twilio_client import SendError, Sent
 from handlers.ports import Clock
 from storage.sqlite.outbox import OutboxRow, SqliteOutbox
@@ -44,6 +47,7 @@ class MessageApi(Protocol):
         content_sid: str | None = None,
         content_variables: str | None = None,
         status_callback: str | None = None,
+        media_url: str | None = None,
     ) -> Sent: ...
 
 
@@ -93,7 +97,10 @@ class OutboxWorker:
         policy: RetryPolicy,
         status_callback: str | None,
         concurrency: int = 4,
+        links: MediaLinks | None = None,
     ) -> None:
+        self.links = links
+        """Signs the links Twilio fetches a row's files from."""
         self.outbox = outbox
         self.api = api
         self.messenger = messenger
@@ -132,8 +139,14 @@ class OutboxWorker:
             except Exception:
                 log.exception("outbox row %s: could not ask Twilio what it took; it ends unknown", row.id)
                 continue
-            part = split_text(row.body)[row.parts_sent]
-            match = next((m for m in taken if m.body == part and m.sid not in recorded), None)
+            parts = await self._parts(row)
+            if row.parts_sent >= len(parts):
+                continue  # nothing to match it with: it ends unknown
+            body, key = parts[row.parts_sent]
+            if key is None:
+                match = next((m for m in taken if m.body == body and m.sid not in recorded), None)
+            else:  # a file goes alone: Twilio lists it without a body
+                match = next((m for m in taken if m.media and not m.body and m.sid not in recorded), None)
             now = self.clock.now()
             if match is not None:
                 await self.outbox.part_sent(row.id, row.parts_sent + 1, match.sid, match.status, now)
@@ -203,20 +216,42 @@ class OutboxWorker:
                 except Exception:  # the database could not mark it: the row stays as it is, the rest go on
                     log.exception("outbox row %s could not be sent or marked", row.id)
 
+    async def _parts(self, row: OutboxRow) -> list[tuple[str | None, str | None]]:
+        """(body, media key) of each part of the row."""
+        if row.mode != "text":
+            return [(None, None)]
+        files: tuple[str, ...] = ()
+        wanted = media_count(row)
+        if wanted:
+            reply = await self.outbox.reply(row.id)
+            files = () if reply is None else reply.files[:wanted]
+        if len(files) < wanted:  # none after all (an empty text): the row is its text
+            return [(text, None) for text in split_text(row.body)]
+        return parts_of(row.body, files)
+
     async def _send_row(self, row: OutboxRow) -> bool:
         """Send the row's remaining parts; False when it has to wait for a retry."""
-        parts: list[str | None] = list(split_text(row.body)) if row.mode == "text" else [None]
+        parts = await self._parts(row)
+        if len(parts) < row.parts_total:  # its delivery lost files it had: never send part of it
+            why = SendError("media", "its files are no longer with its message", retryable=False)
+            return await self._failed(row, row.parts_sent, why)
         for index in range(row.parts_sent, row.parts_total):
+            body, key = parts[index]
+            if key is not None and self.links is None:
+                why = SendError("media", "no public URL to send its files from", retryable=False)
+                return await self._failed(row, index, why)
+            media_url = None if key is None or self.links is None else self.links.url(key)
             await self.limiter.wait()
             await self.outbox.begin_part(row.id, self.clock.now())
             try:
                 sent = await self.api.send(
                     f"whatsapp:{row.recipient.user_id}",
                     row.sender,
-                    body=parts[index] if row.mode == "text" else None,
+                    body=body,
                     content_sid=row.content_sid,
                     content_variables=row.content_variables,
                     status_callback=self.status_callback,
+                    media_url=media_url,
                 )
             except SendError as error:
                 return await self._failed(row, index, error)

@@ -97,6 +97,8 @@ class Sent:
     sid: str
     status: str
     body: str = ""
+    media: int = 0
+    """How many files it carries (as Twilio lists it)."""
 
 
 class SendError(Exception):
@@ -176,7 +178,9 @@ class TwilioMessages:
         content_sid: str | None = None,
         content_variables: str | None = None,
         status_callback: str | None = None,
+        media_url: str | None = None,
     ) -> Sent:
+        """`media_url`: one file (WhatsApp takes one a message), a public URL Twilio fetches it from."""
         if self._client is None:
             raise RuntimeError("TwilioMessages.open() was not called")
         optional = {
@@ -184,6 +188,7 @@ class TwilioMessages:
             "content_sid": content_sid,
             "content_variables": content_variables,
             "status_callback": status_callback,
+            "media_url": None if media_url is None else [media_url],
         }
         try:
             message = await self._client.messages.create_async(
@@ -201,4 +206,15 @@ class TwilioMessages:
             messages = await self._client.messages.list_async(to=to, from_=from_, limit=limit)
         except (TwilioException, aiohttp.ClientError, OSError) as error:
             raise classify(error) from error
-        return [Sent(str(m.sid), str(m.status or "queued"), str(m.body or "")) for m in messages]
+        return [
+            Sent(str(m.sid), str(m.status or "queued"), str(m.body or ""), _count(m.num_media))
+            for m in messages
+        ]
+
+
+def _count(value: object) -> int:
+    """Twilio lists `num_media` as a string."""
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0

@@ -22,6 +22,10 @@ class Bridge(ChannelBridge):
     def __init__(self, circles: Circles) -> None:
         self.circles = circles
 
+    def bridges(self, channel: str) -> bool:
+        """Whether the channel is a circle's: the adapter keeps the files posted there, and only there."""
+        return channel in self.circles.bridged
+
     async def edited(self, edit: ChannelEdit) -> None:
         circle = self.circles.bridged.get(edit.channel)
         if circle is None or not edit.text.strip():

@@ -77,6 +77,8 @@ async def relay(ctx: Context, circles: Circles, circle: Circle, new: NewMessage)
         log.info("circle message %s:%s was relayed already", new.origin, new.ref)
         return None
     length = circles.settings.quote_length
+    # Every file or none: a message some of whose files could not be kept says how many came instead.
+    files = new.files if len(new.files) == message.media else ()
     made: dict[str | None, Reply] = {}
     missed: list[int] = []
     noticed: list[int] = []
@@ -85,8 +87,12 @@ async def relay(ctx: Context, circles: Circles, circle: Circle, new: NewMessage)
             reply = made.get(recipient.language)
             if reply is None:
                 t = circles.translator(recipient.language)
+                note = t("circles.files", count=message.media) if files else None
                 reply = made[recipient.language] = Reply(
-                    render.relayed(t, message, quoted, length), language=t.language
+                    render.relayed(t, message, quoted, length),
+                    language=t.language,
+                    files=files,
+                    files_note=note,  # the text's last line: a platform that carries the files drops it
                 )
             ctx.outbox.append(Outgoing(reply, to=recipient.identity, kind=MessageKind.CIRCLE))
             continue
@@ -232,7 +238,7 @@ async def catch_up(ctx: Context, circles: Circles) -> None:
 
 async def channel_chat(circles: Circles, message: ChatMessage) -> list[Reply]:
     """A message in a bridged channel reaches the circle's direct-chat members (its writer on Discord
-    already sees it there)."""
+    already sees it there), with the files posted with it (kept by the adapter, or refused)."""
     circle = circles.bridged.get(message.channel)
     if circle is None:
         return []
@@ -257,7 +263,9 @@ async def channel_chat(circles: Circles, message: ChatMessage) -> list[Reply]:
             body = await _from_channel_mentions(ctx, body, message.mentions)
             name = message.display_name or member.display_name or member.handle
             ref = message.event_id or unique_ref(message.identity)
-            new = NewMessage(circle.id, member.id, name, CHANNEL, ref, body, reply_to)
+            attached = message.attachments
+            files = tuple(a.stored for a in attached if a.stored is not None)
+            new = NewMessage(circle.id, member.id, name, CHANNEL, ref, body, reply_to, len(attached), files)
             await relay(ctx, circles, circle, new)
             written = await services.outbox.add(ctx.outbox, ctx.now)
     except Exception:

@@ -10,7 +10,7 @@ from datetime import datetime
 import aiosqlite
 
 from handlers.delivery import reply_from_json
-from handlers.models import Identity
+from handlers.models import Identity, Reply
 from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
@@ -243,15 +243,15 @@ class SqliteOutbox:
                 )
             return await self.get(current["outbox_id"])
 
-    async def teaser(self, row_id: int) -> str | None:
-        """The one line its message carries in a template (a newsletter's summary), from the delivery it
-        was made for; None when it has none."""
+    async def reply(self, row_id: int) -> Reply | None:
+        """The message the row was made for, from its delivery (the files it carries, its teaser); None
+        for a row written without one (a template retry)."""
         row = await self.db.fetch_one(
             "SELECT d.payload FROM outbox o JOIN deliveries d ON d.id = o.delivery_id"
             " WHERE o.community_id = ? AND o.id = ?",
             (self.community_id, row_id),
         )
-        return None if row is None else reply_from_json(row["payload"]).teaser
+        return None if row is None else reply_from_json(row["payload"])
 
     async def has_retry(self, row_id: int) -> bool:
         row = await self.db.fetch_one(

@@ -29,6 +29,7 @@ FIELDS = {
     "ContentSid",
     "ContentVariables",
     "StatusCallback",
+    "MediaUrl",
 }
 """What this bot may send; anything else in the form is a bug on our side."""
 _WHATSAPP = re.compile(r"^whatsapp:\+[1-9][0-9]{6,14}$")
@@ -167,8 +168,10 @@ class FakeTwilio:
             return self._refuse(401, 20003, "Authenticate")
         if request.content_type != "application/x-www-form-urlencoded":
             return self._refuse(400, 20001, f"not form-encoded: {request.content_type}")
-        form = {key: str(value) for key, value in (await request.post()).items()}
-        problem = self._contract_problem(form)
+        posted = await request.post()
+        form = {key: str(value) for key, value in posted.items()}
+        problem = "WhatsApp takes one MediaUrl a message" if len(posted.getall("MediaUrl", [])) > 1 else None
+        problem = problem or self._contract_problem(form)
         if problem:
             return self._refuse(400, 21000, problem)
         scripted = self._script.popleft() if self._script else None
@@ -200,7 +203,7 @@ class FakeTwilio:
             "error_message": None,
             "from": form.get("From"),
             "messaging_service_sid": form.get("MessagingServiceSid"),
-            "num_media": "0",
+            "num_media": "1" if "MediaUrl" in form else "0",
             "num_segments": "1",
             "sid": sid,
             "status": "queued",
@@ -240,7 +243,13 @@ class FakeTwilio:
             return "From must be whatsapp:+E164"
         if "MessagingServiceSid" in form and not _SERVICE_SID.match(form["MessagingServiceSid"]):
             return "MessagingServiceSid has the wrong form"
-        if ("Body" in form) == ("ContentSid" in form):
+        if "MediaUrl" in form:  # a file, with or without a Body; never with a template
+            parts = urlsplit(form["MediaUrl"])
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                return "MediaUrl must be a URI"
+            if "ContentSid" in form:
+                return "MediaUrl with ContentSid"
+        elif ("Body" in form) == ("ContentSid" in form):
             return "exactly one of Body or ContentSid is required"
         if "Body" in form and not 0 < len(form["Body"]) <= 1600:
             return "Body must have 1 to 1600 characters"

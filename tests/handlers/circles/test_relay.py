@@ -243,3 +243,19 @@ async def test_a_photo_without_words_is_relayed_and_outside_a_circle_is_an_empty
     answered = await core.handle_direct(DirectMessage(stranger, "", attachments=(photo,)))
     empty = await core.handle_direct(DirectMessage(stranger, ""))
     assert [r.text for r in answered] == [r.text for r in empty]
+
+
+async def test_a_direct_members_copy_carries_the_files_with_the_line_that_stands_for_them(
+    core: Core, messenger: RecordingMessenger
+) -> None:
+    from handlers.events import DirectMessage
+    from handlers.models import Attachment
+
+    await in_circle(core, "runners", "alice", "bob")
+    photo = Attachment("https://media.example/p.jpg", "image/jpeg", 10, stored="ef.jpg")
+    await core.handle_direct(DirectMessage(Identity("console", "alice"), "my route", attachments=(photo,)))
+    await core.settle()
+    (copy,) = [m.reply for m in messenger.sent if m.to == Identity("console", "bob")][-1:]
+    # a platform that carries files (WhatsApp) sends them and drops the line; the console shows the line
+    assert copy.text == "alice #1: my route\n📎 1 file"
+    assert (copy.files, copy.files_note) == (("ef.jpg",), "📎 1 file")
