@@ -89,7 +89,8 @@ class Intake:
         Backlogged past the bound (nothing stored) and StorageUnavailable when it could not be stored."""
         if self.full:
             raise Backlogged()
-        async with self.transactions.transaction():
+        # Its turn before the commands being handled: the platform waits for this answer.
+        async with self.transactions.transaction(first=True):
             if alongside is not None:
                 await alongside()
             seq = await self.repository.put(message, self.clock.now())

@@ -60,8 +60,9 @@ class InviteMaker(Protocol):
 
 
 class Transactions(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[None]:
-        """All repository calls inside commit together or not at all."""
+    def transaction(self, first: bool = False) -> AbstractAsyncContextManager[None]:
+        """All repository calls inside commit together or not at all. `first`: before the units already
+        waiting (a platform is waiting to hear the message was stored)."""
         ...
 
 

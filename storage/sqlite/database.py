@@ -18,6 +18,7 @@ from typing import TypeVar
 import aiosqlite
 
 from handlers.ports import StorageUnavailable
+from storage.sqlite.turns import TurnLock
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class Database:
         # It never waits for SQLite's lock inside a call: a busy BEGIN is tried again between awaits.
         self._writer = self._connect((*PRAGMAS, "busy_timeout = 0"))
         self._writer.row_factory = sqlite3.Row
-        self._lock = asyncio.Lock()
+        self._lock = TurnLock()
         self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
         self._batch: _Batch | None = None
         """The transaction units share (group commit), while one is open."""
@@ -118,7 +119,7 @@ class Database:
         log.info("database closed")
 
     @asynccontextmanager
-    async def transaction(self, own: bool = False) -> AsyncIterator[None]:
+    async def transaction(self, own: bool = False, first: bool = False) -> AsyncIterator[None]:
         """One unit of work, all or nothing; it returns only once what it wrote is durable.
 
         Group commit: units that arrive while one runs share its transaction, each inside a savepoint of
@@ -127,7 +128,8 @@ class Database:
         another is waiting for it and the batch is young, else by committing it; either way it returns
         only after that COMMIT, and if the COMMIT fails every unit of the batch raises StorageUnavailable.
         Units run in arrival order (the lock is fair), each seeing what the ones before it wrote.
-        `own`: refuse to join an open unit (for marks that must not share a command's fate).
+        `own`: refuse to join an open unit (for marks that must not share a command's fate). `first`: take
+        the writer before the units waiting without it (storage.sqlite.turns: a webhook's message).
         """
         if self._in_transaction.get():
             if own:  # a mark that must commit whatever the open unit does
@@ -136,7 +138,7 @@ class Database:
             return
         self._waiting += 1
         try:
-            await self._lock.acquire()
+            await self._lock.acquire(first)
         except BaseException:  # cancelled while waiting: a batch handed on to it must still commit
             self._waiting -= 1
             if self._batch is not None and not self._lock.locked():

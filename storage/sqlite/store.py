@@ -92,8 +92,8 @@ class SqliteStore:
     def repository(self, key: Key[T]) -> T:
         return self.repositories.get(key)
 
-    def transaction(self) -> AbstractAsyncContextManager[None]:
-        return self.db.transaction()
+    def transaction(self, first: bool = False) -> AbstractAsyncContextManager[None]:
+        return self.db.transaction(first=first)
 
     def services(self, config: CommunityConfig, clock: Clock) -> Services:
         """The core's services backed by this store."""
