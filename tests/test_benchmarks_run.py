@@ -96,3 +96,31 @@ def test_the_circles_benchmark_runs_and_checks_each_relayed_message_arrived_once
     assert "relay webhook -> outbox committed: p50" in out and "floor, webhook acknowledged" in out
     assert "delivered 140 of 140 expected WhatsApp messages: missing 0, twice 0" in out
     assert "each relayed message reached each recipient exactly once: True" in out
+
+
+def test_the_scale_benchmark_starts_the_bot_and_applies_a_configuration_live(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--sizes", "200", "--requests", "3",
+         "--dir", str(tmp_path), "--all-cores"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "200 members, no statistics:" in out and "200 members, after ANALYZE:" in out, out
+    assert out.count("p50/p99 ms: POINTS") == 2, out
+    assert out.count("configuration applied live: ") == 2 and "a POINTS sent as it began answered" in out
+
+
+def test_the_load_benchmark_refuses_past_its_backlog_and_loses_nothing() -> None:
+    """The short mode CI runs: a small backlog bound so that some webhooks are answered 503 and retried."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--members", "30", "--rates", "100", "1000",
+         "--seconds", "1", "--backlog-limit", "2"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert out.count("ceiling ") >= 2 and out.count("     bot ") == 2, out
+    assert "refused 0 " not in out and "retried until acknowledged: " in out, out  # some were 503
+    assert "nothing lost, nothing twice: True" in out, out
+    assert "refused ones wrote nothing: True" in out, out
