@@ -157,6 +157,15 @@ async def test_words_that_only_start_like_a_command_are_chat_in_a_circle(
     assert relayed(messenger, "POINTS") == []
 
 
+async def test_words_that_start_like_back_are_chat_not_backing_an_idea(
+    core: Core, messenger: RecordingMessenger
+) -> None:
+    await in_circle(core, "runners", "alice", "bob")
+    for line in ("Back again after the holidays!", "Back 2 weeks later"):  # BACK takes an idea's number
+        assert await write(core, "alice", line) == [], line
+        assert relayed(messenger, line) == ["#runners", "console:bob"], line
+
+
 async def test_outside_a_circle_a_wrong_command_is_still_refused_with_its_usage(core: Core) -> None:
     await members(core, "dave")
     reply = await say(core, "console:dave", "Points for effort today")
