@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from typing import Any
 
 import aiohttp
 import discord
@@ -27,6 +26,7 @@ from handlers.events import MemberJoined
 from handlers.models import Identity
 from handlers.settings import CommunityConfig, MediaConfig
 from tests.bot.discord.conftest import World, snowflake
+from tests.bot.discord.test_circles_discord import gateway_message
 from tests.bot.whatsapp.conftest import sign
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.fakes import FakeClock
@@ -109,30 +109,8 @@ class Bridged:
             }
             for name, data, kind in files
         ]
-        data: dict[str, Any] = {
-            "id": str(snowflake()),
-            "channel_id": str(self.channel.id),
-            "guild_id": str(self.world.guild.id),
-            "type": 0,
-            "content": text,
-            "author": {
-                "id": str(alice.id),
-                "username": "alice",
-                "discriminator": "0000",
-                "avatar": None,
-                "bot": False,
-            },
-            "attachments": attachments,
-            "embeds": [],
-            "mentions": [],
-            "mention_roles": [],
-            "pinned": False,
-            "mention_everyone": False,
-            "tts": False,
-            "timestamp": "2026-03-02T09:00:00+00:00",
-            "edited_timestamp": None,
-        }
-        message = discord.Message(state=self.world.bot._connection, channel=self.channel, data=data)  # type: ignore[arg-type]
+        author = {"id": str(alice.id), "username": "alice"}
+        message = gateway_message(self.world, self.channel, text, author, attachments=attachments)
         self.world.bot.dispatch("message", message)
         await dpytest.run_all_events()
         await self.settle()
