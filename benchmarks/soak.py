@@ -5,7 +5,7 @@
 
 The set-up is benchmarks/load.py's: the real `communitybot run` pinned to CPU 0 takes signed WhatsApp
 webhooks (commands and chat from --members members) on 127.0.0.1 and sends its replies to a fake Twilio
-API in this process (CPU 1). Saturation, unless --rate is given: the highest of rising 5 s steps that was
+API in this process (CPU 1). Saturation, unless --rate is given: the highest of rising 20 s steps that was
 acknowledged whole and drained within 2 s. Then --minutes at --load of it, open loop, and every
 --sample seconds a line: the bot's resident memory (VmRSS), the answer p99, 503s and what waits.
 
@@ -35,8 +35,10 @@ from benchmarks.load import Form, Step, drain, drive, last_delivery, retried_and
 from benchmarks.webhooks import COMMUNITY, forms, free_port, ms, pending, seed, start_bot, wait_healthy
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 
-RAMP = (100, 200, 400, 600, 800, 1000, 1300, 1600, 2000)
-"""Rates tried to find saturation, 5 s each."""
+RAMP = (100, 200, 300, 400, 500, 600, 700, 800, 1000, 1300)
+STEP = 20
+"""Seconds at each rate tried to find saturation: long enough for a rate the bot cannot sustain to fill its
+intake (5 s steps passed 1,000/s, which filled it within a minute)."""
 WARMING = 60.0
 """Seconds at the start not judged: caches fill, SQLite's page cache grows to its size."""
 
@@ -67,7 +69,7 @@ async def saturation(
 ) -> tuple[int, list[Step]]:
     best, steps = RAMP[0], []
     for rate in RAMP:
-        step = await drive(http, port, rate, load.batch(rate * 5))
+        step = await drive(http, port, rate, load.batch(rate * STEP))
         steps.append(step)
         drained = await drain(database)
         whole = not step.refused and drained < 2.0
