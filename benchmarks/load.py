@@ -31,7 +31,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,19 +43,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.points import percentile
 from benchmarks.webhooks import (
-    COMMUNITY,
     PATH,
     cpu_seconds,
     forms,
     free_port,
     ms,
+    open_loop,
     pending,
-    seed,
-    start_bot,
-    wait_healthy,
+    running_bot,
 )
 from tests.bot.cli_helpers import healthy
-from tests.bot.whatsapp.fake_twilio import FakeTwilio
 
 TWILIO_TIMEOUT = 15.0
 """Seconds Twilio waits for a webhook's answer before it gives up on it."""
@@ -105,15 +101,7 @@ async def drive(http: aiohttp.ClientSession, port: int, rate: int, batch: list[F
         step.statuses[status] += 1
         (step.acknowledged if status == 200 else step.refused).append((form, signature))
 
-    tasks = []
-    began = time.perf_counter()
-    for i, (form, signature) in enumerate(batch):
-        delay = began + i / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(form, signature)))
-    await asyncio.gather(*tasks)
-    step.seconds = time.perf_counter() - began
+    step.seconds = await open_loop(batch, rate, one)
     step.latencies.sort()
     return step
 
@@ -270,76 +258,56 @@ async def main() -> None:
     if args.ceiling_server:
         await ceiling_server(args.ceiling_server)
         return
-    with contextlib.suppress(OSError):
-        os.sched_setaffinity(0, {1})
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as folder:
-        workdir = Path(folder)
-        database = workdir / "bot.db"
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
-        await seed(workdir, args.members)
-        fake = FakeTwilio()
-        await fake.start()
-        port = free_port()
-        extra = {}
-        if args.backlog_limit:
-            extra["COMMUNITYBOT_TWILIO__BACKLOG_LIMIT"] = str(args.backlog_limit)
-        bot = start_bot(workdir, port, fake, **extra)
-        try:
-            async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-                await wait_healthy(port, workdir)
-                print(f"{args.members:,} members; servers on CPU 0, load and fake Twilio API on CPU 1")
-                print(HEADER + " | drained s | bot CPU ms/message")
-                ceiling = await measure_ceiling(http, args.rates, args.seconds)
-                first_sid = 1_000_000
-                await drive(http, port, 100, forms(200, args.members, rng, first_sid))  # warm-up
-                first_sid += 200
-                await drain(database)
-                after = last_delivery(database)
-                sent: list[Form] = []
-                steps: list[Step] = []
-                written_when_refused = 0
-                for rate in args.rates:
-                    batch = forms(int(rate * args.seconds), args.members, rng, first_sid)
-                    first_sid += len(batch)
-                    sent += batch
-                    cpu_before = cpu_seconds(bot.pid)
-                    step = await drive(http, port, rate, batch)
-                    drained = await drain(database)
-                    cpu = sum(cpu_seconds(bot.pid)) - sum(cpu_before)
-                    inbox, intake = stored(database)
-                    written_when_refused += sum(
-                        1 for form, _ in step.refused if form["MessageSid"] in inbox | intake
-                    )
-                    steps.append(step)
-                    print(row("bot", step, f" | {drained:>6.1f} | {ms(cpu / len(batch))}"), flush=True)
-                print()
-                for step in steps:
-                    roof = ceiling[step.rate]
-                    print(
-                        f"{step.rate:>6,}/s: p99 {ms(step.p(0.99))} ms vs ceiling {ms(roof.p(0.99))} ms"
-                        f" (x{step.p(0.99) / max(roof.p(0.99), 1e-9):.1f}); answered"
-                        f" {step.achieved:,.0f}/s vs {roof.achieved:,.0f}/s"
-                        f" ({step.achieved / max(roof.achieved, 1e-9):.0%}); acknowledged"
-                        f" {step.statuses[200] / step.sent:.0%}"
-                    )
-                at_500 = next((s for s in steps if s.rate == 500), None)
-                if at_500 is not None:
-                    print(f"answer p99 at 500/s: {ms(at_500.p(0.99))} ms (bar < 100 ms)")
-                refused = sum(len(step.refused) for step in steps)
-                print(
-                    f"refused {refused:,} (503 {sum(s.statuses[503] for s in steps):,},"
-                    f" errors {sum(s.errors for s in steps):,}); stored when refused: {written_when_refused}"
-                )
-                lossless = await retried_and_checked(
-                    http, port, database, sent, steps, after, args.replay_rate
-                )
-                print(f"nothing lost, nothing twice: {lossless}")
-                print(f"refused ones wrote nothing: {written_when_refused == 0}")
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(60)
-            await fake.stop()
+    extra = {}
+    if args.backlog_limit:
+        extra["COMMUNITYBOT_TWILIO__BACKLOG_LIMIT"] = str(args.backlog_limit)
+    async with running_bot(args.members, **extra) as run:
+        database, port, bot, http = run.database, run.port, run.bot, run.http
+        print(f"{args.members:,} members; servers on CPU 0, load and fake Twilio API on CPU 1")
+        print(HEADER + " | drained s | bot CPU ms/message")
+        ceiling = await measure_ceiling(http, args.rates, args.seconds)
+        first_sid = 1_000_000
+        await drive(http, port, 100, forms(200, args.members, rng, first_sid))  # warm-up
+        first_sid += 200
+        await drain(database)
+        after = last_delivery(database)
+        sent: list[Form] = []
+        steps: list[Step] = []
+        written_when_refused = 0
+        for rate in args.rates:
+            batch = forms(int(rate * args.seconds), args.members, rng, first_sid)
+            first_sid += len(batch)
+            sent += batch
+            cpu_before = cpu_seconds(bot.pid)
+            step = await drive(http, port, rate, batch)
+            drained = await drain(database)
+            cpu = sum(cpu_seconds(bot.pid)) - sum(cpu_before)
+            inbox, intake = stored(database)
+            written_when_refused += sum(1 for form, _ in step.refused if form["MessageSid"] in inbox | intake)
+            steps.append(step)
+            print(row("bot", step, f" | {drained:>6.1f} | {ms(cpu / len(batch))}"), flush=True)
+        print()
+        for step in steps:
+            roof = ceiling[step.rate]
+            print(
+                f"{step.rate:>6,}/s: p99 {ms(step.p(0.99))} ms vs ceiling {ms(roof.p(0.99))} ms"
+                f" (x{step.p(0.99) / max(roof.p(0.99), 1e-9):.1f}); answered"
+                f" {step.achieved:,.0f}/s vs {roof.achieved:,.0f}/s"
+                f" ({step.achieved / max(roof.achieved, 1e-9):.0%}); acknowledged"
+                f" {step.statuses[200] / step.sent:.0%}"
+            )
+        at_500 = next((s for s in steps if s.rate == 500), None)
+        if at_500 is not None:
+            print(f"answer p99 at 500/s: {ms(at_500.p(0.99))} ms (bar < 100 ms)")
+        refused = sum(len(step.refused) for step in steps)
+        print(
+            f"refused {refused:,} (503 {sum(s.statuses[503] for s in steps):,},"
+            f" errors {sum(s.errors for s in steps):,}); stored when refused: {written_when_refused}"
+        )
+        lossless = await retried_and_checked(http, port, database, sent, steps, after, args.replay_rate)
+        print(f"nothing lost, nothing twice: {lossless}")
+        print(f"refused ones wrote nothing: {written_when_refused == 0}")
 
 
 if __name__ == "__main__":

@@ -18,12 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import random
-import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -32,8 +28,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.load import Form, Step, drain, drive, last_delivery, retried_and_checked
-from benchmarks.webhooks import COMMUNITY, forms, free_port, ms, pending, seed, start_bot, wait_healthy
-from tests.bot.whatsapp.fake_twilio import FakeTwilio
+from benchmarks.webhooks import forms, ms, pending, running_bot
 
 RAMP = (100, 200, 300, 400, 500, 600, 700, 800, 1000, 1300)
 STEP = 20
@@ -92,59 +87,41 @@ async def main() -> None:
     parser.add_argument("--sample", type=float, default=30.0, help="seconds between memory readings")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    with contextlib.suppress(OSError):
-        os.sched_setaffinity(0, {1})
-    with tempfile.TemporaryDirectory() as folder:
-        workdir = Path(folder)
-        database = workdir / "bot.db"
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
-        await seed(workdir, args.members)
-        fake = FakeTwilio()
-        await fake.start()
-        port = free_port()
-        bot = start_bot(workdir, port, fake)
-        try:
-            async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
-                await wait_healthy(port, workdir)
-                load = Load(args.members, args.seed)
-                after = last_delivery(database)
-                steps: list[Step] = []
-                rate = args.rate
-                if rate is None:
-                    print(f"{args.members:,} members; finding saturation:", flush=True)
-                    top, steps = await saturation(http, port, database, load)
-                    rate = max(1, int(top * args.load))
-                    print(f"saturation about {top:,}/s; soaking at {rate:,}/s ({args.load:.0%})")
-                print(f"{args.minutes:g} min at {rate:,} messages/s; bot on CPU 0, load on CPU 1", flush=True)
-                print(
-                    f"{'minute':>7} {'resident MB':>11} {'p99 ms':>8} {'503':>6} {'errors':>6} {'waiting':>8}"
-                )
-                began = time.perf_counter()
-                readings: list[tuple[float, float]] = [(0.0, resident_mb(bot.pid))]
-                while (elapsed := time.perf_counter() - began) < args.minutes * 60:
-                    seconds = min(args.sample, args.minutes * 60 - elapsed)
-                    step = await drive(http, port, rate, load.batch(max(1, int(rate * seconds))))
-                    steps.append(step)
-                    at = time.perf_counter() - began
-                    readings.append((at, resident_mb(bot.pid)))
-                    print(f"{at / 60:>7.1f} {readings[-1][1]:>11.0f} {ms(step.p(0.99)):>8}"
-                          f" {step.statuses[503]:>6,} {step.errors:>6,} {pending(database):>8,}",
-                          flush=True)  # fmt: skip
-                judged = [(t, mb) for t, mb in readings if t >= min(WARMING, args.minutes * 30)]
-                middle = len(judged) // 2
-                first, second = judged[:middle] or judged, judged[middle:] or judged
-                early, late = max(mb for _, mb in first), max(mb for _, mb in second)
-                bounded = late <= early * 1.1 + 20
-                print(f"resident memory: at start {readings[0][1]:.0f} MB, highest of the first half"
-                      f" {early:.0f} MB, of the second half {late:.0f} MB, at the end {readings[-1][1]:.0f} MB")  # fmt: skip
-                print(f"memory bounded: {bounded}")
-                await drain(database, limit=600)
-                lossless = await retried_and_checked(http, port, database, load.sent, steps, after, 200)
-                print(f"nothing lost, nothing twice: {lossless}")
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(60)
-            await fake.stop()
+    async with running_bot(args.members) as run:
+        database, port, bot, http = run.database, run.port, run.bot, run.http
+        load = Load(args.members, args.seed)
+        after = last_delivery(database)
+        steps: list[Step] = []
+        rate = args.rate
+        if rate is None:
+            print(f"{args.members:,} members; finding saturation:", flush=True)
+            top, steps = await saturation(http, port, database, load)
+            rate = max(1, int(top * args.load))
+            print(f"saturation about {top:,}/s; soaking at {rate:,}/s ({args.load:.0%})")
+        print(f"{args.minutes:g} min at {rate:,} messages/s; bot on CPU 0, load on CPU 1", flush=True)
+        print(f"{'minute':>7} {'resident MB':>11} {'p99 ms':>8} {'503':>6} {'errors':>6} {'waiting':>8}")
+        began = time.perf_counter()
+        readings: list[tuple[float, float]] = [(0.0, resident_mb(bot.pid))]
+        while (elapsed := time.perf_counter() - began) < args.minutes * 60:
+            seconds = min(args.sample, args.minutes * 60 - elapsed)
+            step = await drive(http, port, rate, load.batch(max(1, int(rate * seconds))))
+            steps.append(step)
+            at = time.perf_counter() - began
+            readings.append((at, resident_mb(bot.pid)))
+            print(f"{at / 60:>7.1f} {readings[-1][1]:>11.0f} {ms(step.p(0.99)):>8}"
+                  f" {step.statuses[503]:>6,} {step.errors:>6,} {pending(database):>8,}",
+                  flush=True)  # fmt: skip
+        judged = [(t, mb) for t, mb in readings if t >= min(WARMING, args.minutes * 30)]
+        middle = len(judged) // 2
+        first, second = judged[:middle] or judged, judged[middle:] or judged
+        early, late = max(mb for _, mb in first), max(mb for _, mb in second)
+        bounded = late <= early * 1.1 + 20
+        print(f"resident memory: at start {readings[0][1]:.0f} MB, highest of the first half"
+              f" {early:.0f} MB, of the second half {late:.0f} MB, at the end {readings[-1][1]:.0f} MB")  # fmt: skip
+        print(f"memory bounded: {bounded}")
+        await drain(database, limit=600)
+        lossless = await retried_and_checked(http, port, database, load.sent, steps, after, 200)
+        print(f"nothing lost, nothing twice: {lossless}")
 
 
 if __name__ == "__main__":

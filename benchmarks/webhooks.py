@@ -26,8 +26,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from twilio.request_validator import RequestValidator
@@ -122,6 +125,63 @@ def forms(count: int, members: int, rng: random.Random, first_sid: int) -> list[
     return made
 
 
+async def open_loop(
+    batch: list[tuple[dict[str, str], str]],
+    rate: float,
+    one: Callable[[dict[str, str], str], Coroutine[Any, Any, None]],
+) -> float:
+    """Start `one(form, signature)` for each of `batch` at `rate` a second on a fixed schedule, whatever
+    the answers (open loop: a late answer includes its queueing); the seconds until every one ended."""
+    tasks = []
+    began = time.perf_counter()
+    for i, (form, signature) in enumerate(batch):
+        delay = began + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(form, signature)))
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - began
+
+
+@dataclass
+class Running:
+    """The real bot on its port, with the fake Twilio API it sends to and a client session to drive it."""
+
+    workdir: Path
+    port: int
+    fake: FakeTwilio
+    bot: subprocess.Popen[bytes]
+    http: aiohttp.ClientSession
+
+    @property
+    def database(self) -> Path:
+        return self.workdir / "bot.db"
+
+
+@contextlib.asynccontextmanager
+async def running_bot(members: int, **extra: str) -> AsyncIterator[Running]:
+    """`communitybot run` on a fresh database of `members` members (pinned to CPU 0, this process to
+    CPU 1), healthy; stopped with SIGTERM at the end."""
+    with contextlib.suppress(OSError):
+        os.sched_setaffinity(0, {1})
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
+        await seed(workdir, members)
+        fake = FakeTwilio()
+        await fake.start()
+        port = free_port()
+        bot = start_bot(workdir, port, fake, **extra)
+        try:
+            async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+                await wait_healthy(port, workdir)
+                yield Running(workdir, port, fake, bot, http)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(60)
+            await fake.stop()
+
+
 async def step(
     http: aiohttp.ClientSession, port: int, rate: int, batch: list[tuple[dict[str, str], str]]
 ) -> tuple[list[float], dict[int, int], dict[str, float]]:
@@ -145,14 +205,7 @@ async def step(
         if status != 200:
             del sent_at[form["MessageSid"]]  # not taken: Twilio would send it again, no reply to wait for
 
-    tasks = []
-    start = time.perf_counter()
-    for i, (form, signature) in enumerate(batch):
-        delay = start + i / rate - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(form, signature)))
-    await asyncio.gather(*tasks)
+    await open_loop(batch, rate, one)
     return latencies, statuses, sent_at
 
 
@@ -204,67 +257,51 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    with contextlib.suppress(OSError):
-        os.sched_setaffinity(0, {1})
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as folder:
-        workdir = Path(folder)
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
-        await seed(workdir, args.members)
-        fake = FakeTwilio()
-        await fake.start()
-        port = free_port()
-        bot = start_bot(workdir, port, fake)
-        connector = aiohttp.TCPConnector(limit=0)
-        try:
-            async with aiohttp.ClientSession(connector=connector) as http:
-                await wait_healthy(port, workdir)
-                print(f"{args.members:,} members; bot on CPU 0, load and fake Twilio API on CPU 1")
-                print(
-                    f"{'rate/s':>7} {'sent':>6} {'200':>6} {'503':>5} {'other':>5} | answer ms p50 / p99 / max"
-                    " | reply handed to the sender ms p50 / p99 / max | sent to the API p99 ms | drained s"
-                    " | bot CPU ms per message, user + system | load's CPU busy"
-                )
-                first_sid, last_reply = 1, 0
-                warm_up = forms(200, args.members, rng, first_sid)  # first connections, caches: not counted
-                await step(http, port, 100, warm_up)
-                first_sid += len(warm_up)
-                while pending(workdir / "bot.db"):  # noqa: ASYNC110 - another process's database
-                    await asyncio.sleep(0.05)
-                last_reply = replies(workdir / "bot.db", 0)[1]
-                for rate in args.rates:
-                    batch = forms(int(rate * args.seconds), args.members, rng, first_sid)
-                    first_sid += len(batch)
-                    cpu_before = cpu_seconds(bot.pid)
-                    load_before, step_began = os.times(), time.perf_counter()
-                    latencies, statuses, sent_at = await step(http, port, rate, batch)
-                    load_after = os.times()
-                    load_busy = (
-                        load_after.user + load_after.system - load_before.user - load_before.system
-                    ) / (time.perf_counter() - step_began)
-                    ended = time.time()
-                    while pending(workdir / "bot.db") and time.time() - ended < 120:  # noqa: ASYNC110
-                        await asyncio.sleep(0.05)  # another process's database: polled
-                    drained = time.time() - ended
-                    user, system = (a - b for a, b in zip(cpu_seconds(bot.pid), cpu_before, strict=True))
-                    done, last_reply = replies(workdir / "bot.db", last_reply)
-                    handed, reached = waits(batch, sent_at, done)
-                    latencies.sort()
-                    other = sum(n for s, n in statuses.items() if s not in (200, 503))
-                    print(
-                        f"{rate:>7,} {len(batch):>6,} {statuses.get(200, 0):>6,} {statuses.get(503, 0):>5,}"
-                        f" {other:>5,} | {ms(percentile(latencies, 0.5)):>8} / {ms(percentile(latencies, 0.99)):>8}"
-                        f" / {ms(latencies[-1]):>8} | {ms(percentile(handed, 0.5)):>8} /"
-                        f" {ms(percentile(handed, 0.99)):>8} / {ms(handed[-1] if handed else 0):>8}"
-                        f" | {ms(percentile(reached, 0.99)):>8} | {drained:>6.1f}"
-                        f" | {ms(user / len(batch))} + {ms(system / len(batch))} | {load_busy:.0%}"
-                    )
-                    if len(handed) != statuses.get(200, 0):
-                        print(f"  ! {statuses.get(200, 0)} answered, {len(handed)} replies")
-        finally:
-            bot.send_signal(signal.SIGTERM)
-            bot.wait(60)
-            await fake.stop()
+    async with running_bot(args.members) as run:
+        workdir, port, bot, http = run.workdir, run.port, run.bot, run.http
+        print(f"{args.members:,} members; bot on CPU 0, load and fake Twilio API on CPU 1")
+        print(
+            f"{'rate/s':>7} {'sent':>6} {'200':>6} {'503':>5} {'other':>5} | answer ms p50 / p99 / max"
+            " | reply handed to the sender ms p50 / p99 / max | sent to the API p99 ms | drained s"
+            " | bot CPU ms per message, user + system | load's CPU busy"
+        )
+        first_sid, last_reply = 1, 0
+        warm_up = forms(200, args.members, rng, first_sid)  # first connections, caches: not counted
+        await step(http, port, 100, warm_up)
+        first_sid += len(warm_up)
+        while pending(workdir / "bot.db"):  # noqa: ASYNC110 - another process's database
+            await asyncio.sleep(0.05)
+        last_reply = replies(workdir / "bot.db", 0)[1]
+        for rate in args.rates:
+            batch = forms(int(rate * args.seconds), args.members, rng, first_sid)
+            first_sid += len(batch)
+            cpu_before = cpu_seconds(bot.pid)
+            load_before, step_began = os.times(), time.perf_counter()
+            latencies, statuses, sent_at = await step(http, port, rate, batch)
+            load_after = os.times()
+            load_busy = (load_after.user + load_after.system - load_before.user - load_before.system) / (
+                time.perf_counter() - step_began
+            )
+            ended = time.time()
+            while pending(workdir / "bot.db") and time.time() - ended < 120:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)  # another process's database: polled
+            drained = time.time() - ended
+            user, system = (a - b for a, b in zip(cpu_seconds(bot.pid), cpu_before, strict=True))
+            done, last_reply = replies(workdir / "bot.db", last_reply)
+            handed, reached = waits(batch, sent_at, done)
+            latencies.sort()
+            other = sum(n for s, n in statuses.items() if s not in (200, 503))
+            print(
+                f"{rate:>7,} {len(batch):>6,} {statuses.get(200, 0):>6,} {statuses.get(503, 0):>5,}"
+                f" {other:>5,} | {ms(percentile(latencies, 0.5)):>8} / {ms(percentile(latencies, 0.99)):>8}"
+                f" / {ms(latencies[-1]):>8} | {ms(percentile(handed, 0.5)):>8} /"
+                f" {ms(percentile(handed, 0.99)):>8} / {ms(handed[-1] if handed else 0):>8}"
+                f" | {ms(percentile(reached, 0.99)):>8} | {drained:>6.1f}"
+                f" | {ms(user / len(batch))} + {ms(system / len(batch))} | {load_busy:.0%}"
+            )
+            if len(handed) != statuses.get(200, 0):
+                print(f"  ! {statuses.get(200, 0)} answered, {len(handed)} replies")
 
 
 def waits(
