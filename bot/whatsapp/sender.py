@@ -220,13 +220,16 @@ class OutboxWorker:
         """(body, media key) of each part of the row."""
         if row.mode != "text":
             return [(None, None)]
+        texts = split_text(row.body)
+        if row.body.strip() and row.parts_total <= len(texts):  # no files: most rows, on every send
+            return [(text, None) for text in texts]
         files: tuple[str, ...] = ()
         wanted = media_count(row)
         if wanted:
             reply = await self.outbox.reply(row.id)
             files = () if reply is None else reply.files[:wanted]
         if len(files) < wanted:  # none after all (an empty text): the row is its text
-            return [(text, None) for text in split_text(row.body)]
+            return [(text, None) for text in texts]
         return parts_of(row.body, files)
 
     async def _send_row(self, row: OutboxRow) -> bool:
