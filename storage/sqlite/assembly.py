@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from handlers.feature import Feature, FeatureError
 from handlers.key import Key
-from storage.sqlite.database import Database
+from storage.sql import Database
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ import aiosqlite
 from handlers.broadcast import BROADCASTS, Broadcast
 from handlers.delivery import MessageKind, reply_from_json, reply_to_json
 from handlers.models import Reply
+from storage.sql import Database
 from storage.sqlite.assembly import bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _COLUMNS = "id, key, platform, kind, messages, created_at, finished_at"

@@ -16,8 +16,8 @@ from handlers.challenges._models import (
 )
 from handlers.challenges._ports import CHALLENGES
 from handlers.models import Attachment
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 _CHALLENGE = (

@@ -11,8 +11,8 @@ from handlers.circles._models import Circle, Membership, Message, NewMessage, Re
 from handlers.circles._ports import CIRCLES, Joined
 from handlers.circles._settings import CircleEntry
 from handlers.models import Identity
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _CIRCLE = (
@@ -289,7 +289,9 @@ STORAGE = FeatureStorage(
         " AND circle_id IN (SELECT circle_id FROM circle_mutes WHERE member_id = :target)",
         "UPDATE circle_mutes SET member_id = :target WHERE member_id = :source",
         "UPDATE circle_mutes SET muted_by = :target WHERE muted_by = :source",
-        "UPDATE OR IGNORE circle_missed SET member_id = :target WHERE member_id = :source",
+        "UPDATE circle_missed SET member_id = :target WHERE member_id = :source AND NOT EXISTS (SELECT 1"
+        " FROM circle_missed o WHERE o.member_id = :target AND o.circle_id = circle_missed.circle_id"
+        " AND o.message_id = circle_missed.message_id)",
         "DELETE FROM circle_missed WHERE member_id = :source",
         "UPDATE circle_messages SET sender_id = :target WHERE sender_id = :source",
         "UPDATE circles SET created_by = :target WHERE created_by = :source AND community_id = :community",

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from handlers.consent._ports import CONSENT_RECORDS, ConsentRecord
 from handlers.models import Identity
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, to_db
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from handlers.models import Choice, Identity
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import to_db
 
 

@@ -8,7 +8,7 @@ import contextvars
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -254,14 +254,17 @@ class Database:
             batch.done.set_exception(StorageUnavailable(why))
             batch.done.exception()
 
-    async def run_transaction(self, work: Callable[[sqlite3.Connection], T], marks: bool = False) -> T:
-        """Run `work` in one transaction of its own on this thread, on the writer connection.
+    async def run_transaction(self, work: Callable[[], Awaitable[T]], marks: bool = False) -> T:
+        """Await `work` in one transaction of its own on this thread; its statements, through this
+        Database's methods, run on the writer connection (as inside a unit of work).
 
         For bulk writes on a busy event loop (the ledger's group commit). Handing a batch to
         aiosqlite's thread costs a GIL hand-over at every statement, and a CPU-bound loop thread makes
         each one wait for milliseconds; SQLite doing the batch here takes less time than those waits.
         The lock keeps it apart from every other transaction; the writer's own connection keeps its page
         cache warm (a second connection's commits made the writer read back every page it had cached).
+        `work` should await nothing but those methods: on the writer they never suspend, so it holds
+        SQLite's write lock for no longer than its statements take.
 
         `marks`: progress marks (the outbox's `sending` and `sent`), whose commit skips the fsync
         (synchronous = NORMAL for this transaction only). In WAL mode such a commit survives a crash of
@@ -271,21 +274,24 @@ class Database:
             raise RuntimeError("run_transaction cannot join an open transaction")
         async with self._lock:
             await self.commit_batch()  # the open batch first: it is durable before anything after it
-            connection = self._writer
+            writer = self._writer
             if marks:
-                connection.execute("PRAGMA synchronous = NORMAL")
+                writer.execute("PRAGMA synchronous = NORMAL")
             try:
                 await self._begin()  # another process's lock is waited for between awaits
+                token = self._in_transaction.set(True)  # the work's statements go to the writer
                 try:
-                    result = work(connection)
+                    result = await work()
                 except BaseException:
-                    connection.execute("ROLLBACK")
+                    writer.execute("ROLLBACK")
                     raise
-                connection.execute("COMMIT")
+                finally:
+                    self._in_transaction.reset(token)
+                writer.execute("COMMIT")
                 return result
             finally:
                 if marks:
-                    connection.execute("PRAGMA synchronous = FULL")
+                    writer.execute("PRAGMA synchronous = FULL")
 
     def _connect(self, pragmas: tuple[str, ...]) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
@@ -317,12 +323,13 @@ class Database:
         async with self.connection.execute(sql, params) as cursor:
             return cursor.rowcount
 
-    async def execute_many(self, sql: str, rows: Iterable[tuple | dict]) -> None:
+    async def execute_many(self, sql: str, rows: Iterable[tuple | dict]) -> int:
+        """Run one statement once per row; returns the rows they changed, in all."""
         self.check_write(sql)
         if self._in_transaction.get():
-            self._writer.executemany(sql, rows)
-            return
-        await self.connection.executemany(sql, rows)
+            return self._writer.executemany(sql, rows).rowcount
+        async with self.connection.executemany(sql, rows) as cursor:
+            return cursor.rowcount
 
     async def insert(self, sql: str, params: tuple | dict = ()) -> int | None:
         """Run one INSERT; the new row's id, or None when it inserted nothing (OR IGNORE, a WHERE)."""
@@ -332,6 +339,21 @@ class Database:
             return inline.lastrowid if inline.rowcount == 1 else None
         async with self.connection.execute(sql, params) as cursor:
             return cursor.lastrowid if cursor.rowcount == 1 else None
+
+    async def fetch_columns(self, sql: str, params: tuple | dict = ()) -> tuple[list[str], list[tuple]]:
+        """Column names and rows (an export's), read outside a transaction."""
+        async with self.connection.execute(sql, params) as cursor:
+            columns = [d[0] for d in cursor.description]
+            rows = [tuple(row) for row in await cursor.fetchall()]
+        return columns, rows
+
+    async def new_ids(self, table: str, count: int) -> list[int]:
+        """Ids for `count` new rows of `table` (its `id` column), to insert explicitly in this unit: the
+        writer lock is held, so none is taken by anyone else before the unit ends."""
+        if not self._in_transaction.get():
+            raise RuntimeError("ids are reserved inside a transaction")
+        last = self._writer.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        return list(range(last + 1, last + 1 + count))
 
     def check_write(self, sql: str) -> None:
         if not self._in_transaction.get() and sql.lstrip()[:7].upper().startswith(_WRITES):

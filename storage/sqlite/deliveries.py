@@ -1,5 +1,5 @@
 """The outbox of every platform (migration 0008): rows written in the units of work's transactions, and the
-dispatcher's progress marks, committed on a connection of their own."""
+dispatcher's progress marks, committed in transactions of their own."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from handlers.delivery import (
     reply_to_json,
 )
 from handlers.models import Identity
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import to_db
 
 INSERT = (
@@ -72,9 +72,10 @@ class SqliteDeliveries:
 
 
 class SqliteDeliveryLog:
-    """The dispatcher's marks: each a short transaction of its own, on a connection of its own (never inside
-    a command's), run on the event loop's thread between the other transactions (Database.run_transaction
-    with marks=True): no await inside, so it never holds SQLite's lock while the loop is busy elsewhere."""
+    """The dispatcher's marks: each a short transaction of its own (never inside a command's), run on the
+    writer connection on the event loop's thread between the other transactions (Database.run_transaction
+    with marks=True): nothing inside suspends, so it never holds SQLite's lock while the loop is busy
+    elsewhere."""
 
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
@@ -86,7 +87,7 @@ class SqliteDeliveryLog:
         for row_id, platform in plan:
             by_platform.setdefault(platform, []).append(row_id)
 
-        def work(connection: sqlite3.Connection) -> set[int]:
+        async def work() -> set[int]:
             mine: set[int] = set()
             for platform, ids in by_platform.items():  # one statement per platform (usually one in all)
                 marks = ",".join("?" * len(ids))
@@ -98,7 +99,7 @@ class SqliteDeliveryLog:
                     " attempts = attempts + 1, updated_at = ?"
                     f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
                 )
-                mine.update(row[0] for row in connection.execute(sql, (claim, platform, moment, *ids)))
+                mine.update(row[0] for row in await self.db.fetch_all(sql, (claim, platform, moment, *ids)))
             return mine
 
         return await self.db.run_transaction(work, marks=True)
@@ -109,8 +110,9 @@ class SqliteDeliveryLog:
             " AND next_attempt_at <= ? ORDER BY id LIMIT ?"
         )
 
-        def work(connection: sqlite3.Connection) -> list[Queued]:
-            return [_queued(row) for row in connection.execute(sql, (self.community_id, to_db(now), limit))]
+        async def work() -> list[Queued]:
+            rows = await self.db.fetch_all(sql, (self.community_id, to_db(now), limit))
+            return [_queued(row) for row in rows]
 
         return await self.db.run_transaction(work, marks=True)
 
@@ -123,15 +125,15 @@ class SqliteDeliveryLog:
             if not (o.state is DeliveryState.SENT and o.note is None)
         ]
 
-        def work(connection: sqlite3.Connection) -> None:
+        async def work() -> None:
             if sent:  # the usual outcome, for the whole batch in one statement
                 marks = ",".join("?" * len(sent))
-                connection.execute(
+                await self.db.execute(
                     "UPDATE deliveries SET state = 'sent', claim = NULL, updated_at = ?"
                     f" WHERE id IN ({marks})",
                     (moment, *sent),
                 )
-            connection.executemany(
+            await self.db.execute_many(
                 "UPDATE deliveries SET state = ?, note = ?, next_attempt_at = coalesce(?, next_attempt_at),"
                 " claim = NULL, updated_at = ? WHERE id = ?",
                 others,
@@ -143,18 +145,18 @@ class SqliteDeliveryLog:
         moment = to_db(now)
         platforms = ",".join("?" * len(retried)) or "''"
 
-        def work(connection: sqlite3.Connection) -> tuple[int, int]:
-            again = connection.execute(
+        async def work() -> tuple[int, int]:
+            again = await self.db.execute(
                 "UPDATE deliveries SET state = 'pending', claim = NULL, updated_at = ?"
                 f" WHERE community_id = ? AND state = 'sending' AND platform IN ({platforms})",
                 (moment, self.community_id, *sorted(retried)),
-            ).rowcount
-            unknown = connection.execute(
+            )
+            unknown = await self.db.execute(
                 "UPDATE deliveries SET state = 'unknown', claim = NULL, updated_at = ?,"
                 " note = 'interrupted while sending: it may or may not have arrived; not resent'"
                 " WHERE community_id = ? AND state = 'sending'",
                 (moment, self.community_id),
-            ).rowcount
+            )
             return unknown, again
 
         return await self.db.run_transaction(work, marks=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from handlers.kpis import KpiDay
-from storage.sqlite.database import Database
+from storage.sql import Database
 
 _KPI_COLUMNS = ", ".join(f.name for f in fields(KpiDay))
 """Every figure of a rolled-up day, in the model's order."""
@@ -15,7 +15,8 @@ EXPORTS: dict[str, str] = {
     "members": (
         "SELECT m.id, m.handle, m.display_name, m.status, m.joined_at, m.left_at,"
         " (SELECT group_concat(identity, ' ') FROM"
-        "   (SELECT identity FROM identities i WHERE i.member_id = m.id ORDER BY identity)) AS identities"
+        "   (SELECT identity FROM identities i WHERE i.member_id = m.id ORDER BY identity) AS x)"
+        " AS identities"
         " FROM members m WHERE m.community_id = ? ORDER BY m.id"
     ),
     "ledger": (
@@ -38,7 +39,7 @@ EXPORTS: dict[str, str] = {
         "SELECT o.id, o.created_at, o.updated_at, o.recipient, o.kind, o.mode, o.state, o.parts_sent,"
         " o.parts_total, o.attempts, o.error_code, o.note, o.retry_of, o.content_sid,"
         " (SELECT group_concat(sid || ':' || status || coalesce(':' || error_code, ''), ' ') FROM"
-        "   (SELECT * FROM outbox_sends s WHERE s.outbox_id = o.id ORDER BY s.part)) AS deliveries,"
+        "   (SELECT * FROM outbox_sends s WHERE s.outbox_id = o.id ORDER BY s.part) AS x) AS deliveries,"
         " o.body FROM outbox o WHERE o.community_id = ? ORDER BY o.id"
     ),
     "deliveries": (
@@ -48,7 +49,7 @@ EXPORTS: dict[str, str] = {
     ),
     "polls": (
         "SELECT p.id, p.question, (SELECT group_concat(label, ' | ') FROM (SELECT label FROM poll_options o"
-        " WHERE o.poll_id = p.id ORDER BY position)) AS options, p.max_picks, p.anonymous, p.hidden,"
+        " WHERE o.poll_id = p.id ORDER BY position) AS x) AS options, p.max_picks, p.anonymous, p.hidden,"
         " p.channel, p.min_level, p.segment, p.points, p.announce, p.deadline, p.state, p.late, p.closed_at,"
         " p.created_at, (SELECT count(*) FROM poll_ballots b WHERE b.poll_id = p.id) AS voters"
         " FROM polls p WHERE p.community_id = ? ORDER BY p.id"
@@ -57,13 +58,13 @@ EXPORTS: dict[str, str] = {
     # could be matched with the member's messages), and rows in option order, not in the order of voting.
     "votes": (
         "SELECT k.poll_id, k.position + 1 AS option_number, o.label AS option,"
-        " CASE WHEN p.anonymous THEN NULL ELSE m.handle END AS handle,"
-        " CASE WHEN p.anonymous THEN NULL ELSE b.changed_at END AS voted_at"
+        " CASE WHEN p.anonymous <> 0 THEN NULL ELSE m.handle END AS handle,"
+        " CASE WHEN p.anonymous <> 0 THEN NULL ELSE b.changed_at END AS voted_at"
         " FROM poll_picks k JOIN polls p ON p.id = k.poll_id"
         " JOIN poll_options o ON o.poll_id = k.poll_id AND o.position = k.position"
         " JOIN poll_ballots b ON b.poll_id = k.poll_id AND b.member_id = k.member_id"
         " JOIN members m ON m.id = k.member_id WHERE p.community_id = ?"
-        " ORDER BY k.poll_id, k.position, CASE WHEN p.anonymous THEN NULL ELSE m.handle END"
+        " ORDER BY k.poll_id, k.position, CASE WHEN p.anonymous <> 0 THEN NULL ELSE m.handle END"
     ),
     "unlocks": (
         "SELECT u.id, u.title, u.goal, u.pledges, u.state, u.reward, u.codes, u.deadline, u.unlocked_at,"
@@ -139,7 +140,4 @@ EXPORTS: dict[str, str] = {
 async def export_table(db: Database, community_id: int, name: str) -> tuple[list[str], list[tuple]]:
     """Column names and rows of one export; KeyError for an unknown name."""
     sql = EXPORTS[name]
-    async with db.connection.execute(sql, (community_id,)) as cursor:
-        columns = [d[0] for d in cursor.description]
-        rows = [tuple(row) for row in await cursor.fetchall()]
-    return columns, rows
+    return await db.fetch_columns(sql, (community_id,))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from storage.sqlite.database import Database
+from storage.sql import Database
 
 MEMBER_SECTIONS: dict[str, str] = {
     "profile": (
@@ -64,11 +64,12 @@ MEMBER_SECTIONS: dict[str, str] = {
         " WHERE l.community_id = :community AND l.member_id = :member ORDER BY l.id"
     ),
     "votes": (
-        "SELECT p.id AS poll_id, p.question, CASE WHEN p.anonymous THEN 1 ELSE 0 END AS anonymous,"
-        " CASE WHEN p.anonymous THEN NULL ELSE (SELECT group_concat(label, ' | ') FROM (SELECT o.label"
+        "SELECT p.id AS poll_id, p.question, CASE WHEN p.anonymous <> 0 THEN 1 ELSE 0 END AS anonymous,"
+        " CASE WHEN p.anonymous <> 0 THEN NULL ELSE (SELECT group_concat(label, ' | ') FROM (SELECT o.label"
         "  FROM poll_picks k JOIN poll_options o ON o.poll_id = k.poll_id AND o.position = k.position"
-        "  WHERE k.poll_id = b.poll_id AND k.member_id = b.member_id ORDER BY k.position)) END AS picked,"
-        " CASE WHEN p.anonymous THEN NULL ELSE b.changed_at END AS voted_at"
+        "  WHERE k.poll_id = b.poll_id AND k.member_id = b.member_id ORDER BY k.position) AS x)"
+        " END AS picked,"
+        " CASE WHEN p.anonymous <> 0 THEN NULL ELSE b.changed_at END AS voted_at"
         " FROM poll_ballots b JOIN polls p ON p.id = b.poll_id"
         " WHERE p.community_id = :community AND b.member_id = :member ORDER BY p.id"
     ),

@@ -9,8 +9,8 @@ import aiosqlite
 
 from handlers.feedback._models import Idea, IdeaStatus
 from handlers.feedback._ports import IDEAS
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 _IDEA = (

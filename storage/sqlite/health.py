@@ -17,11 +17,13 @@ import aiosqlite
 from handlers.health._ports import HEALTH, Activity, DayWindow, MemberFacts, SegmentChange, SegmentMember
 from handlers.kpis import FLOWS, KpiDay, Segment
 from handlers.ledger import SPENDING, Kind
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 _COLUMNS = tuple(f.name for f in fields(KpiDay) if f.name != "day")
+_QUOTED = ", ".join(f'"{name}"' for name in _COLUMNS)
+"""The columns as SQL names (quoted: `left` is a keyword in PostgreSQL)."""
 _AT_END = (
     "m.community_id = :c AND m.merged_into IS NULL AND m.status <> 'pending' AND m.joined_at < :end"
     " AND (m.left_at IS NULL OR m.left_at >= :end)"
@@ -271,7 +273,7 @@ class SqliteHealth:
             row = {name: value for name, value in asdict(figures).items() if name != "day"} | {
                 segment.value: count for segment, count in counts.items()
             }
-            names = ", ".join(_COLUMNS)
+            names = _QUOTED
             await self.db.execute(
                 f"INSERT OR REPLACE INTO kpi_days (community_id, day, {names}, rolled_up_at)"
                 f" VALUES (:community, :day, {', '.join(':' + n for n in _COLUMNS)}, :now)",
@@ -281,7 +283,7 @@ class SqliteHealth:
 
     async def days(self, since: date, until: date) -> list[KpiDay]:
         rows = await self.db.fetch_all(
-            f"SELECT day, {', '.join(_COLUMNS)} FROM kpi_days WHERE community_id = ? AND day BETWEEN ? AND ?"
+            f"SELECT day, {_QUOTED} FROM kpi_days WHERE community_id = ? AND day BETWEEN ? AND ?"
             " ORDER BY day",
             (self.community_id, since.isoformat(), until.isoformat()),
         )
@@ -365,8 +367,9 @@ STORAGE = FeatureStorage(
         " excluded.first_message_at), first_message_at, excluded.first_message_at)",
         "DELETE FROM member_activity WHERE community_id = :community AND member_id = :source",
         "DELETE FROM member_segments WHERE community_id = :community AND member_id = :source",
-        "UPDATE OR IGNORE winbacks SET member_id = :target"
-        " WHERE community_id = :community AND member_id = :source",
+        "UPDATE winbacks SET member_id = :target"
+        " WHERE community_id = :community AND member_id = :source AND NOT EXISTS (SELECT 1 FROM winbacks o"
+        " WHERE o.community_id = :community AND o.member_id = :target AND o.sent_at = winbacks.sent_at)",
         "DELETE FROM winbacks WHERE community_id = :community AND member_id = :source",
     ),
     # Counts per day and segments identify nobody once the member's identities and names are gone.

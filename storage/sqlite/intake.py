@@ -10,7 +10,7 @@ from typing import Any
 from handlers.events import DirectMessage
 from handlers.models import Attachment, Identity, Role
 from handlers.ports import Received
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import to_db
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.ports import Job
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import from_db, to_db
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from handlers.linking._ports import LINK_CODES, LinkCode
 from handlers.models import Identity
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
 

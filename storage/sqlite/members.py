@@ -11,8 +11,8 @@ from pathlib import Path
 import aiosqlite
 
 from handlers.models import Identity, Member, MemberStatus
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 log = logging.getLogger(__name__)

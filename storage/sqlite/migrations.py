@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 
+from storage.sql import Database as SqlDatabase
 from storage.sqlite.database import Database
 from storage.sqlite.times import to_db
 
@@ -53,7 +54,7 @@ def available() -> list[Migration]:
     return found
 
 
-async def applied_versions(db: Database) -> set[int]:
+async def applied_versions(db: SqlDatabase) -> set[int]:
     await db.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"

@@ -19,8 +19,8 @@ from handlers.newsletter._models import (
     PickState,
 )
 from handlers.newsletter._ports import NEWSLETTER
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _ISSUE = "SELECT id, number, state, since, until, texts, summaries, items, created_at FROM newsletter_issues"

@@ -9,8 +9,8 @@ import aiosqlite
 
 from handlers.nps._models import Answer, FollowUp, Invite, Survey, Tally
 from handlers.nps._ports import NPS
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _SURVEY = "SELECT id, started_at, spread_days, chosen FROM nps_surveys"
@@ -59,7 +59,7 @@ class SqliteNps:
     async def choose(self, survey_id: int, joined_by: datetime, cuts: Sequence[datetime]) -> int:
         # One statement over the members: each gets the day of their id, and that day's cut (the earliest
         # previous question that keeps them out) from a small table of the days.
-        days = ", ".join("(?, ?)" for _ in cuts)
+        days = ", ".join("(CAST(? AS INTEGER), ?)" for _ in cuts)  # typed: PostgreSQL compares it to an id
         cut_values = [value for day, cut in enumerate(cuts) for value in (day, to_db(cut))]
         chosen = await self.db.execute(
             "INSERT INTO nps_invites (survey_id, member_id, day)"

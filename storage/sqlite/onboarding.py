@@ -15,8 +15,8 @@ from handlers.onboarding._ports import (
     Referral,
     ReferralState,
 )
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
@@ -272,17 +272,24 @@ STORAGE = FeatureStorage(
         " SELECT community_id, :target, agreed_at, asking, answered_at, introduced_at FROM onboarding"
         " WHERE community_id = :community AND member_id = :source",
         "DELETE FROM onboarding WHERE community_id = :community AND member_id = :source",
-        "UPDATE OR IGNORE onboarding_answers SET member_id = :target"
-        " WHERE community_id = :community AND member_id = :source",
+        # Each row moves unless the target already has its key (what UPDATE OR IGNORE did, in SQL that
+        # PostgreSQL runs too); what stays is deleted next.
+        "UPDATE onboarding_answers SET member_id = :target"
+        " WHERE community_id = :community AND member_id = :source AND NOT EXISTS (SELECT 1 FROM"
+        " onboarding_answers o WHERE o.community_id = :community AND o.member_id = :target"
+        " AND o.question = onboarding_answers.question)",
         "DELETE FROM onboarding_answers WHERE community_id = :community AND member_id = :source",
-        "UPDATE OR IGNORE referral_codes SET member_id = :target"
-        " WHERE community_id = :community AND member_id = :source",
+        "UPDATE referral_codes SET member_id = :target"
+        " WHERE community_id = :community AND member_id = :source AND NOT EXISTS (SELECT 1 FROM"
+        " referral_codes o WHERE o.community_id = :community AND o.member_id = :target"
+        " AND o.platform = referral_codes.platform)",
         "DELETE FROM referral_codes WHERE community_id = :community AND member_id = :source",
         "DELETE FROM referrals WHERE community_id = :community"
         " AND ((newcomer_id = :source AND referrer_id = :target)"
         "   OR (newcomer_id = :target AND referrer_id = :source))",
-        "UPDATE OR IGNORE referrals SET newcomer_id = :target"
-        " WHERE community_id = :community AND newcomer_id = :source",
+        "UPDATE referrals SET newcomer_id = :target"
+        " WHERE community_id = :community AND newcomer_id = :source AND NOT EXISTS (SELECT 1 FROM"
+        " referrals o WHERE o.community_id = :community AND o.newcomer_id = :target)",
         "DELETE FROM referrals WHERE community_id = :community AND newcomer_id = :source",
         "UPDATE referrals SET referrer_id = :target"
         " WHERE community_id = :community AND referrer_id = :source",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +10,7 @@ import aiosqlite
 
 from handlers.delivery import reply_from_json
 from handlers.models import Identity, Reply
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 FINAL_STATES = ("sent", "failed", "skipped", "unknown")
@@ -164,15 +163,15 @@ class SqliteOutbox:
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
         moment = to_db(now)
 
-        def work(connection: sqlite3.Connection) -> None:
-            connection.execute(
+        async def work() -> None:
+            await self.db.execute(
                 "INSERT INTO outbox_sends (community_id, sid, outbox_id, part, status, sent_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (self.community_id, sid, row_id, part, status, moment, moment),
             )
             # By the part's number, not +1: a part whose record was lost must not make a later part be
             # counted as an earlier one (and sent again).
-            connection.execute(
+            await self.db.execute(
                 "UPDATE outbox SET parts_sent = max(parts_sent, ?), error_code = NULL, note = NULL,"
                 " state = CASE WHEN ? >= parts_total THEN 'sent' ELSE 'pending' END, updated_at = ?"
                 " WHERE community_id = ? AND id = ?",
@@ -269,14 +268,14 @@ class SqliteOutbox:
         return [(row["sid"], row["status"], row["error_code"]) for row in rows]
 
     async def _update(self, row_id: int, now: datetime, assignments: str, params: tuple = ()) -> None:
-        """One mark after the API call, a transaction of its own on the marks connection
-        (Database.run_transaction): no command's unit can take it along, and no fsync of its own (it is in
+        """One mark after the API call, a transaction of its own (Database.run_transaction with
+        marks=True): no command's unit can take it along, and no fsync of its own (it is in
         the log the next commit syncs; if a power cut lost it, the row is still `sending` and the next
         start asks Twilio what it took)."""
         sql = f"UPDATE outbox SET {assignments}, updated_at = ? WHERE community_id = ? AND id = ?"
 
-        def work(connection: sqlite3.Connection) -> None:
-            connection.execute(sql, (*params, to_db(now), self.community_id, row_id))
+        async def work() -> None:
+            await self.db.execute(sql, (*params, to_db(now), self.community_id, row_id))
 
         await self.db.run_transaction(work, marks=True)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
@@ -12,9 +11,9 @@ import aiosqlite
 from handlers.ledger import SPENDING, Kind
 from handlers.points._models import BoardRow, DayState, FollowUp, LedgerEntry, NewEntry, Standing
 from handlers.points._ports import POINTS
+from storage.sql import Database
 from storage.sqlite import deliveries
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.group_commit import GroupCommitWriter
 from storage.sqlite.kernel import IDENTITIES_OF_MEMBER
 from storage.sqlite.times import from_db, from_db_optional, to_db
@@ -166,31 +165,32 @@ class SqlitePoints:
         now = to_db(entries[0].created_at if entries else datetime.now(UTC))
         told: dict[int, int] = {}  # a follow-up's position in `follow_ups`: its outbox id
 
-        def write(connection: sqlite3.Connection) -> set[str] | None:
-            top = connection.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
-            inserted = connection.executemany(_INSERT, rows).rowcount
+        async def write() -> set[str] | None:
+            top_row = await self.db.fetch_one("SELECT coalesce(max(id), 0) FROM ledger")
+            assert top_row is not None
+            top = top_row[0]
+            inserted = await self.db.execute_many(_INSERT, rows)
             if inserted == count:  # the usual case: every source was new, the totals summed above hold
-                connection.executemany(_BALANCE_UPSERT, [(community, *b) for b in balances])
-                connection.executemany(_MONTHLY_UPSERT, [(community, *m) for m in months])
+                await self.db.execute_many(_BALANCE_UPSERT, [(community, *b) for b in balances])
+                await self.db.execute_many(_MONTHLY_UPSERT, [(community, *m) for m in months])
                 found = None
             else:
                 # Some sources were already used (a replay): sum only the rows this batch added.
                 query = "SELECT source FROM ledger WHERE id > ? AND +community_id = ?"
-                found = {row[0] for row in connection.execute(query, (top, community))}
+                found = {row[0] for row in await self.db.fetch_all(query, (top, community))}
                 if found:
-                    connection.execute(_BALANCES_FROM, (top + 1, community))
-                    connection.execute(_MONTHLY_FROM, (top + 1, community))
+                    await self.db.execute(_BALANCES_FROM, (top + 1, community))
+                    await self.db.execute(_MONTHLY_FROM, (top + 1, community))
             told.clear()
             if follow_ups:
                 written = set(unique) if found is None else found
-                # The ids are given here, in the transaction that holds the write lock, so they are known
+                # The ids are taken here, in the transaction that holds the write lock, so they are known
                 # without a statement per row.
-                last = connection.execute("SELECT coalesce(max(id), 0) FROM deliveries").fetchone()[0]
-                for position, follow_up in enumerate(follow_ups):
-                    if written.issuperset(follow_up.sources):
-                        last += 1
-                        told[position] = last
-                connection.executemany(
+                wanted = [
+                    p for p, follow_up in enumerate(follow_ups) if written.issuperset(follow_up.sources)
+                ]
+                told.update(zip(wanted, await self.db.new_ids("deliveries", len(wanted)), strict=True))
+                await self.db.execute_many(
                     deliveries.INSERT_WITH_ID,
                     [
                         (row_id, *deliveries.params(community, follow_ups[position].message, now))
@@ -380,7 +380,8 @@ class SqlitePoints:
             " LEFT JOIN balances b ON b.community_id = l.community_id AND b.member_id = l.member_id"
             " WHERE l.community_id = ? AND l.created_at >= ? AND l.created_at < ? AND l.kind NOT IN (?, ?)"
             " AND coalesce(b.listed, 1) = 1 AND m.status = 'member'"
-            " GROUP BY l.member_id HAVING earned > 0 ORDER BY earned DESC, l.member_id LIMIT ?",
+            " GROUP BY l.member_id, m.handle HAVING sum(l.delta) > 0"
+            " ORDER BY earned DESC, l.member_id LIMIT ?",
             (self.community_id, to_db(since), to_db(until), *spending, limit),
         )
         kudos = await self.db.fetch_one(

@@ -10,15 +10,15 @@ import aiosqlite
 
 from handlers.polls._models import Poll, PollDraft, PollState, Tally
 from handlers.polls._ports import POLLS
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _POLL = (
     "SELECT id, question, max_picks, multiple, anonymous, hidden, channel, min_level, segment, points,"
     " announce, deadline, state, late, closed_at, created_at,"
     " (SELECT json_group_array(label) FROM"
-    "   (SELECT label FROM poll_options o WHERE o.poll_id = polls.id ORDER BY position)) AS options"
+    "   (SELECT label FROM poll_options o WHERE o.poll_id = polls.id ORDER BY position) AS o) AS options"
     " FROM polls"
 )
 
@@ -139,7 +139,7 @@ class SqlitePolls:
         # The counts the triggers keep (migration 0013): one row, whatever the number of ballots.
         row = await self.db.fetch_one(
             "SELECT voters, (SELECT json_group_array(votes) FROM"
-            " (SELECT votes FROM poll_options WHERE poll_id = polls.id ORDER BY position)) FROM polls"
+            " (SELECT votes FROM poll_options WHERE poll_id = polls.id ORDER BY position) AS o) FROM polls"
             " WHERE community_id = ? AND id = ?",
             (self.community_id, poll.id),
         )

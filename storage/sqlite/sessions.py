@@ -12,8 +12,8 @@ import aiosqlite
 
 from handlers.sessions._models import Freed, Rsvp, Session, SessionDraft, SessionState, Taken
 from handlers.sessions._ports import SESSIONS
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 _SESSION = (

@@ -10,8 +10,8 @@ import aiosqlite
 from handlers.shop._models import Redemption, ShopItem
 from handlers.shop._ports import SHOP
 from handlers.shop._settings import ShopItemConfig
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 _ITEM = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.sqlite.database import Database
+from storage.sql import Database
 from storage.sqlite.times import from_db, to_db
 
 

@@ -9,8 +9,8 @@ import aiosqlite
 
 from handlers.unlocks._models import Unlock, UnlockDraft, UnlockState
 from handlers.unlocks._ports import UNLOCKS
+from storage.sql import Database
 from storage.sqlite.assembly import FeatureStorage, bind
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 _UNLOCK = "SELECT id, title, goal, reward, codes, channel, deadline, state, pledges, unlocked_at FROM unlocks"

@@ -23,12 +23,16 @@ ANA = Identity.parse("whatsapp:+15550001234")
 
 async def test_a_mark_of_its_own_refuses_to_join_an_open_unit(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "turns.db")
+
+    async def nothing() -> None:
+        pass
+
     async with db.transaction():
         with pytest.raises(RuntimeError, match="unit of its own"):
             async with db.transaction(own=True):
                 pass
         with pytest.raises(RuntimeError, match="cannot join"):
-            await db.run_transaction(lambda connection: None, marks=True)
+            await db.run_transaction(nothing, marks=True)
     async with db.transaction(own=True):  # outside a unit it is one
         pass
     await db.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, IdeaRow, PollRow, UnlockRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional
 
 

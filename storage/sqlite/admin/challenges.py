@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, ChallengeRow, MediaRow, SubmissionRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db
 
 _CHALLENGE = (

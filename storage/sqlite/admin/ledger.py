@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, LedgerCursor, LedgerFilter, LedgerPage, LedgerRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, to_db
 
 EXPORT_CHUNK = 5000

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, IdentityRow, MemberCounts, MemberDetail, MemberRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db, from_db_optional
 
 _COLUMNS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, IssueRow, IssueText
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db
 
 _ISSUE = "SELECT id, number, state, since, until, items, created_at FROM newsletter_issues"

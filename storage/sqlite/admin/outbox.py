@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, DeliveryRow, StateCounts, WhatsAppRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db
 
 WINDOW = 10_000

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from storage.sql import Database
 from storage.sqlite.admin.rows import PAGE, RsvpRow, SessionRow
-from storage.sqlite.database import Database
 from storage.sqlite.times import from_db
 
 _SESSION = (
