@@ -17,6 +17,10 @@ from handlers.key import Key
 from handlers.ports import Clock
 from handlers.services import Repositories, Services
 from handlers.settings import CommunityConfig
+from storage.postgres.database import PgDatabase
+from storage.postgres.lease import PgLease
+from storage.postgres.migrations import migrate as migrate_postgresql
+from storage.sql import Database as SqlDatabase
 from storage.sqlite.assembly import Assembly, assemble
 from storage.sqlite.conversation import SqliteChoices, SqliteInbox
 from storage.sqlite.database import Database
@@ -41,12 +45,18 @@ def claimed_migrations(features: Sequence[Feature[Any]] = FEATURES) -> frozenset
     return assemble(KERNEL, features).migrations
 
 
+def is_postgresql(where: Path | str) -> bool:
+    return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))
+
+
 class SqliteStore:
     """The kernel's repositories as attributes, the features' by key (`store.repository(POINTS)`)."""
 
-    def __init__(self, db: Database, community_id: int, assembly: Assembly) -> None:
+    def __init__(self, db: SqlDatabase, community_id: int, assembly: Assembly) -> None:
         self.db = db
         self.community_id = community_id
+        self.where: Path | str = db.path
+        """What the store was opened on: the SQLite file or the PostgreSQL URL (a second store opens it)."""
         media = (
             None if str(db.path) == ":memory:" else db.path.parent / "media"
         )  # bot/media.py keeps files there
@@ -59,7 +69,8 @@ class SqliteStore:
         self.intake = SqliteIntake(db, community_id)
         """Messages answered as received and not yet handled (the WhatsApp webhook's)."""
         self.jobs = SqliteJobs(db, community_id)
-        self.lease = SqliteLease(db)
+        self.lease: SqliteLease | PgLease = PgLease(db) if isinstance(db, PgDatabase) else SqliteLease(db)
+        """Which process runs scheduled work: an advisory lock on PostgreSQL, a renewed row on SQLite."""
         self.clock_state = SqliteClockState(db, community_id)
         self.deliveries = SqliteDeliveries(db, community_id)
         self.delivery_log = SqliteDeliveryLog(db, community_id)
@@ -77,17 +88,32 @@ class SqliteStore:
 
     @classmethod
     async def open(
-        cls, path: Path, community_slug: str, features: Sequence[Feature[Any]] = FEATURES
+        cls,
+        where: Path | str,
+        community_slug: str,
+        features: Sequence[Feature[Any]] = FEATURES,
+        data_dir: Path | None = None,
     ) -> SqliteStore:
+        """The store in the SQLite file `where`, or on the PostgreSQL server at the URL `where`
+        (`postgresql://...`; the bot's own files, such as media, go to `data_dir` then)."""
         assembly = assemble(KERNEL, features)
-        db = await Database.open(path)
+        db: SqlDatabase
+        if is_postgresql(where):
+            db = await PgDatabase.open(str(where), data_dir or Path("data"))
+        else:
+            db = await Database.open(Path(where))
         try:
-            await migrate(db, assembly.migrations)
+            if isinstance(db, PgDatabase):
+                await migrate_postgresql(db, assembly.migrations)
+            else:
+                await migrate(db, assembly.migrations)
             community_id = await ensure_community(db, community_slug, datetime.now(UTC))
         except BaseException:
             await db.close()
             raise
-        return cls(db, community_id, assembly)
+        store = cls(db, community_id, assembly)
+        store.where = where
+        return store
 
     def repository(self, key: Key[T]) -> T:
         return self.repositories.get(key)
@@ -135,4 +161,6 @@ class SqliteStore:
             self._upkeep = None
         for close in self._closing:  # writers commit what they queued first
             await close()
+        if isinstance(self.lease, PgLease):
+            await self.lease.close()
         await self.db.close()
