@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,15 +16,32 @@ from handlers.settings import CommunityConfig
 from scheduler.cron import CronRecurrence
 from storage.sqlite.store import SqliteStore
 from tests.fakes import FakeClock, RecordingMessenger
+from tests.postgres import database, drop_all, migrated
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "test.db", "test")
-    yield opened
-    await opened.close()
+ENGINES = ("sqlite", "postgresql")
+"""Every test that takes a store runs on both engines (one contract for both)."""
+
+
+@pytest.fixture(params=ENGINES)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    if request.param == "sqlite":
+        opened = await SqliteStore.open(tmp_path / "test.db", "test")
+        yield opened
+        await opened.close()
+        return
+    async with migrated() as url:
+        opened = await SqliteStore.open(url, "test", data_dir=tmp_path)
+        yield opened
+        await opened.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgresql_databases() -> Iterator[None]:
+    yield
+    drop_all()
 
 
 @pytest.fixture
@@ -102,3 +119,10 @@ async def say(core: Core, who: str, text: str, message_id: str | None = None) ->
     )
     assert len(replies) == 1, replies
     return replies[0]
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database for this test (tests/postgres.py), dropped after it."""
+    async with database() as url:
+        yield url

@@ -27,6 +27,7 @@ from handlers.models import Identity, Reply
 from handlers.registry import MAX_INTEGER, Command
 from storage.sqlite.store import SqliteStore
 from tests.conftest import make_core
+from tests.engines import tables
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.permissions._matrix import COMMUNITY, RULES, SORRY, commands_of
 
@@ -150,14 +151,11 @@ def failures() -> Iterator[Failures]:
 async def stored_texts(store: SqliteStore) -> list[tuple[str, str, str]]:
     """(table, column, value) of every text in the database."""
     found = []
-    for (table,) in await store.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        if table.startswith("sqlite_"):
-            continue
-        for column in await store.db.fetch_all(f'PRAGMA table_info("{table}")'):
-            rows = await store.db.fetch_all(
-                f'SELECT "{column[1]}" FROM "{table}" WHERE typeof("{column[1]}") = \'text\''
-            )
-            found += [(table, column[1], row[0]) for row in rows]
+    for table in await tables(store):
+        columns, _ = await store.db.fetch_columns(f'SELECT * FROM "{table}" WHERE 0 = 1')
+        for column in columns:
+            rows = await store.db.fetch_all(f'SELECT "{column}" FROM "{table}"')
+            found += [(table, column, row[0]) for row in rows if isinstance(row[0], str)]
     return found
 
 

@@ -16,6 +16,7 @@ from handlers.models import Identity, MemberStatus
 from storage.sqlite.broadcasts import SqliteBroadcasts
 from storage.sqlite.store import SqliteStore
 from tests.conftest import make_core, say
+from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.newsletter.conftest import NEWSLETTER_COMMUNITY
 
@@ -97,8 +98,6 @@ async def test_a_send_interrupted_mid_page_resumes_where_it_stopped_and_repeats_
 
 
 async def test_a_member_is_refused_a_second_delivery_by_the_database(store: SqliteStore) -> None:
-    import sqlite3
-
     repo = store.repository(broadcast.BROADCASTS)
     now = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
     async with store.transaction():
@@ -110,10 +109,9 @@ async def test_a_member_is_refused_a_second_delivery_by_the_database(store: Sqli
     async with store.transaction():
         assert await repo.record(made.id, [member.id], now) == {member.id}
         assert await repo.record(made.id, [member.id], now) == set()
-    with pytest.raises(sqlite3.IntegrityError):
-        async with store.transaction():
-            await store.db.execute(
-                "INSERT INTO broadcast_deliveries (broadcast_id, member_id, sent_at) VALUES (?, ?, ?)",
-                (made.id, member.id, "2026-03-02T09:00:00.000000Z"),
-            )
+    refused = await Raw(store).refused(
+        "INSERT INTO broadcast_deliveries (broadcast_id, member_id, sent_at) VALUES (?, ?, ?)",
+        (made.id, member.id, "2026-03-02T09:00:00.000000Z"),
+    )
+    assert refused == "UNIQUE"
     assert await repo.reached(made.id) == 1

@@ -80,7 +80,7 @@ async def test_work_in_flight_finishes_under_the_old_rules_and_what_follows_gets
     # Balances are the ledger's sums.
     mismatched = await store.db.fetch_all(
         "SELECT b.member_id FROM balances b LEFT JOIN ledger l ON l.member_id = b.member_id"
-        " GROUP BY b.member_id HAVING b.balance <> COALESCE(SUM(l.delta), 0)"
+        " GROUP BY b.member_id, b.balance HAVING b.balance <> COALESCE(SUM(l.delta), 0)"
     )
     assert not mismatched
     assert core.services.config.points.kudos.points == 7

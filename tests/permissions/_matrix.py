@@ -16,6 +16,7 @@ from handlers.onboarding._errors import RulesFirst
 from handlers.onboarding._flow import ALLOWED_WHILE_PENDING
 from handlers.registry import Arg, ArgKind, Command
 from storage.sqlite.store import SqliteStore
+from tests.engines import tables
 
 EN = TEXTS.translator("en")
 SORRY = EN("core.sorry")
@@ -94,10 +95,9 @@ async def snapshot(
     store: SqliteStore, leave_out: frozenset[str] = frozenset()
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (but `leave_out`), in a stable order."""
-    tables = await store.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     found: dict[str, list[tuple[Any, ...]]] = {}
-    for (table,) in tables:
-        if table.startswith("sqlite_") or table in leave_out:
+    for table in await tables(store):
+        if table in leave_out:
             continue
         rows = await store.db.fetch_all(f'SELECT * FROM "{table}"')
         found[table] = sorted((tuple(row) for row in rows), key=repr)

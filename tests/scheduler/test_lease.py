@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from handlers.core import Core
@@ -28,8 +29,8 @@ class WallClock:
 
 
 @pytest.fixture
-async def second_store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(tmp_path / "test.db", "test")  # the same file as `store`
+async def second_store(store: SqliteStore, tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = await SqliteStore.open(store.where, "test", data_dir=tmp_path)  # the same database as `store`
     yield opened
     await opened.close()
 
@@ -113,6 +114,7 @@ async def test_the_scheduler_wakes_at_the_next_jobs_time_between_its_ticks(
         await service.stop()
 
 
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # PostgreSQL: the next test
 async def test_a_holder_that_died_on_this_machine_is_taken_over_at_once(
     store: SqliteStore, clock: FakeClock, community: CommunityConfig
 ) -> None:
@@ -131,3 +133,29 @@ async def test_a_holder_that_died_on_this_machine_is_taken_over_at_once(
     await store.lease.release(service.holder)
     assert await store.lease.acquire(elsewhere, wall(), timedelta(seconds=30)) is None
     assert not await service.claim()  # a holder on another machine may be alive: its lease is waited out
+
+
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
+async def test_on_postgresql_a_holder_whose_session_ends_is_taken_over_at_once(
+    store: SqliteStore, second_store: SqliteStore, clock: FakeClock, community: CommunityConfig
+) -> None:
+    """kill -9 of the leader ends its session on the server, and its advisory lock with it: the next claim
+    of another process takes over, long before the lease would have run out."""
+    wall = WallClock()
+    first = SchedulerService(make_core(store, clock, RecordingMessenger(), community), wall_clock=wall)
+    second = SchedulerService(
+        make_core(second_store, clock, RecordingMessenger(), community), wall_clock=wall
+    )
+    assert await first.claim()
+    assert not await second.claim()
+    other = await asyncpg.connect(store.db.url)  # the server ends the leader's session, as on its death
+    try:
+        await other.fetchval(
+            "SELECT count(pg_terminate_backend(pid, 2000)) FROM pg_locks"
+            " WHERE locktype = 'advisory' AND granted"
+        )
+    finally:
+        await other.close()
+    wall.moment += timedelta(seconds=1)  # well inside the 30 s lease
+    assert await second.claim()
+    assert not await first.claim() and not first.leading  # it lost its session: it now waits

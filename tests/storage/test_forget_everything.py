@@ -14,6 +14,7 @@ from handlers.events import ChatMessage, DirectMessage
 from handlers.features import community_config
 from handlers.models import Attachment, Identity, Reply
 from handlers.settings import CommunityConfig
+from storage.postgres.database import PgDatabase
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
@@ -120,21 +121,26 @@ async def fill_every_feature(core: Core, store: SqliteStore, clock: FakeClock, m
 async def everything(store: SqliteStore) -> dict[tuple[str, str], list[str]]:
     """Every text value of every table, by (table, column)."""
     found: dict[tuple[str, str], list[str]] = {}
-    tables = await store.db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    if isinstance(store.db, PgDatabase):
+        listing = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    else:
+        listing = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    tables = await store.db.fetch_all(listing)
+    assert len(tables) > 20, tables  # the listing found the schema
     for (table,) in tables:
         if table.startswith("sqlite_"):
             continue
-        for column in await store.db.fetch_all(f"PRAGMA table_info({table})"):
-            name = column[1]
-            rows = await store.db.fetch_all(
-                f'SELECT "{name}" FROM "{table}" WHERE typeof("{name}") = \'text\''
-            )
-            found[(table, name)] = [row[0] for row in rows]
+        names, _ = await store.db.fetch_columns(f'SELECT * FROM "{table}" WHERE 0 = 1')
+        for name in names:
+            rows = await store.db.fetch_all(f'SELECT "{name}" FROM "{table}"')
+            found[(table, name)] = [row[0] for row in rows if isinstance(row[0], str)]
     return found
 
 
 async def figures(store: SqliteStore) -> tuple[object, ...]:
-    ledger = await store.db.fetch_all("SELECT member_id, sum(delta), count(*) FROM ledger GROUP BY member_id")
+    ledger = await store.db.fetch_all(
+        "SELECT member_id, sum(delta), count(*) FROM ledger GROUP BY member_id ORDER BY member_id"
+    )
     balances = await store.db.fetch_all("SELECT member_id, balance, earned FROM balances ORDER BY member_id")
     kpis = await store.db.fetch_all("SELECT * FROM kpi_days ORDER BY day")
     monthly = await store.db.fetch_all("SELECT * FROM monthly_points ORDER BY month, member_id")
@@ -156,7 +162,9 @@ async def test_forget_leaves_no_personal_string_in_any_table(
     stored = {*WORDS[1:4], *WORDS[5:9]}  # WORDS[4] was said in a channel: chat is counted, never stored
     assert seen >= {ANA.user_id.lstrip("+"), ana.handle, "Quintavalle", *stored}, "each string is in"
     sums = await figures(store)
-    bob_before = await store.db.fetch_all("SELECT id, reason FROM ledger WHERE member_id = ?", (bob.id,))
+    bob_before = await store.db.fetch_all(
+        "SELECT id, reason FROM ledger WHERE member_id = ? ORDER BY id", (bob.id,)
+    )
 
     ask = await say(core, "console:mod", f"FORGET @{ana.handle}")
     assert ask.choices and ask.choices[0].command == f"FORGET @{ana.handle} YES"
@@ -176,7 +184,9 @@ async def test_forget_leaves_no_personal_string_in_any_table(
     ]
     assert leaks == [], "\n".join(leaks)
     assert await figures(store) == sums  # ledger sums, balances, monthly totals and kpi_days
-    bob_after = await store.db.fetch_all("SELECT id, reason FROM ledger WHERE member_id = ?", (bob.id,))
+    bob_after = await store.db.fetch_all(
+        "SELECT id, reason FROM ledger WHERE member_id = ? ORDER BY id", (bob.id,)
+    )
     # Bob's entries stay; only the reason Ana wrote for her kudos to him goes.
     assert [tuple(r) for r in bob_after] == [
         (i, "" if WORDS[2] in (why or "") else why) for i, why in bob_before

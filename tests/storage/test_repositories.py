@@ -36,7 +36,7 @@ async def test_status_change_keeps_the_member(store: SqliteStore) -> None:
 async def test_rows_are_scoped_to_their_community(store: SqliteStore, tmp_path) -> None:
     async with store.transaction():
         await store.members.create(ALICE, "Alice", "alice", MemberStatus.MEMBER, START)
-    other = await SqliteStore.open(tmp_path / "test.db", "other-community")
+    other = await SqliteStore.open(store.where, "other-community", data_dir=tmp_path)
     try:
         assert other.community_id != store.community_id
         assert await other.members.by_identity(ALICE) is None

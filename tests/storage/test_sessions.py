@@ -11,15 +11,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+import asyncpg
 import pytest
 
 from handlers.models import Identity, MemberStatus
 from handlers.sessions._models import Rsvp, SessionDraft
 from handlers.sessions._ports import SESSIONS, SessionRepository
 from storage.sqlite.store import SqliteStore
+from tests.engines import Raw
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+REFUSED = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
+"""What a write the database refuses raises, on either engine."""
 DRAFT = SessionDraft("Q&A", NOW + timedelta(days=3), timedelta(hours=1), "Online", 2, "events", "BLOOM")
 
 
@@ -94,29 +98,27 @@ async def test_the_database_refuses_what_would_overbook_or_jump_the_queue(store:
     for member_id in ids[:4]:  # two places taken, two waiting
         await in_transaction(store, lambda m=member_id: repo.rsvp(session.id, m, NOW))
 
-    async def write(sql: str, *params: object) -> int:
-        return await in_transaction(store, lambda: store.db.execute(sql, params))
-
+    raw = Raw(store)
     stamp = NOW.isoformat()
     to_going = "UPDATE session_rsvps SET state = 'going' WHERE session_id = ? AND member_id = ?"
-    with pytest.raises(sqlite3.IntegrityError):  # a third place in a session of two
-        await write("INSERT INTO session_rsvps VALUES (?, ?, 'going', 99, ?)", session.id, ids[4], stamp)
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):  # the first waiter, with no place free
-        await write(to_going, session.id, ids[2])
-    await write(  # a place freed behind the repository's back: only the queue's order is left to hold
+    join_going = "INSERT INTO session_rsvps VALUES (?, ?, 'going', 99, ?)"
+    # A third place in a session of two; with two waiting, the queue's rule (checked before the row is
+    # counted) is what refuses it, on either engine.
+    assert "waitlist comes first" in await raw.refused(join_going, (session.id, ids[4], stamp))
+    # The first waiter, with no place free.
+    assert await raw.refused(to_going, (session.id, ids[2])) == "CHECK"
+    await raw.execute(  # a place freed behind the repository's back: only the queue's order is left to hold
         "UPDATE session_rsvps SET state = 'cancelled' WHERE session_id = ? AND member_id = ?",
-        session.id,
-        ids[0],
+        (session.id, ids[0]),
     )
-    with pytest.raises(sqlite3.IntegrityError, match="waitlist comes first"):
-        await write(to_going, session.id, ids[3])
-    with pytest.raises(sqlite3.IntegrityError, match="waitlist comes first"):
-        await write("INSERT INTO session_rsvps VALUES (?, ?, 'going', 99, ?)", session.id, ids[4], stamp)
-    assert await write(to_going, session.id, ids[2]) == 1
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-        await write("UPDATE sessions SET going = capacity + 1 WHERE id = ?", session.id)
+    assert "waitlist comes first" in await raw.refused(to_going, (session.id, ids[3]))
+    assert "waitlist comes first" in await raw.refused(join_going, (session.id, ids[4], stamp))
+    assert await raw.execute(to_going, (session.id, ids[2])) == 1
+    assert (
+        await raw.refused("UPDATE sessions SET going = capacity + 1 WHERE id = ?", (session.id,)) == "CHECK"
+    )
     await in_transaction(store, lambda: repo.set_cancelled(session.id, NOW))
-    with pytest.raises(sqlite3.IntegrityError, match="takes no RSVPs"):
+    with pytest.raises(REFUSED, match="takes no RSVPs"):
         await in_transaction(store, lambda: repo.rsvp(session.id, ids[4], NOW))
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
-import pytest
-
 from handlers.core import Core
 from handlers.models import Identity
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
+from tests.engines import Raw
 from tests.fakes import FakeClock
 from tests.handlers.feedback.conftest import join, scalar, send_idea
 
@@ -42,20 +39,16 @@ async def test_the_database_itself_allows_one_backing_each_and_none_of_ones_own_
     await join(core, "alice", "bob")
     number = await send_idea(core, "alice", "Pods")
     await say(core, "console:bob", f"BACK {number}")
-    raw = sqlite3.connect(store.db.path)
-    raw.execute("PRAGMA foreign_keys = ON")
-    alice = raw.execute("SELECT id FROM members WHERE handle = 'alice'").fetchone()[0]
-    bob = raw.execute("SELECT id FROM members WHERE handle = 'bob'").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        raw.execute("INSERT INTO idea_backers VALUES (?, ?, 'x')", (number, bob))
-    with pytest.raises(sqlite3.IntegrityError, match="cannot back their own idea"):
-        raw.execute("INSERT INTO idea_backers VALUES (?, ?, 'x')", (number, alice))
-    raw.execute("DELETE FROM idea_backers")
-    raw.execute("UPDATE ideas SET status = 'shipped' WHERE id = ?", (number,))
-    with pytest.raises(sqlite3.IntegrityError, match="idea is not open"):
-        raw.execute("INSERT INTO idea_backers VALUES (?, ?, 'x')", (number, bob))
-    raw.rollback()
-    raw.close()
+    raw = Raw(store)
+    alice = await raw.value("SELECT id FROM members WHERE handle = 'alice'")
+    bob = await raw.value("SELECT id FROM members WHERE handle = 'bob'")
+    backing = "INSERT INTO idea_backers VALUES (?, ?, 'x')"
+    assert await raw.refused(backing, (number, bob)) == "UNIQUE"
+    assert "cannot back their own idea" in await raw.refused(backing, (number, alice))
+    await raw.execute("DELETE FROM idea_backers")
+    await raw.execute("UPDATE ideas SET status = 'shipped' WHERE id = ?", (number,))
+    # bob (not the author) backs the shipped idea: only the rule "open ideas only" is broken
+    assert "idea is not open" in await raw.refused(backing, (number, bob))
 
 
 async def test_the_backers_count_the_database_keeps_equals_a_recount(core: Core, store: SqliteStore) -> None:

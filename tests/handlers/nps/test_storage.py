@@ -3,18 +3,17 @@ score from 0 to 10), what the health roll-up reads, merging two members, forgett
 
 from __future__ import annotations
 
-import sqlite3
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from handlers.core import Core
 from handlers.delivery import reply_from_json, reply_to_json
 from handlers.models import Identity
 from handlers.nps import _render as render
+from storage.postgres.database import PgDatabase
 from storage.sqlite.export import export_table
 from storage.sqlite.store import SqliteStore
 from tests.conftest import say
+from tests.engines import Raw
 from tests.fakes import FakeClock
 from tests.handlers.nps.conftest import answers, join, survey_starts
 
@@ -41,40 +40,68 @@ async def test_the_database_keeps_one_answer_per_member_and_survey_and_scores_fr
     await join(core, "alice")
     await survey_starts(core, clock)
     await say(core, "console:alice", "NPS 8")
-    raw = sqlite3.connect(store.db.path)
-    try:
-        raw.execute("PRAGMA foreign_keys = ON")
-        alice = raw.execute("SELECT id FROM members WHERE handle = 'alice'").fetchone()[0]
-        row = (1, 1, alice, "2026-04-01T08:00:00.000000Z")
-        with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-            raw.execute(
+    raw = Raw(store)
+    alice = await raw.value("SELECT id FROM members WHERE handle = 'alice'")
+    row = (1, 1, alice, "2026-04-01T08:00:00.000000Z")
+    assert (
+        await raw.refused(
+            "INSERT INTO nps_answers (community_id, survey_id, member_id, score, answered_at)"
+            " VALUES (?, ?, ?, 9, ?)",
+            row,
+        )
+        == "UNIQUE"
+    )
+    await raw.execute("DELETE FROM nps_answers")
+    for bad in (-1, 11):
+        assert (
+            await raw.refused(
                 "INSERT INTO nps_answers (community_id, survey_id, member_id, score, answered_at)"
-                " VALUES (?, ?, ?, 9, ?)",
-                row,
+                " VALUES (?, ?, ?, ?, ?)",
+                (*row[:3], bad, row[3]),
             )
-        raw.execute("DELETE FROM nps_answers")
-        for bad in (-1, 11):
-            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
-                raw.execute(
-                    "INSERT INTO nps_answers (community_id, survey_id, member_id, score, answered_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (*row[:3], bad, row[3]),
-                )
-        raw.rollback()
-    finally:
-        raw.close()
+            == "CHECK"
+        )
+
+
+async def declared(store: SqliteStore, table: str) -> dict[str, tuple[str, int]]:
+    """Each column of `table` as its migration declares it: (INTEGER or TEXT, 1 when NOT NULL else 0)."""
+    if not isinstance(store.db, PgDatabase):
+        return {row[1]: (row[2], row[3]) for row in await store.db.fetch_all(f"PRAGMA table_info({table})")}
+    rows = await store.db.fetch_all(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = ?",
+        (table,),
+    )
+    kinds = {"bigint": "INTEGER", "integer": "INTEGER", "text": "TEXT"}
+    return {name: (kinds.get(kind, kind), int(nullable == "NO")) for name, kind, nullable in rows}
+
+
+async def indexed_columns(store: SqliteStore, index: str) -> list[str]:
+    """The columns of `index`, in its order."""
+    if not isinstance(store.db, PgDatabase):
+        return [row[2] for row in await store.db.fetch_all(f"PRAGMA index_info({index})")]
+    rows = await store.db.fetch_all(
+        "SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, place) ON true"
+        " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+        " WHERE c.relname = ? AND n.nspname = current_schema() ORDER BY k.place",
+        (index,),
+    )
+    return [row[0] for row in rows]
 
 
 async def test_what_the_health_roll_up_reads_is_there(store: SqliteStore) -> None:
-    columns = {row[1]: (row[2], row[3]) for row in await store.db.fetch_all("PRAGMA table_info(nps_answers)")}
+    names, _ = await store.db.fetch_columns("SELECT * FROM nps_answers WHERE 0 = 1")
+    assert {"community_id", "survey_id", "member_id", "score", "reason", "answered_at"} <= set(names)
+    columns = await declared(store, "nps_answers")
     assert columns["community_id"] == ("INTEGER", 1)
     assert columns["survey_id"] == ("INTEGER", 1)
     assert columns["member_id"] == ("INTEGER", 1)
     assert columns["score"] == ("INTEGER", 1)
     assert columns["reason"] == ("TEXT", 0)
     assert columns["answered_at"] == ("TEXT", 1)
-    indexed = await store.db.fetch_all("PRAGMA index_info(nps_answers_by_time)")
-    assert [row[2] for row in indexed] == ["community_id", "answered_at"]
+    assert await indexed_columns(store, "nps_answers_by_time") == ["community_id", "answered_at"]
 
 
 async def test_a_merge_keeps_the_earlier_answer_of_a_survey_with_its_follow_up(

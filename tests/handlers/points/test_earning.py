@@ -14,6 +14,7 @@ from handlers.points._engine import PointsEngine
 from handlers.points._ports import POINTS
 from storage.sqlite.store import SqliteStore
 from tests.conftest import chat, say
+from tests.engines import failing
 from tests.fakes import FakeClock
 from tests.handlers.points.conftest import members
 
@@ -162,14 +163,11 @@ async def test_a_failed_write_gives_back_the_limits_and_says_sorry(
     core: Core, store: SqliteStore, messenger
 ) -> None:
     await members(core, "alice", "bob")
-    await store.db.execute(
-        "CREATE TRIGGER disk_trouble BEFORE INSERT ON ledger BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
-    )
-    await chat(core, "console:alice", "thanks @bob for the launch notes")
+    async with failing(store, "ledger"):
+        await chat(core, "console:alice", "thanks @bob for the launch notes")
     alice = Identity.parse("console:alice")
     told = [m.reply.text for m in messenger.sent if m.to == alice]
     assert told[-1] == "Sorry, your kudos could not be recorded. Please try again."
-    await store.db.execute("DROP TRIGGER disk_trouble")
     assert await balance(store, core, "bob") == 0
     # Nothing was spent: the budget and the activity cooldown are whole again.
     await chat(core, "console:alice", "thanks @bob for the launch notes")

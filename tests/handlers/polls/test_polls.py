@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from handlers.core import Core
@@ -12,6 +10,7 @@ from handlers.models import Choice, Identity
 from handlers.stamps import plain
 from storage.sqlite.store import SqliteStore
 from tests.conftest import make_core, say
+from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.polls.conftest import members, new_poll
 
@@ -168,10 +167,7 @@ async def test_a_job_woken_before_the_deadline_closes_nothing(
 ) -> None:
     number = await new_poll(core, FLAVOURS)
     # A timer that fires early (a clock stepped back, a job made due by hand): the poll stays open.
-    await store.db.connection.execute(
-        "UPDATE jobs SET run_at = '2026-03-02T09:00:00.000000Z' WHERE kind LIKE 'poll%'"
-    )
-    await store.db.connection.commit()
+    await Raw(store).execute("UPDATE jobs SET run_at = '2026-03-02T09:00:00.000000Z' WHERE kind LIKE 'poll%'")
     await core.run_due_jobs()
     assert "Yuzu" in (await say(core, "console:mod", f"POLL {number}")).text
     assert "One choice" in (await say(core, "console:mod", f"POLL {number}")).text
@@ -261,19 +257,17 @@ async def test_the_database_itself_allows_one_ballot_and_no_vote_on_a_closed_pol
     await members(core, "alice")
     number = await new_poll(core, FLAVOURS)
     await say(core, "console:alice", f"VOTE {number} 1")
-    raw = sqlite3.connect(store.db.path)
-    raw.execute("PRAGMA foreign_keys = ON")
-    member = raw.execute("SELECT id FROM members WHERE handle = 'alice'").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        raw.execute("INSERT INTO poll_ballots VALUES (?, ?, 'x', 'x')", (number, member))
-    with pytest.raises(sqlite3.IntegrityError, match="more picks than the poll allows"):
-        raw.execute("INSERT INTO poll_picks VALUES (?, ?, 1)", (number, member))
-    raw.execute("UPDATE polls SET state = 'closed' WHERE id = ?", (number,))
-    with pytest.raises(sqlite3.IntegrityError, match="poll is not open"):
-        raw.execute("DELETE FROM poll_picks")
-        raw.execute("INSERT INTO poll_picks VALUES (?, ?, 2)", (number, member))
-    raw.rollback()
-    raw.close()
+    raw = Raw(store)
+    member = await raw.value("SELECT id FROM members WHERE handle = 'alice'")
+    assert await raw.refused("INSERT INTO poll_ballots VALUES (?, ?, 'x', 'x')", (number, member)) == "UNIQUE"
+    assert "more picks than the poll allows" in await raw.refused(
+        "INSERT INTO poll_picks VALUES (?, ?, 1)", (number, member)
+    )
+    await raw.execute("UPDATE polls SET state = 'closed' WHERE id = ?", (number,))
+    await raw.execute("DELETE FROM poll_picks")  # no pick left: only the rule "open polls only" is broken
+    assert "poll is not open" in await raw.refused(
+        "INSERT INTO poll_picks VALUES (?, ?, 2)", (number, member)
+    )
 
 
 async def test_linked_identities_count_once(core: Core, store: SqliteStore) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from handlers.core import Core
@@ -12,6 +10,7 @@ from handlers.features import community_config
 from handlers.settings import CommunityConfig
 from storage.sqlite.store import SqliteStore
 from tests.conftest import make_core, say
+from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
 
 OFFER = '"Free shipping weekend" 3 2d | Use code FREESHIP at checkout'
@@ -165,16 +164,13 @@ async def test_the_database_allows_one_pledge_each_and_none_on_an_ended_unlock(
     await join(core, "alice")
     await say(core, "console:mod", f"UNLOCK NEW {OFFER}")
     await say(core, "console:alice", "PLEDGE 1")
-    raw = sqlite3.connect(store.db.path)
-    member = raw.execute("SELECT id FROM members WHERE handle = 'alice'").fetchone()[0]
-    with pytest.raises(sqlite3.IntegrityError):
-        raw.execute("INSERT INTO unlock_pledges VALUES (1, ?, 'x')", (member,))
-    raw.execute("UPDATE unlocks SET state = 'expired'")
-    raw.execute("DELETE FROM unlock_pledges")
-    with pytest.raises(sqlite3.IntegrityError, match="unlock takes no pledges"):
-        raw.execute("INSERT INTO unlock_pledges VALUES (1, ?, 'x')", (member,))
-    raw.rollback()
-    raw.close()
+    raw = Raw(store)
+    member = await raw.value("SELECT id FROM members WHERE handle = 'alice'")
+    pledge = "INSERT INTO unlock_pledges VALUES (1, ?, 'x')"
+    assert await raw.refused(pledge, (member,)) == "UNIQUE"
+    await raw.execute("UPDATE unlocks SET state = 'expired'")
+    await raw.execute("DELETE FROM unlock_pledges")
+    assert "unlock takes no pledges" in await raw.refused(pledge, (member,))
 
 
 async def test_pending_members_cannot_pledge(
