@@ -9,7 +9,8 @@ REDEEM of a shop item, JOIN of newcomers) and reads (POINTS, TOP, HELP), each at
 in flight (closed loop: a command starts when one finishes). Each command's latency runs from the call to
 its return, which comes only once what it changed is durable. Then the same writes run serially with one
 commit each (group commit off, the design before it) on a fresh file: the ratio says what group commit
-gives. Every run checks that balances equal the ledger's sums.
+gives. Every run checks that balances equal the ledger's sums. With --postgresql SERVER the same mixes
+run once more on a new database on that PostgreSQL server (one bot process; the server on the other cores).
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ import argparse
 import asyncio
 import os
 import random
+import secrets
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -61,8 +65,11 @@ def community() -> CommunityConfig:
     )
 
 
-async def build(folder: Path, members: int, group_commit: bool) -> tuple[SqliteStore, Core, NullMessenger]:
-    store = await SqliteStore.open(folder / "commands.db", "bench")
+async def build(
+    folder: Path, members: int, group_commit: bool, url: str | None = None
+) -> tuple[SqliteStore, Core, NullMessenger]:
+    """The community on a SQLite file in `folder`, or on the PostgreSQL database at `url`."""
+    store = await SqliteStore.open(url or folder / "commands.db", "bench", data_dir=folder)
     store.db.group_commit = group_commit
     async with store.transaction():
         for n in range(members):
@@ -171,6 +178,8 @@ async def run(args: argparse.Namespace) -> None:
                 show(f"reads,  {in_flight:>3} in flight", read)
         print(f"  balances equal ledger sums: {await consistent(store)}")
         await store.close()
+    if args.postgresql:
+        await on_postgresql(args, folder / "postgresql")
     top = max(args.in_flight)
     grouped, serial = results[("group commit", top)], results[("one commit per command (serial)", top)]
     print(
@@ -186,6 +195,28 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  {label}: {'yes' if check() else 'NO'}")
 
 
+async def on_postgresql(args: argparse.Namespace, folder: Path) -> None:
+    """The same mixes on a new PostgreSQL database on the server at --postgresql (dropped afterwards)."""
+    name = f"cb_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(f"{args.postgresql}/postgres")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        store, core, _ = await build(folder, args.members, True, f"{args.postgresql}/{name}")
+        version = await store.db.fetch_one("SHOW server_version")
+        print(f"PostgreSQL {version[0] if version else '?'} (one bot process, synchronous_commit on):")
+        for in_flight in args.in_flight:
+            count = args.commands if in_flight > 1 else min(args.commands, 2000)
+            figures = await drive(core, writes(count, args.members, in_flight), in_flight, f"pw{in_flight}")
+            show(f"writes, {in_flight:>3} in flight", figures)
+            read = await drive(core, reads(count, args.members, in_flight), in_flight, f"pr{in_flight}")
+            show(f"reads,  {in_flight:>3} in flight", read)
+        print(f"  balances equal ledger sums: {await consistent(store)}")
+        await store.close()
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -195,6 +226,11 @@ def main() -> None:
     parser.add_argument("--in-flight", type=int, nargs="+", default=[1, 50, 500])
     parser.add_argument("--dir", help="where the database files go (default: a new temporary folder)")
     parser.add_argument("--all-cores", action="store_true", help="do not pin the run to one CPU")
+    parser.add_argument(
+        "--postgresql",
+        metavar="SERVER",
+        help="also run on PostgreSQL: the server's URL without a database (postgresql://postgres@127.0.0.1:5432)",
+    )
     args = parser.parse_args()
     if not args.all_cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})

@@ -86,7 +86,7 @@ class Application:
 
     async def _start(self) -> None:
         self.store = store = await SqliteStore.open(
-            self.settings.database_path, self.community.community.slug
+            self.settings.database, self.community.community.slug, data_dir=self.settings.data_dir
         )
         if self.console_mode:
             # The simulated time continues from where the last console session left it.

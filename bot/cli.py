@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import data_care, logs
+from bot import copy_data, data_care, logs
 from bot.app import Application
 from bot.console.source import script_lines, stdin_lines
 from bot.loop import run as run_loop
@@ -23,11 +23,15 @@ from config.community import load_community
 from config.problems import ConfigError
 from config.settings import Settings, load_settings
 from handlers.settings import CommunityConfig
+from storage.postgres.database import PgDatabase
+from storage.postgres.migrations import migrate as migrate_postgresql
+from storage.sql import Database as SqlDatabase
+from storage.sqlite.backup import DataCareError
 from storage.sqlite.database import Database
 from storage.sqlite.export import EXPORTS, export_table
 from storage.sqlite.migrations import applied_versions, migrate
 from storage.sqlite.state import ensure_community
-from storage.sqlite.store import claimed_migrations
+from storage.sqlite.store import SqliteStore, claimed_migrations
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument("--output", type=Path, help="with `member`: write the JSON to this file")
     data_care.add_parsers(commands)
+    copy_data.add_parser(commands)
     return parser
 
 
@@ -85,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_loop(serve(args, settings, community, console))
         if args.command == "migrate":
             return run_loop(run_migrate(settings, community))
+        if args.command == "copy-data":
+            try:
+                return run_loop(copy_data.run_copy(args))
+            except DataCareError as error:
+                print(f"communitybot: {error}", file=sys.stderr)
+                return 1
         if args.command in data_care.COMMANDS or (args.command == "export" and args.table == "member"):
             return data_care.run(args, settings, community)
         return run_loop(run_export(settings, community, args.table, args.format))
@@ -163,27 +174,32 @@ def _console_source(args: argparse.Namespace) -> AsyncIterator[str]:
 
 
 async def run_migrate(settings: Settings, community: CommunityConfig) -> int:
-    db = await Database.open(settings.database_path)
+    db: SqlDatabase
+    if settings.database_url is not None:
+        db = await PgDatabase.open(settings.database_url.get_secret_value(), settings.data_dir)
+    else:
+        db = await Database.open(settings.database_path)
     try:
-        applied = await migrate(db, claimed_migrations())
+        if isinstance(db, PgDatabase):
+            applied = await migrate_postgresql(db, claimed_migrations())
+        else:
+            applied = await migrate(db, claimed_migrations())
         await ensure_community(db, community.community.slug, _utcnow())
         version = max(await applied_versions(db), default=0)
     finally:
         await db.close()
     for migration in applied:
         print(f"applied {migration.version:04d}_{migration.name}")
-    print(f"database {settings.database_path} is at schema version {version}")
+    print(f"database {settings.database_name} is at schema version {version}")
     return 0
 
 
 async def run_export(settings: Settings, community: CommunityConfig, table: str, fmt: str) -> int:
-    db = await Database.open(settings.database_path)
+    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
-        await migrate(db, claimed_migrations())
-        community_id = await ensure_community(db, community.community.slug, _utcnow())
-        columns, rows = await export_table(db, community_id, table)
+        columns, rows = await export_table(store.db, store.community_id, table)
     finally:
-        await db.close()
+        await store.close()
     if fmt == "json":
         json.dump(
             [dict(zip(columns, row, strict=True)) for row in rows], sys.stdout, ensure_ascii=False, indent=1

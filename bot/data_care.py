@@ -62,6 +62,10 @@ def run(args: argparse.Namespace, settings: Settings, community: CommunityConfig
     from bot.loop import run as run_loop
 
     try:
+        if args.command in ("backup", "restore") and settings.database_url is not None:
+            raise DataCareError(
+                f"{args.command} works on the SQLite file; on PostgreSQL use pg_dump and pg_restore"
+            )
         if args.command == "backup":
             done = backup(settings.database_path, args.file, force=args.force)
             print(f"backed up {settings.database_path} to {done.path} (schema version {done.version})")
@@ -141,14 +145,15 @@ async def find_member(store: SqliteStore, ref: str) -> Member:
 
 
 async def run_forget(settings: Settings, community: CommunityConfig, ref: str, confirmed: bool) -> int:
-    holder = running_bot(lease_of(settings.database_path), datetime.now(UTC))
-    if holder is not None and confirmed:
-        raise DataCareError(
-            f"a bot is running on {settings.database_path} ({holder.holder}): it keeps members in memory, so"
-            f" send FORGET {ref} YES in chat as a moderator, or stop the bot first"
-        )
-    store = await SqliteStore.open(settings.database_path, community.community.slug)
+    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
+        lease = lease_of(settings.database_path) if settings.database_url is None else await store.lease.row()
+        holder = running_bot(lease, datetime.now(UTC))
+        if holder is not None and confirmed:
+            raise DataCareError(
+                f"a bot is running on {settings.database_name} ({holder.holder}): it keeps members in memory,"
+                f" so send FORGET {ref} YES in chat as a moderator, or stop the bot first"
+            )
         member = await find_member(store, ref)
         identities = await store.members.identities(member.id)
         if not identities and member.display_name == FORGOTTEN_NAME:
@@ -170,7 +175,7 @@ async def run_export_member(
 ) -> int:
     if output is not None and not output.parent.is_dir():
         raise DataCareError(f"no folder {output.parent} to write {output.name} in")
-    store = await SqliteStore.open(settings.database_path, community.community.slug)
+    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
         member = await find_member(store, ref)
         data = await export_member(store.db, store.community_id, member.id)

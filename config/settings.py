@@ -73,6 +73,10 @@ class Settings(BaseSettings):
 
     community_file: Path = Path("community.toml")
     database_path: Path = Path("data/communitybot.db")
+    """The SQLite file (the embedded default); its folder also holds the bot's own files (media)."""
+    database_url: SecretStr | None = None
+    """`postgresql://user:password@host:5432/name`: the community on PostgreSQL instead of the SQLite file
+    (several bot processes on one community). Secret: it may hold a password, and is never logged."""
     public_base_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
     log_level: str = Field(default="INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
     log_format: Literal["text", "json"] = "text"
@@ -95,6 +99,30 @@ class Settings(BaseSettings):
                 f"must be at least {ADMIN_TOKEN_LENGTH} characters (e.g. `openssl rand -hex 24`)"
             )
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a PostgreSQL URL: postgresql://user:password@host:5432/database")
+        return value
+
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_path if self.database_url is None else self.database_url.get_secret_value()
+
+    @property
+    def database_name(self) -> str:
+        """The database as a log line or a message may name it (a URL without its password)."""
+        if self.database_url is None:
+            return str(self.database_path)
+        address = self.database_url.get_secret_value().split("@", 1)[-1]
+        return f"PostgreSQL at {address.split('?', 1)[0]}"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.database_path.parent
 
     @property
     def has_platform_credentials(self) -> bool:

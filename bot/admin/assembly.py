@@ -13,6 +13,7 @@ from handlers.events import DirectMessage
 from handlers.kpis import HEALTH_REPORT
 from handlers.models import Identity, Role
 from handlers.settings import CommunityConfig
+from storage.sql import Database
 from storage.sqlite.admin.activity import SqliteActivityReads
 from storage.sqlite.admin.challenges import SqliteChallengeReads
 from storage.sqlite.admin.ledger import SqliteLedgerReads
@@ -20,7 +21,6 @@ from storage.sqlite.admin.members import SqliteMemberReads
 from storage.sqlite.admin.newsletters import SqliteNewsletterReads
 from storage.sqlite.admin.outbox import SqliteOutboxReads
 from storage.sqlite.admin.sessions import SqliteSessionReads
-from storage.sqlite.database import Database
 
 DASHBOARD_IDENTITY = Identity("dashboard", "admin")
 """Who asks the core for the newsletter preview: the signed-in admin, no member of any platform."""
