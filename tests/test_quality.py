@@ -37,6 +37,21 @@ def test_dockerfile_passes_hadolint() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_compose_runs_the_bot_on_the_postgresql_beside_it() -> None:
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    postgres, bot = compose["services"]["postgres"], compose["services"]["bot"]
+    assert bot["depends_on"]["postgres"]["condition"] == "service_healthy" and "healthcheck" in postgres
+    assert bot["restart"] == postgres["restart"] == "unless-stopped"
+    url = bot["environment"]["COMMUNITYBOT_DATABASE_URL"]
+    user, database = postgres["environment"]["POSTGRES_USER"], postgres["environment"]["POSTGRES_DB"]
+    assert url == f"postgresql://{user}:${{POSTGRES_PASSWORD}}@postgres:5432/{database}"
+    assert "--locale=C.UTF-8" in postgres["environment"]["POSTGRES_INITDB_ARGS"]  # text sorts as in SQLite
+    assert any(volume.endswith(":/var/lib/postgresql/data") for volume in postgres["volumes"])
+    assert bot["build"] == "."
+
+
 def readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     return re.findall(r"```(?:sh|bash)\n(.+?)\n```", text, re.DOTALL)
