@@ -144,3 +144,43 @@ async def test_two_processes_write_one_at_a_time(postgres_url: str, tmp_path: Pa
 async def test_an_unreachable_server_is_storage_unavailable(tmp_path: Path) -> None:
     with pytest.raises(StorageUnavailable, match="cannot reach PostgreSQL"):
         await PgDatabase.open("postgresql://postgres@127.0.0.1:1/none", tmp_path)
+
+
+async def test_units_that_arrive_together_share_a_commit_and_a_failed_one_writes_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    db = await PgDatabase.open(postgres_url, tmp_path)
+    try:
+        async with db.transaction():
+            await db.execute_ddl("CREATE TABLE things (name TEXT PRIMARY KEY)")
+            # Checked at COMMIT only: two units of one batch that break it make the COMMIT fail.
+            await db.execute_ddl("CREATE TABLE once (x BIGINT UNIQUE DEFERRABLE INITIALLY DEFERRED)")
+        await db.load_tables()
+
+        async def unit(name: str, fail: bool = False) -> None:
+            async with db.transaction():
+                await db.execute("INSERT INTO things (name) VALUES (?)", (name,))
+                await asyncio.sleep(0)  # the others queue up meanwhile: they join this batch
+                if fail:
+                    raise ZeroDivisionError
+
+        results = await asyncio.gather(*(unit(f"n{n}", n == 3) for n in range(8)), return_exceptions=True)
+        assert [type(r).__name__ for r in results] == ["NoneType"] * 3 + ["ZeroDivisionError"] + [
+            "NoneType"
+        ] * 4
+        names = {row[0] for row in await db.fetch_all("SELECT name FROM things")}
+        assert names == {f"n{n}" for n in range(8)} - {"n3"}
+
+        async def twice() -> None:
+            async with db.transaction():
+                await db.execute("INSERT INTO once (x) VALUES (1)")
+                await asyncio.sleep(0)
+
+        failed = await asyncio.gather(twice(), twice(), return_exceptions=True)
+        assert all(isinstance(f, StorageUnavailable) for f in failed), failed  # both told nothing changed
+        assert (await db.fetch_one("SELECT count(*) FROM once"))[0] == 0
+        async with db.transaction():  # and the writer goes on
+            await db.execute("INSERT INTO once (x) VALUES (2)")
+        assert (await db.fetch_one("SELECT count(*) FROM once"))[0] == 1
+    finally:
+        await db.close()
