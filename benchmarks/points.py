@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import os
 import random
+import secrets
 import sqlite3
 import sys
 import tempfile
@@ -35,6 +36,8 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+
+import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -141,8 +144,11 @@ async def make_members(store: SqliteStore, count: int, now: datetime) -> None:
             )
 
 
-async def chat_throughput(folder: Path, count: int, members: int, workers: int, step: float | None) -> dict:
-    store = await SqliteStore.open(folder / "chat.db", "bench")  # the store creates the folder
+async def chat_throughput(
+    folder: Path, count: int, members: int, workers: int, step: float | None, url: str | None = None
+) -> dict:
+    """The chat mix on a SQLite file in `folder`, or on the PostgreSQL database at `url`."""
+    store = await SqliteStore.open(url or folder / "chat.db", "bench", data_dir=folder)
     await make_members(store, members, START)
     clock = BurstClock() if step is None else BenchClock(START, step)
     messenger = NullMessenger()
@@ -391,6 +397,20 @@ def report(scenario: str, workers: int, members: int, chat: dict) -> None:
     )
 
 
+async def on_postgresql(args: argparse.Namespace, folder: Path, workers: int) -> dict:
+    """The burst on a new database on the PostgreSQL server at --postgresql (dropped afterwards)."""
+    name = f"cb_bench_{secrets.token_hex(4)}"
+    admin = await asyncpg.connect(f"{args.postgresql}/postgres")
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        return await chat_throughput(
+            folder, args.messages, args.members, workers, None, f"{args.postgresql}/{name}"
+        )
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -407,6 +427,11 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="where the database files go (default: a temporary folder)")
     parser.add_argument(
         "--all-cores", action="store_true", help="do not pin the process to one CPU (the bar is for one core)"
+    )
+    parser.add_argument(
+        "--postgresql",
+        metavar="SERVER",
+        help="also run the burst on PostgreSQL: the server's URL without a database (postgresql://postgres@127.0.0.1:5432)",
     )
     args = parser.parse_args()
     cores = "all cores" if args.all_cores else one_core()
@@ -433,6 +458,11 @@ def main() -> None:
                     f"  raw sqlite3 ceiling: the same {chat['entries']:,} rows + totals in one transaction in "
                     f"{seconds:.2f} s = {ceiling:,.0f} messages/s; ratio {chat['per_second'] / ceiling:.2f}"
                 )
+        if args.postgresql and sweep:
+            for workers in sweep:
+                chat = run(on_postgresql(args, folder / f"pg{workers}", workers))
+                print("PostgreSQL (one bot process, synchronous_commit on):")
+                report("burst", workers, args.members, chat)
         if args.only == "chat":
             return
         big = folder / "big.db"
