@@ -12,13 +12,8 @@ COMMIT is durable, a failed unit writes nothing, and reads outside a unit see on
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,13 +22,10 @@ import asyncpg
 
 from handlers.ports import StorageUnavailable
 from storage.postgres.dialect import Statement, Table, translate
-from storage.sqlite.turns import TurnLock
+from storage.units import Units
 
 log = logging.getLogger(__name__)
 
-BATCH_BUDGET = 0.02
-"""Seconds a batch of units stays open for more (as SQLite's: each unit waits for the COMMIT)."""
-BATCH_UNITS = 500
 BUSY_TIMEOUT = 5.0
 """Seconds a unit waits for another process's writers' lock before it reports storage unavailable."""
 
@@ -70,13 +62,6 @@ WHERE c.relkind = 'r' AND n.nspname = current_schema()
 """
 
 
-@dataclass
-class _Batch:
-    started: float
-    units: int = 0
-    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
-
-
 def _number(text: str) -> int | float:
     """NUMERIC (what sum() of integers gives) as SQLite gives it: an int when whole, else a float."""
     value = Decimal(text)
@@ -95,25 +80,18 @@ def _rowcount(status: str) -> int:
     return int(last) if last.isdigit() else 0
 
 
-class PgDatabase:
+class PgDatabase(Units):
     """The transactions on one PostgreSQL database, and reads outside them."""
 
     def __init__(self, pool: asyncpg.Pool, writer: asyncpg.Connection, path: Path, url: str) -> None:
+        super().__init__()
         self.pool = pool
         self._writer = writer
         self.path = path
         """A file beside which the bot keeps its files (media): the database itself is on the server."""
         self.url = url
-        self._lock = TurnLock()
-        self._in_transaction: ContextVar[bool] = ContextVar(f"pg_in_transaction_{id(self)}", default=False)
         self._statements: dict[str, Statement] = {}
         self.tables: dict[str, Table] = {}
-        self._batch: _Batch | None = None
-        """The transaction units share (group commit), while one is open."""
-        self._waiting = 0
-        """Units waiting for the lock: while there are some, a unit hands the open transaction on."""
-        self.group_commit = True
-        """False: one COMMIT per unit (the benchmarks compare the two)."""
 
     @classmethod
     async def open(cls, url: str, data_dir: Path) -> PgDatabase:
@@ -170,115 +148,22 @@ class PgDatabase:
             found = self._statements[sql] = translate(sql, self.tables)
         return found
 
-    @asynccontextmanager
-    async def transaction(self, own: bool = False, first: bool = False) -> AsyncIterator[None]:
-        """One unit of work, all or nothing; it returns only once what it wrote is durable.
+    # The statements of a unit of work (storage/units.py), on the writer connection.
 
-        Group commit, as on SQLite (storage/sqlite/database.py): units that arrive while one runs share its
-        transaction, each in a savepoint of its own (one that fails rolls back to it and writes nothing),
-        and one COMMIT makes the batch durable; a unit returns only after that COMMIT, and if it fails
-        every unit of the batch raises StorageUnavailable. `own`: refuse to join an open unit; `first`:
-        take the writer before the units waiting without it.
-        """
-        if self._in_transaction.get():
-            if own:
-                raise RuntimeError("this transaction must be a unit of its own, not part of the open one")
-            yield
-            return
-        self._waiting += 1
-        try:
-            await self._lock.acquire(first)
-        except BaseException:  # cancelled while waiting: a batch handed on to it must still commit
-            self._waiting -= 1
-            if self._batch is not None and not self._lock.locked():
-                asyncio.get_running_loop().create_task(self._commit_orphan(), context=contextvars.Context())
-            raise
-        self._waiting -= 1
-        token = self._in_transaction.set(True)
-        batch = self._batch
-        savepoint = False
-        try:
-            if batch is None:
-                await self._begin()
-                batch = self._batch = _Batch(time.perf_counter())
-            else:
-                await self._statement("SAVEPOINT unit")
-                savepoint = True
-            batch.units += 1
-        except BaseException:
-            self._in_transaction.reset(token)
-            if self._batch is not None:  # the units before this one still wait for their COMMIT
-                await self._finish(self._batch)
-            self._lock.release()
-            raise
-        failed = False
-        try:
-            yield
-        except BaseException:
-            failed = True
-            raise
-        finally:
-            self._in_transaction.reset(token)
-            await self._end_unit(batch, savepoint, failed)
+    async def _savepoint(self) -> None:
+        await self._statement("SAVEPOINT unit")
 
-    async def _end_unit(self, batch: _Batch, savepoint: bool, failed: bool) -> None:
-        """Undo a failed unit, then hand the transaction on or commit it; wait for the COMMIT."""
-        try:
-            if failed and not savepoint:  # the batch's first unit: nothing else is in it yet
-                self._batch = None
-                await self._rollback()
-                batch.done.set_result(None)
-                return
-            if savepoint:
-                if failed:
-                    await self._statement("ROLLBACK TO SAVEPOINT unit")
-                await self._statement("RELEASE SAVEPOINT unit")
-            young = time.perf_counter() - batch.started < BATCH_BUDGET and batch.units < BATCH_UNITS
-            if self.group_commit and self._waiting and young:
-                return  # the next unit carries the transaction on; its end commits it, or the next's
-            await self.commit_batch()
-        except BaseException:
-            if self._batch is batch:  # the connection failed half-way: what is left is rolled back
-                await self._abandon(batch, "the transaction failed")
-            raise
-        finally:
-            self._lock.release()
-            if not failed:
-                await asyncio.shield(batch.done)  # raises StorageUnavailable when the COMMIT failed
+    async def _end_savepoint(self, failed: bool) -> None:
+        if failed:
+            await self._statement("ROLLBACK TO SAVEPOINT unit")
+        await self._statement("RELEASE SAVEPOINT unit")
 
-    async def commit_batch(self) -> None:
-        """COMMIT the open batch (the lock is held) and tell every unit in it."""
-        batch = self._batch
-        if batch is None:
-            return
-        self._batch = None
+    async def _commit(self) -> None:
         try:
             await self._writer.execute("COMMIT")
         except (*_TRANSIENT, asyncpg.PostgresError) as error:
             await self._rollback()
-            batch.done.set_exception(StorageUnavailable(f"COMMIT failed: {type(error).__name__}"))
-            batch.done.exception()  # retrieved: the units see it through their own await
-            return
-        batch.done.set_result(None)
-
-    async def _finish(self, batch: _Batch) -> None:
-        try:
-            await self.commit_batch()
-        except BaseException:
-            await self._abandon(batch, "the transaction failed")
-
-    async def _commit_orphan(self) -> None:
-        """A batch handed on to a unit that then gave up waiting: commit it for the units in it."""
-        async with self._lock:
-            if self._batch is not None:
-                await self._finish(self._batch)
-
-    async def _abandon(self, batch: _Batch, why: str) -> None:
-        self._batch = None
-        await self._rollback()
-        if not batch.done.done():
-            batch.done.set_exception(StorageUnavailable(why))
-            batch.done.exception()
+            raise StorageUnavailable(f"COMMIT failed: {type(error).__name__}") from error
 
     async def run_transaction(self, work: Callable[[], Awaitable[T]], marks: bool = False) -> T:
         """`work` in one transaction of its own, after the open batch. `marks`: progress marks, committed
@@ -300,11 +185,7 @@ class PgDatabase:
                 raise
             finally:
                 self._in_transaction.reset(token)
-            try:
-                await self._writer.execute("COMMIT")
-            except (*_TRANSIENT, asyncpg.PostgresError) as error:
-                await self._rollback()
-                raise StorageUnavailable(f"COMMIT failed: {type(error).__name__}") from error
+            await self._commit()
             return result
 
     async def _begin(self) -> None:

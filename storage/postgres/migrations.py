@@ -14,12 +14,11 @@ from datetime import UTC, datetime
 from importlib import resources
 
 from storage.postgres.database import PgDatabase
-from storage.sqlite.migrations import Migration
+from storage.sqlite.migrations import Migration, available
 from storage.sqlite.times import to_db
 
 log = logging.getLogger(__name__)
 
-_FILE = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 _DOLLARS = re.compile(r"\$[A-Za-z_]*\$")
 
 
@@ -47,21 +46,10 @@ def compat() -> str:
     return (resources.files("storage.postgres") / "compat.sql").read_text(encoding="utf-8")
 
 
-def available() -> list[Migration]:
-    folder = resources.files("storage.postgres") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _FILE.match(entry.name)
-        if match:
-            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    return found
-
-
 async def migrate(db: PgDatabase, names: Collection[str]) -> list[Migration]:
     """SQLite's functions first (storage/postgres/compat.sql), then every pending migration of `names`,
     all or none; returns those applied."""
-    files = {f"{m.version:04d}_{m.name}": m for m in available()}
+    files = {f"{m.version:04d}_{m.name}": m for m in available("storage.postgres")}
     unknown = sorted(set(names) - set(files))
     if unknown:
         raise ValueError(f"no PostgreSQL migration for {', '.join(unknown)}")

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from contextlib import asynccontextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
 
 from handlers.ports import StorageUnavailable
-from storage.sqlite.turns import TurnLock
+from storage.units import Units
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +39,11 @@ millions. Run after migrations, every few hours while the bot runs, and at close
 changed."""
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-BATCH_BUDGET = 0.02
-"""Seconds a batch of units stays open for more (each waits for its COMMIT: this bounds what it adds).
-20 ms rather than 8: when commands keep the loop busy, no unit runs while a COMMIT syncs, and longer
-batches sync less often (measured: writes at 50 in flight +16%, their p99 lower, webhook answers too)."""
-BATCH_UNITS = 500
 BUSY_TIMEOUT = 5.0
 """Seconds a unit waits for another process's write lock (the connections' busy_timeout)."""
 
 
-@dataclass
-class _Batch:
-    started: float
-    units: int = 0
-    done: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
-
-
-class Database:
+class Database(Units):
     """The transactions on one file, and reads outside them.
 
     Transactions are serialised with a lock and share a writer connection that runs on the event loop's
@@ -75,19 +59,12 @@ class Database:
     """
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        super().__init__()
         self.connection = connection
         self.path = path
         # It never waits for SQLite's lock inside a call: a busy BEGIN is tried again between awaits.
         self._writer = self._connect((*PRAGMAS, "busy_timeout = 0"))
         self._writer.row_factory = sqlite3.Row
-        self._lock = TurnLock()
-        self._in_transaction: ContextVar[bool] = ContextVar(f"in_transaction_{id(self)}", default=False)
-        self._batch: _Batch | None = None
-        """The transaction units share (group commit), while one is open."""
-        self._waiting = 0
-        """Units waiting for the lock: while there are some, a unit hands the open transaction on."""
-        self.group_commit = True
-        """False: one COMMIT per unit (the design before group commit; the benchmark compares the two)."""
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -118,62 +95,7 @@ class Database:
             await self.connection.close()
         log.info("database closed")
 
-    @asynccontextmanager
-    async def transaction(self, own: bool = False, first: bool = False) -> AsyncIterator[None]:
-        """One unit of work, all or nothing; it returns only once what it wrote is durable.
-
-        Group commit: units that arrive while one runs share its transaction, each inside a savepoint of
-        its own (a unit that fails rolls back to its savepoint and writes nothing; the others are kept),
-        and one COMMIT makes the batch durable. A unit ends by handing the open transaction on when
-        another is waiting for it and the batch is young, else by committing it; either way it returns
-        only after that COMMIT, and if the COMMIT fails every unit of the batch raises StorageUnavailable.
-        Units run in arrival order (the lock is fair), each seeing what the ones before it wrote.
-        `own`: refuse to join an open unit (for marks that must not share a command's fate). `first`: take
-        the writer before the units waiting without it (storage.sqlite.turns: a webhook's message).
-        """
-        if self._in_transaction.get():
-            if own:  # a mark that must commit whatever the open unit does
-                raise RuntimeError("this transaction must be a unit of its own, not part of the open one")
-            yield
-            return
-        self._waiting += 1
-        try:
-            await self._lock.acquire(first)
-        except BaseException:  # cancelled while waiting: a batch handed on to it must still commit
-            self._waiting -= 1
-            if self._batch is not None and not self._lock.locked():
-                asyncio.get_running_loop().create_task(self._commit_orphan(), context=contextvars.Context())
-            raise
-        self._waiting -= 1
-        token = self._in_transaction.set(True)
-        batch = self._batch
-        savepoint: str | None = None
-        try:
-            if batch is None:
-                await self._begin()
-                batch = self._batch = _Batch(time.perf_counter())
-            else:  # a unit after the first gets a savepoint: its failure must not undo the others
-                # One name for all: units run one after another and each releases its own, so the only
-                # savepoint open is this unit's (numbered names made three new statements to prepare per
-                # unit).
-                savepoint = "unit"
-                self._writer.execute("SAVEPOINT unit")
-            batch.units += 1
-        except BaseException:
-            self._in_transaction.reset(token)
-            if self._batch is not None:  # the units before this one still wait for their COMMIT
-                await self._finish(self._batch)
-            self._lock.release()
-            raise
-        failed = False
-        try:
-            yield
-        except BaseException:
-            failed = True
-            raise
-        finally:
-            self._in_transaction.reset(token)
-            await self._end_unit(batch, savepoint, failed)
+    # The statements of a unit of work (storage/units.py): on the writer, on the loop's thread, but COMMIT.
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE on the loop's thread: no connection of this process holds SQLite's write lock
@@ -190,69 +112,28 @@ class Database:
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.05)
 
-    async def _end_unit(self, batch: _Batch, savepoint: str | None, failed: bool) -> None:
-        """Undo a failed unit, then hand the transaction on or commit it; wait for the COMMIT."""
-        try:
-            if failed and savepoint is None:  # the batch's first unit: nothing else is in it yet
-                self._batch = None
-                self._writer.execute("ROLLBACK")
-                batch.done.set_result(None)
-                return
-            if savepoint is not None:
-                if failed:
-                    self._writer.execute(f"ROLLBACK TO {savepoint}")
-                # Released either way: an open savepoint per unit made every later unit journal its pages
-                # once per savepoint still open (the sub-journal spilled to a file in a batch of 50).
-                self._writer.execute(f"RELEASE {savepoint}")
-            young = time.perf_counter() - batch.started < BATCH_BUDGET and batch.units < BATCH_UNITS
-            if self.group_commit and self._waiting and young:
-                return  # the next unit carries the transaction on; its end commits it, or the next's
-            await self.commit_batch()
-        except BaseException:
-            # The transaction may be half gone (the connection failed): roll back what is left.
-            if self._batch is batch:
-                await self._abandon(batch, "the transaction failed")
-            raise
-        finally:
-            self._lock.release()
-            if not failed:
-                await asyncio.shield(batch.done)  # raises StorageUnavailable when the COMMIT failed
+    async def _savepoint(self) -> None:
+        # One name for all: units run one after another and each releases its own, so the only savepoint
+        # open is this unit's (numbered names made three new statements to prepare per unit).
+        self._writer.execute("SAVEPOINT unit")
 
-    async def commit_batch(self) -> None:
-        """COMMIT the open batch (the lock is held) and tell every unit in it."""
-        batch = self._batch
-        if batch is None:
-            return
-        self._batch = None
+    async def _end_savepoint(self, failed: bool) -> None:
+        if failed:
+            self._writer.execute("ROLLBACK TO unit")
+        # Released either way: an open savepoint per unit made every later unit journal its pages once
+        # per savepoint still open (the sub-journal spilled to a file in a batch of 50).
+        self._writer.execute("RELEASE unit")
+
+    async def _commit(self) -> None:
         try:  # on a worker thread: the loop goes on while the disk syncs
             await asyncio.to_thread(self._writer.execute, "COMMIT")
         except sqlite3.OperationalError as error:
-            with contextlib.suppress(sqlite3.OperationalError):  # it may be rolled back already
-                self._writer.execute("ROLLBACK")
-            batch.done.set_exception(StorageUnavailable(str(error)))
-            batch.done.exception()  # retrieved: the units see it through their own await
-            return
-        batch.done.set_result(None)
+            await self._rollback()  # it may be rolled back already
+            raise StorageUnavailable(str(error)) from error
 
-    async def _finish(self, batch: _Batch) -> None:
-        try:
-            await self.commit_batch()
-        except BaseException:
-            await self._abandon(batch, "the transaction failed")
-
-    async def _commit_orphan(self) -> None:
-        """A batch handed on to a unit that then gave up waiting: commit it for the units in it."""
-        async with self._lock:
-            if self._batch is not None:
-                await self._finish(self._batch)
-
-    async def _abandon(self, batch: _Batch, why: str) -> None:
-        self._batch = None
+    async def _rollback(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self._writer.execute("ROLLBACK")
-        if not batch.done.done():
-            batch.done.set_exception(StorageUnavailable(why))
-            batch.done.exception()
 
     async def run_transaction(self, work: Callable[[], Awaitable[T]], marks: bool = False) -> T:
         """Await `work` in one transaction of its own on this thread; its statements, through this

@@ -40,8 +40,9 @@ class Migration:
         return statements
 
 
-def available() -> list[Migration]:
-    folder = resources.files("storage.sqlite") / "migrations"
+def available(package: str = "storage.sqlite") -> list[Migration]:
+    """The numbered files in `package`'s migrations folder, in order (PostgreSQL's: storage.postgres)."""
+    folder = resources.files(package) / "migrations"
     found = []
     for entry in folder.iterdir():
         match = _FILE.match(entry.name)
