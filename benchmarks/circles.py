@@ -53,7 +53,7 @@ from handlers.delivery import Delivery, Queued
 from handlers.features import FEATURES
 from handlers.install import build_core
 from handlers.platforms import Platforms
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 PUBLIC = "https://bot.example.com"
@@ -85,7 +85,7 @@ async def bench(
 ) -> bool:
     fake = FakeTwilio()
     await fake.start()
-    store = await SqliteStore.open(folder / "circles.db", "bench")
+    store = await Store.open(folder / "circles.db", "bench")
     community = CommunityFile.model_validate(
         {
             "community": {"name": "Bench", "timezone": "Europe/Paris"},

@@ -43,7 +43,7 @@ from handlers.install import build_core
 from handlers.ledger import LEDGER, Kind
 from handlers.models import Identity, MemberStatus
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 MODERATOR = Identity("console", "mod")
@@ -67,9 +67,9 @@ def community() -> CommunityConfig:
 
 async def build(
     folder: Path, members: int, group_commit: bool, url: str | None = None
-) -> tuple[SqliteStore, Core, NullMessenger]:
+) -> tuple[Store, Core, NullMessenger]:
     """The community on a SQLite file in `folder`, or on the PostgreSQL database at `url`."""
-    store = await SqliteStore.open(url or folder / "commands.db", "bench", data_dir=folder)
+    store = await Store.open(url or folder / "commands.db", "bench", data_dir=folder)
     store.db.group_commit = group_commit
     async with store.transaction():
         for n in range(members):
@@ -141,7 +141,7 @@ async def drive(core: Core, mix: list[tuple[Identity, str]], in_flight: int, tag
     }
 
 
-async def consistent(store: SqliteStore) -> bool:
+async def consistent(store: Store) -> bool:
     row = await store.db.fetch_one(
         "SELECT count(*) FROM balances b WHERE b.balance != "
         "(SELECT coalesce(sum(delta), 0) FROM ledger l WHERE l.member_id = b.member_id)"

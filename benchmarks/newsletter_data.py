@@ -41,8 +41,8 @@ from handlers.features import FEATURES, community_config
 from handlers.install import build_core
 from handlers.settings import CommunityConfig
 from scheduler.cron import CronRecurrence
-from storage.sqlite.store import SqliteStore
 from storage.sqlite.times import to_db
+from storage.store import Store
 
 BAR_BUILD, BAR_HANDED = 5.0, 30.0
 """The issue's bars: built in under 5 s, handed to the outbox in under 30 s (100,000 members)."""
@@ -128,7 +128,7 @@ def raw_ceiling(path: Path, members: int) -> float:
 
 
 async def _run(path: Path) -> tuple[float, float, int, int, int]:
-    store = await SqliteStore.open(path, "bench")
+    store = await Store.open(path, "bench")
     messenger = Counting()
     core = build_core(
         store.services(community(), Clock()), messenger, FEATURES, texts=TEXTS, recurrence=CronRecurrence()

@@ -54,8 +54,8 @@ from handlers.models import Identity, MemberStatus
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
 from storage.sqlite.points import SqlitePoints
-from storage.sqlite.store import SqliteStore
 from storage.sqlite.times import to_db
+from storage.store import Store
 
 arrived: ContextVar[float] = ContextVar("arrived")
 """When the message being handled arrived (each in-flight event is a task with its own context)."""
@@ -136,7 +136,7 @@ def chat_mix(count: int, members: int, seed: int = 7) -> list[tuple[int, str]]:
     return messages
 
 
-async def make_members(store: SqliteStore, count: int, now: datetime) -> None:
+async def make_members(store: Store, count: int, now: datetime) -> None:
     async with store.transaction():
         for n in range(count):
             await store.members.create(
@@ -148,7 +148,7 @@ async def chat_throughput(
     folder: Path, count: int, members: int, workers: int, step: float | None, url: str | None = None
 ) -> dict:
     """The chat mix on a SQLite file in `folder`, or on the PostgreSQL database at `url`."""
-    store = await SqliteStore.open(url or folder / "chat.db", "bench", data_dir=folder)
+    store = await Store.open(url or folder / "chat.db", "bench", data_dir=folder)
     await make_members(store, members, START)
     clock = BurstClock() if step is None else BenchClock(START, step)
     messenger = NullMessenger()
@@ -233,7 +233,7 @@ async def chat_throughput(
 
 
 async def migrated_file(path: Path) -> None:
-    store = await SqliteStore.open(path, "bench")
+    store = await Store.open(path, "bench")
     await store.close()
 
 
@@ -338,7 +338,7 @@ def bulk_community(path: Path, members: int, entries: int) -> None:
 
 
 async def time_queries(path: Path, members: int, samples: int) -> dict:
-    store = await SqliteStore.open(path, "bench")
+    store = await Store.open(path, "bench")
     clock = BenchClock(START, 0)
     core: Core = build_core(store.services(community(), clock), NullMessenger(), FEATURES, texts=TEXTS)
     await core.start()

@@ -14,8 +14,8 @@ from benchmarks.points import migrated_file
 from handlers.features import community_config
 from handlers.models import Identity
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
 from storage.sqlite.times import to_db
+from storage.store import Store
 
 START = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 MODERATOR = Identity("console", "mod")
@@ -83,7 +83,7 @@ def counted(mix: list[tuple[int, int]]) -> tuple[int, ...]:
     return tuple(sum(1 for _, position in mix if position == n) for n in range(len(OPTIONS)))
 
 
-async def tally_of(store: SqliteStore, poll: int) -> tuple[tuple[int, ...], int]:
+async def tally_of(store: Store, poll: int) -> tuple[tuple[int, ...], int]:
     rows = await store.db.fetch_all(
         "SELECT position, count(*) FROM poll_picks WHERE poll_id = ? GROUP BY position ORDER BY position",
         (poll,),

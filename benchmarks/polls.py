@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/polls.py --members 2000 --votes 1000 --close-votes 20000   # a quick one
 
 Everything goes through the core's real path on a durable SQLite file (WAL, synchronous=FULL, through
-`SqliteStore`), the whole run pinned to one CPU (the bars are for one core; --all-cores lifts that), on a
+`Store`), the whole run pinned to one CPU (the bars are for one core; --all-cores lifts that), on a
 clock the benchmark moves, so that it can pass a poll's deadline. Members are written with plain sqlite3
 (fast), --whatsapp of them on WhatsApp (`whatsapp:+336...`, opted in, so the delivery policy lets polls
 reach them); the others on the console.
@@ -69,7 +69,7 @@ from handlers.platforms import Platforms
 from handlers.polls._models import Poll
 from handlers.polls._ports import POLLS
 from handlers.polls._settings import PollsConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 BAR_RATE, BAR_P99, BAR_CLOSE = 5000, 50.0, 100.0
 """The issue's bars: at least 5,000 votes/s with p99 under 50 ms; a poll of 100,000 votes closed in 100 ms."""
@@ -113,8 +113,8 @@ EDITOR = CountingEditor()
 LIVE_SECONDS = PollsConfig().live_update_seconds
 
 
-async def open_core(path: Path, clock: BenchClock) -> tuple[SqliteStore, Core, NullMessenger]:
-    store = await SqliteStore.open(path, "bench")
+async def open_core(path: Path, clock: BenchClock) -> tuple[Store, Core, NullMessenger]:
+    store = await Store.open(path, "bench")
     messenger = NullMessenger()
     platforms = Platforms(editor=EDITOR)  # as on Discord: the poll's post shows live results
     core = build_core(store.services(community(), clock), messenger, FEATURES, platforms, texts=TEXTS)
@@ -129,7 +129,7 @@ def number_in(text: str, pattern: str) -> int:
     return int(re.sub(r"\D", "", found.group(1)))
 
 
-async def announce(core: Core, store: SqliteStore, text: str, event_id: str) -> dict:
+async def announce(core: Core, store: Store, text: str, event_id: str) -> dict:
     """A moderator's POLL NEW, timed to its commit and to its return."""
     watch = CommitWatch(core)
     began = time.perf_counter()

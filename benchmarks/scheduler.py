@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/scheduler.py --attendees 200 --newsletter 2000  # a quick one
 
 Everything goes through the core's real path on a durable SQLite file (WAL, synchronous=FULL, through
-`SqliteStore`), the whole run pinned to one CPU (the bars are for one core; --all-cores lifts that).
+`Store`), the whole run pinned to one CPU (the bars are for one core; --all-cores lifts that).
 
 1. Reminders: --attendees members (plain sqlite3, benchmarks/poll_data.py) take a place in one of ten
    founder sessions starting at the same minute (`SESSION NEW`, `RSVP` through `Core.handle_direct`), so
@@ -50,7 +50,7 @@ from handlers.models import Identity
 from handlers.settings import CommunityConfig
 from scheduler.cron import CronRecurrence
 from scheduler.service import SchedulerService
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 BAR_LATENESS, BAR_BUILD, BAR_HAND_OVER = 1.0, 5.0, 30.0
 SESSIONS = 10
@@ -100,7 +100,7 @@ class TicksOnly(SchedulerService):
 async def reminders_run(path: Path, attendees: int, flood: int, ticks_only: bool = False) -> dict[str, float]:
     """`path` holds the community already (bulk_community runs its own loop)."""
     clock = OffsetClock()
-    store = await SqliteStore.open(path, "bench")
+    store = await Store.open(path, "bench")
     messenger = TimedMessenger(clock)
     core = build_core(
         store.services(community(), clock), messenger, FEATURES, texts=TEXTS, recurrence=CronRecurrence()

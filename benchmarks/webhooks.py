@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.points import percentile
 from handlers.models import Identity, MemberStatus
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.cli_helpers import healthy
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
@@ -62,7 +62,7 @@ def free_port() -> int:
 
 async def seed(workdir: Path, members: int) -> None:
     """Members who wrote before (handles m0, m1...), so every message in the mix is a member's."""
-    store = await SqliteStore.open(workdir / "bot.db", "bench")
+    store = await Store.open(workdir / "bot.db", "bench")
     now = datetime.now(UTC)
     async with store.transaction():
         for n in range(members):

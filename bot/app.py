@@ -37,7 +37,7 @@ from handlers.settings import CommunityConfig
 from scheduler.cron import CronRecurrence
 from scheduler.service import SchedulerService
 from storage.sqlite.live_posts import SqliteLivePosts
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ class Application:
         self.web_enabled = web
         self.printer = printer or ConsolePrinter()
         self.router = MessengerRouter()
-        self.store: SqliteStore | None = None
+        self.store: Store | None = None
         self.core: Core | None = None
         self.scheduler: SchedulerService | None = None
         self.web: WebServer | None = None
@@ -85,7 +85,7 @@ class Application:
             raise
 
     async def _start(self) -> None:
-        self.store = store = await SqliteStore.open(
+        self.store = store = await Store.open(
             self.settings.database, self.community.community.slug, data_dir=self.settings.data_dir
         )
         if self.console_mode:

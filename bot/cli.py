@@ -31,7 +31,7 @@ from storage.sqlite.database import Database
 from storage.sqlite.export import EXPORTS, export_table
 from storage.sqlite.migrations import applied_versions, migrate
 from storage.sqlite.state import ensure_community
-from storage.sqlite.store import SqliteStore, claimed_migrations
+from storage.store import Store, claimed_migrations
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ async def run_migrate(settings: Settings, community: CommunityConfig) -> int:
 
 
 async def run_export(settings: Settings, community: CommunityConfig, table: str, fmt: str) -> int:
-    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
+    store = await Store.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
         columns, rows = await export_table(store.db, store.community_id, table)
     finally:

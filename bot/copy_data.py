@@ -19,7 +19,7 @@ from storage.postgres.migrations import migrate as migrate_postgresql
 from storage.sqlite.backup import DataCareError, lease_of
 from storage.sqlite.database import Database
 from storage.sqlite.migrations import migrate
-from storage.sqlite.store import claimed_migrations, is_postgresql
+from storage.store import claimed_migrations, is_postgresql
 
 USAGE = "communitybot copy-data --from sqlite:///data/communitybot.db --to postgresql://user@host:5432/name"
 

@@ -35,7 +35,7 @@ from storage.sqlite.backup import DataCareError, LeaseRow, backup, check_databas
 from storage.sqlite.database import Database
 from storage.sqlite.export_member import export_member
 from storage.sqlite.migrations import migrate
-from storage.sqlite.store import SqliteStore, claimed_migrations
+from storage.store import Store, claimed_migrations
 
 COMMANDS = ("backup", "restore", "forget")
 """The data-care commands besides `export member` (which `communitybot export` dispatches here)."""
@@ -125,7 +125,7 @@ def running_bot(lease: LeaseRow | None, now: datetime) -> LeaseRow | None:
     return lease
 
 
-async def find_member(store: SqliteStore, ref: str) -> Member:
+async def find_member(store: Store, ref: str) -> Member:
     """The member named `@handle`, `+E164` or `platform:id` (also one who left)."""
     text = ref.strip()
     member: Member | None
@@ -145,7 +145,7 @@ async def find_member(store: SqliteStore, ref: str) -> Member:
 
 
 async def run_forget(settings: Settings, community: CommunityConfig, ref: str, confirmed: bool) -> int:
-    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
+    store = await Store.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
         lease = lease_of(settings.database_path) if settings.database_url is None else await store.lease.row()
         holder = running_bot(lease, datetime.now(UTC))
@@ -175,7 +175,7 @@ async def run_export_member(
 ) -> int:
     if output is not None and not output.parent.is_dir():
         raise DataCareError(f"no folder {output.parent} to write {output.name} in")
-    store = await SqliteStore.open(settings.database, community.community.slug, data_dir=settings.data_dir)
+    store = await Store.open(settings.database, community.community.slug, data_dir=settings.data_dir)
     try:
         member = await find_member(store, ref)
         data = await export_member(store.db, store.community_id, member.id)

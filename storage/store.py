@@ -1,4 +1,5 @@
-"""Opens the database, migrates it and builds every repository for one community, from the features."""
+"""Opens the database (the SQLite file, or PostgreSQL at a URL), migrates it and builds every repository for
+one community, from the features. The repositories (storage/sqlite/) are the same on both engines."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def is_postgresql(where: Path | str) -> bool:
     return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))
 
 
-class SqliteStore:
+class Store:
     """The kernel's repositories as attributes, the features' by key (`store.repository(POINTS)`)."""
 
     def __init__(self, db: SqlDatabase, community_id: int, assembly: Assembly) -> None:
@@ -93,7 +94,7 @@ class SqliteStore:
         community_slug: str,
         features: Sequence[Feature[Any]] = FEATURES,
         data_dir: Path | None = None,
-    ) -> SqliteStore:
+    ) -> Store:
         """The store in the SQLite file `where`, or on the PostgreSQL server at the URL `where`
         (`postgresql://...`; the bot's own files, such as media, go to `data_dir` then)."""
         assembly = assemble(KERNEL, features)

@@ -14,7 +14,7 @@ from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
 from scheduler.cron import CronRecurrence
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.postgres import database, drop_all, migrated
 
@@ -26,14 +26,14 @@ ENGINES = ("sqlite", "postgresql")
 
 
 @pytest.fixture(params=ENGINES)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[SqliteStore]:
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
     if request.param == "sqlite":
-        opened = await SqliteStore.open(tmp_path / "test.db", "test")
+        opened = await Store.open(tmp_path / "test.db", "test")
         yield opened
         await opened.close()
         return
     async with migrated() as url:
-        opened = await SqliteStore.open(url, "test", data_dir=tmp_path)
+        opened = await Store.open(url, "test", data_dir=tmp_path)
         yield opened
         await opened.close()
 
@@ -65,7 +65,7 @@ def community() -> CommunityConfig:
 
 
 def make_core(
-    store: SqliteStore,
+    store: Store,
     clock: FakeClock,
     messenger: RecordingMessenger,
     community: CommunityConfig,
@@ -83,7 +83,7 @@ def make_core(
 
 @pytest.fixture
 async def core(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> AsyncIterator[Core]:
     built = make_core(store, clock, messenger, community)
     await built.start()

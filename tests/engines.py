@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 
 from storage.postgres.database import PgDatabase
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 _KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (asyncpg.UniqueViolationError, "UNIQUE"),
@@ -24,7 +24,7 @@ _KINDS: tuple[tuple[type[BaseException], str], ...] = (
 class Raw:
     """Each statement a unit of its own, committed, as a second program writing to the database would be."""
 
-    def __init__(self, store: SqliteStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.db = store.db
 
     async def value(self, sql: str, params: tuple | dict = ()) -> Any:
@@ -55,7 +55,7 @@ class Raw:
 
 
 @asynccontextmanager
-async def failing(store: SqliteStore, table: str, message: str = "disk trouble") -> AsyncIterator[None]:
+async def failing(store: Store, table: str, message: str = "disk trouble") -> AsyncIterator[None]:
     """Every INSERT into `table` fails (as on a disk in trouble) until the block ends."""
     if isinstance(store.db, PgDatabase):
         async with store.db.transaction():
@@ -83,7 +83,7 @@ async def failing(store: SqliteStore, table: str, message: str = "disk trouble")
         await store.db.execute("DROP TRIGGER cb_test_failing")
 
 
-async def committed(store: SqliteStore, sql: str) -> Any:
+async def committed(store: Store, sql: str) -> Any:
     """The first column of `sql`'s first row as another connection sees it: only what is committed."""
     if isinstance(store.db, PgDatabase):
         other = await asyncpg.connect(store.db.url)
@@ -95,7 +95,7 @@ async def committed(store: SqliteStore, sql: str) -> Any:
         return connection.execute(sql).fetchone()[0]
 
 
-async def tables(store: SqliteStore) -> list[str]:
+async def tables(store: Store) -> list[str]:
     """The names of the store's tables (the engine's own tables left out), in order."""
     if isinstance(store.db, PgDatabase):
         sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"

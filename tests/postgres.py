@@ -51,13 +51,13 @@ async def database() -> AsyncIterator[str]:
 
 
 async def _build_template(admin: asyncpg.Connection) -> str:
-    from storage.sqlite.store import SqliteStore
+    from storage.store import Store
 
     name = f"{_PREFIX}template"
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
     _made.append(name)
-    store = await SqliteStore.open(f"{SERVER}/{name}", "template", data_dir=Path("/nonexistent"))
+    store = await Store.open(f"{SERVER}/{name}", "template", data_dir=Path("/nonexistent"))
     await store.close()
     connection = await asyncpg.connect(f"{SERVER}/{name}")
     try:

@@ -20,12 +20,12 @@ from handlers.install import build_core, check_order
 from handlers.ledger import LEDGER
 from handlers.points._settings import PointsRules
 from storage.sqlite.migrations import available
-from storage.sqlite.store import SqliteStore, claimed_migrations
+from storage.store import Store, claimed_migrations
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingMessenger
 
 
-async def test_every_feature_installs_on_a_real_store(store: SqliteStore, clock: FakeClock) -> None:
+async def test_every_feature_installs_on_a_real_store(store: Store, clock: FakeClock) -> None:
     core = build_core(store.services(CommunityFile(), clock), RecordingMessenger(), FEATURES, texts=TEXTS)
     await core.start()
     declared = {spec.name for feature in FEATURES for spec in feature.commands.specs}
@@ -49,7 +49,7 @@ def test_command_names_and_aliases_never_collide() -> None:
     assert len(words) == len(set(words)), sorted(w for w in words if words.count(w) > 1)
 
 
-def test_storage_builds_exactly_the_repositories_the_features_declare(store: SqliteStore) -> None:
+def test_storage_builds_exactly_the_repositories_the_features_declare(store: Store) -> None:
     declared = {key.name for feature in FEATURES for key in feature.repositories}
     assert store.repositories.names() == declared
 
@@ -58,7 +58,7 @@ def test_every_migration_file_is_claimed_by_the_kernel_or_a_feature() -> None:
     assert claimed_migrations() == {f"{m.version:04d}_{m.name}" for m in available()}
 
 
-def test_a_feature_reads_only_what_it_declares(store: SqliteStore, clock: FakeClock) -> None:
+def test_a_feature_reads_only_what_it_declares(store: Store, clock: FakeClock) -> None:
     """Undeclared sections, repositories and ports are refused at start, naming what to declare."""
 
     @dataclass

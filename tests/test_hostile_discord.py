@@ -22,7 +22,7 @@ from config.community import CommunityFile
 from handlers.events import DirectMessage, MemberJoined
 from handlers.models import Identity
 from handlers.registry import ArgKind, Command
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import World, build_world, feed, recorder, slash_payload
 from tests.fakes import FakeClock
 from tests.permissions._discord import slash_paths
@@ -67,7 +67,7 @@ def test_hostile_option_values_never_ping_a_crowd_on_discord(
     failures = Failures()
     logging.getLogger().addHandler(failures)
     with asyncio.Runner() as runner:
-        store = runner.run(SqliteStore.open(tmp_path / "discord.db", "test"))
+        store = runner.run(Store.open(tmp_path / "discord.db", "test"))
         try:
             community = CommunityFile.model_validate(
                 {"community": {"name": COMMUNITY, "timezone": "Europe/Paris"}, "discord": {}}

@@ -25,7 +25,7 @@ from handlers.events import ChatMessage, DirectMessage
 from handlers.features import community_config
 from handlers.models import Identity, Reply
 from handlers.registry import MAX_INTEGER, Command
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core
 from tests.engines import tables
 from tests.fakes import FakeClock, RecordingMessenger
@@ -89,13 +89,13 @@ def typed(draw: st.DrawFn, command: Command) -> str:
 @dataclass
 class Bot:
     core: Core
-    store: SqliteStore
+    store: Store
     messenger: RecordingMessenger
 
 
 def open_bot(runner: asyncio.Runner, path: Path) -> Bot:
     async def opened() -> Bot:
-        store = await SqliteStore.open(path, "test")
+        store = await Store.open(path, "test")
         messenger = RecordingMessenger()
         community = community_config(
             {
@@ -148,7 +148,7 @@ def failures() -> Iterator[Failures]:
     logging.getLogger().removeHandler(handler)
 
 
-async def stored_texts(store: SqliteStore) -> list[tuple[str, str, str]]:
+async def stored_texts(store: Store) -> list[tuple[str, str, str]]:
     """(table, column, value) of every text in the database."""
     found = []
     for table in await tables(store):
@@ -171,7 +171,7 @@ def not_inert(text: str) -> list[str]:
     return found
 
 
-def check_inert(runner: asyncio.Runner, store: SqliteStore, sent: Sequence[Delivery]) -> None:
+def check_inert(runner: asyncio.Runner, store: Store, sent: Sequence[Delivery]) -> None:
     """Every text in the database, and every message handed to a platform, is inert."""
     leaks = [(t, c, v[:60], bad) for t, c, v in runner.run(stored_texts(store)) if (bad := not_inert(v))]
     sending = [(d.reply.text[:60], bad) for d in sent if (bad := not_inert(d.reply.text))]
@@ -232,7 +232,7 @@ def test_hostile_display_names_and_chat_are_stored_inert(tmp_path: Path, failure
 
 
 async def test_lone_surrogates_are_taken_out_of_what_people_type_and_their_names(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     """A Discord payload is JSON, which may carry `\\ud800`: SQLite cannot encode it (the command failed with
     the apology) and no platform can send it back."""

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import PUBLIC, WhatsAppHarness, sign
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.fakes import FakeClock
@@ -87,7 +87,7 @@ async def fake() -> AsyncIterator[FakeTwilio]:
 
 
 @pytest.fixture
-async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+async def wa(store: Store, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
     community = {"community": {"name": COMMUNITY, "timezone": "Europe/Paris"}}
     async with whatsapp_on(store, clock, fake, community) as harness:
         yield harness
@@ -106,7 +106,7 @@ class Harness:
 
     def __init__(self, runner: asyncio.Runner, path: Path) -> None:
         self.runner = runner
-        self.store = runner.run(SqliteStore.open(path, "test"))
+        self.store = runner.run(Store.open(path, "test"))
         self._twilio = fake_twilio()
         self.fake = runner.run(self._twilio.__aenter__())
         community = {

@@ -20,7 +20,7 @@ from handlers.events import DirectMessage
 from handlers.intake import Intake
 from handlers.models import Reply
 from handlers.ports import Clock
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class WhatsAppAdapter:
     def __init__(
         self,
         core: Core,
-        store: SqliteStore,
+        store: Store,
         clock: Clock,
         twilio: TwilioSettings,
         public_base_url: str | None,

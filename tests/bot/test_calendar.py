@@ -21,7 +21,7 @@ from handlers.core import Core
 from handlers.events import DirectMessage
 from handlers.features import community_config
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -77,7 +77,7 @@ async def test_the_running_bot_serves_the_file_its_post_links(tmp_path: Path) ->
 
 
 async def test_a_moved_or_cancelled_session_is_a_new_version_of_the_same_event(
-    store: SqliteStore, clock: FakeClock
+    store: Store, clock: FakeClock
 ) -> None:
     clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     core: Core = make_core(store, clock, RecordingMessenger(), community_config(COMMUNITY))

@@ -14,7 +14,7 @@ from handlers.delivery import MessageKind
 from handlers.features import community_config
 from handlers.models import Identity, MemberStatus
 from storage.sqlite.broadcasts import SqliteBroadcasts
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
@@ -31,14 +31,14 @@ def received(messenger: RecordingMessenger) -> Counter[str]:
     return Counter(str(m.to) for m in messenger.sent if m.kind is MessageKind.NEWSLETTER)
 
 
-async def reached(store: SqliteStore) -> int:
+async def reached(store: Store) -> int:
     row = await store.db.fetch_one("SELECT count(*) FROM broadcast_deliveries")
     assert row is not None
     return int(row[0])
 
 
 async def send_issue(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
 ):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(broadcast, "PAGE", 2)  # 7 members: four pages, the first with the issue itself
     core = make_core(store, clock, messenger, community_config(NEWSLETTER_COMMUNITY))
@@ -53,7 +53,7 @@ async def send_issue(
 
 
 async def test_pages_reach_every_opted_in_member_once(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     core = await send_issue(store, clock, messenger, monkeypatch)
     assert sum(received(messenger).values()) == 2  # the first page, with the issue's own transaction
@@ -69,7 +69,7 @@ async def test_pages_reach_every_opted_in_member_once(
 
 
 async def test_a_send_interrupted_mid_page_resumes_where_it_stopped_and_repeats_nobody(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = SqliteBroadcasts.record
     calls = 0
@@ -97,7 +97,7 @@ async def test_a_send_interrupted_mid_page_resumes_where_it_stopped_and_repeats_
     assert await reached(store) == len(PHONES)
 
 
-async def test_a_member_is_refused_a_second_delivery_by_the_database(store: SqliteStore) -> None:
+async def test_a_member_is_refused_a_second_delivery_by_the_database(store: Store) -> None:
     repo = store.repository(broadcast.BROADCASTS)
     now = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
     async with store.transaction():

@@ -5,7 +5,7 @@ from handlers.audience import CONSENT
 from handlers.consent._ports import CONSENT_RECORDS
 from handlers.core import Core
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -14,7 +14,7 @@ ANA = "whatsapp:+15550001234"
 
 
 async def test_whatsapp_join_records_the_opt_in_with_its_wording_and_shows_it(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger, clock: FakeClock
+    core: Core, store: Store, messenger: RecordingMessenger, clock: FakeClock
 ) -> None:
     identity = Identity.parse(ANA)
     assert not await core.port(CONSENT).may_message(identity)  # never opted in: nothing proactive
@@ -32,7 +32,7 @@ async def test_whatsapp_join_records_the_opt_in_with_its_wording_and_shows_it(
     assert await core.port(CONSENT).may_message(identity)
 
 
-async def test_stop_opts_out_at_once_and_is_confirmed(core: Core, store: SqliteStore) -> None:
+async def test_stop_opts_out_at_once_and_is_confirmed(core: Core, store: Store) -> None:
     await say(core, ANA, "JOIN")
     reply = await say(core, ANA, "STOP")
     assert reply.text.startswith("Done: Test Club will send you nothing more here")
@@ -42,7 +42,7 @@ async def test_stop_opts_out_at_once_and_is_confirmed(core: Core, store: SqliteS
     assert latest is not None and latest.source == "STOP"
 
 
-async def test_unsubscribe_and_cancel_alone_mean_stop(core: Core, store: SqliteStore) -> None:
+async def test_unsubscribe_and_cancel_alone_mean_stop(core: Core, store: Store) -> None:
     cases = (("unsubscribe", "whatsapp:+15550000001", "STOP"), ("Cancel", "whatsapp:+15550000002", "CANCEL"))
     for word, who, source in cases:
         await say(core, who, "JOIN")
@@ -51,7 +51,7 @@ async def test_unsubscribe_and_cancel_alone_mean_stop(core: Core, store: SqliteS
         assert latest is not None and not latest.opted_in and latest.source == source
 
 
-async def test_cancel_with_an_argument_is_not_stop(core: Core, store: SqliteStore) -> None:
+async def test_cancel_with_an_argument_is_not_stop(core: Core, store: Store) -> None:
     await say(core, ANA, "JOIN")
     reply = await say(core, ANA, "CANCEL brunch")
     assert reply.text == (
@@ -60,9 +60,7 @@ async def test_cancel_with_an_argument_is_not_stop(core: Core, store: SqliteStor
     assert await core.port(CONSENT).may_message(Identity.parse(ANA))
 
 
-async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(core: Core, store: Store) -> None:
     identity = Identity.parse(ANA)
     await say(core, ANA, "JOIN")
     await say(core, ANA, "STOP")
@@ -81,20 +79,20 @@ async def test_start_opts_back_in_and_a_second_stop_writes_nothing_new(
     )
 
 
-async def test_start_is_for_members(core: Core, store: SqliteStore) -> None:
+async def test_start_is_for_members(core: Core, store: Store) -> None:
     reply = await say(core, ANA, "START")
     assert reply.text == "You are not a member of Test Club yet: send JOIN (it turns messages on too)."
     assert await store.repository(CONSENT_RECORDS).latest(Identity.parse(ANA)) is None
 
 
-async def test_a_stranger_may_stop_before_ever_joining(core: Core, store: SqliteStore) -> None:
+async def test_a_stranger_may_stop_before_ever_joining(core: Core, store: Store) -> None:
     assert (await say(core, ANA, "STOP")).text.startswith("Done:")
     latest = await store.repository(CONSENT_RECORDS).latest(Identity.parse(ANA))
     assert latest is not None and not latest.opted_in
 
 
 async def test_console_members_need_no_explicit_opt_in_but_can_stop(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     alice = Identity.parse("console:alice")
     await say(core, "console:alice", "JOIN")

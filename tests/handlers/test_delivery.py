@@ -15,7 +15,7 @@ from handlers.install import build_core
 from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -57,7 +57,7 @@ async def test_stop_on_the_console_stops_awards_kudos_and_level_ups(
 @pytest.mark.parametrize("kind", list(MessageKind))
 @pytest.mark.parametrize("platform", PLATFORMS)
 async def test_every_kind_reaches_only_those_it_may(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, kind: MessageKind, platform: str
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, kind: MessageKind, platform: str
 ) -> None:
     """Each kind of message, to a member who is in, pending, opted out, left, and (on WhatsApp) a number
     that never opted in: what reaches them is decided by the kind alone, the same on every platform."""
@@ -101,7 +101,7 @@ async def test_stop_on_one_platform_stops_proactive_messages_on_every_linked_one
 
 
 async def test_a_message_to_a_platform_with_no_running_adapter_is_withheld(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     messenger = RecordingMessenger()
     platforms = Platforms(running=frozenset({"console"}))
@@ -113,7 +113,7 @@ async def test_a_message_to_a_platform_with_no_running_adapter_is_withheld(
 
 
 async def test_a_crash_between_the_commit_and_the_send_loses_nothing(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     """Found: the state change was kept, its notice was gone. Now the notice is written with the change."""
 
@@ -140,7 +140,7 @@ async def test_a_crash_between_the_commit_and_the_send_loses_nothing(
 
 
 async def test_a_crash_before_anything_was_sent_sends_it_at_the_next_start(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     class Crashed(BaseException):
         pass

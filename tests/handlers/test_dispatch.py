@@ -21,7 +21,7 @@ from handlers.install import build_core
 from handlers.models import Choice, Identity, Member, MemberStatus, Reply, Role
 from handlers.registry import Arg, ArgKind
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -115,7 +115,7 @@ TEST_FEATURE: Feature[Probe] = Feature(
 
 @pytest.fixture
 async def core(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> Core:
     PROBE.ran.clear()
     built = build_core(
@@ -158,7 +158,7 @@ async def test_wrong_arguments_get_the_usage_line(core: Core) -> None:
     assert (await say(core, "console:alice", "GIVE console:bob 6")).text == "bob 6"
 
 
-async def test_a_domain_error_rolls_back_everything(core: Core, store: SqliteStore) -> None:
+async def test_a_domain_error_rolls_back_everything(core: Core, store: Store) -> None:
     reply = await say(core, "console:alice", "HALF")
     assert reply.text == ChangedMyMind("changed my mind").text(EN) and reply.private
     assert await store.members.by_identity(Identity.parse("console:alice")) is None
@@ -169,7 +169,7 @@ async def test_an_unexpected_error_is_logged_and_apologised_for(core: Core, capl
     assert "ZeroDivisionError" in caplog.text
 
 
-async def test_a_replayed_message_id_has_no_second_effect(core: Core, store: SqliteStore) -> None:
+async def test_a_replayed_message_id_has_no_second_effect(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN", message_id="SM1")
     replay = await core.handle_direct(DirectMessage(Identity.parse("console:alice"), "JOIN", event_id="SM1"))
     assert replay == []
@@ -185,7 +185,7 @@ async def test_empty_and_huge_messages(core: Core, text: str, expected: str) -> 
 
 
 async def test_due_jobs_run_once_in_order_and_failures_retry(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     async with store.transaction():
         await store.jobs.schedule("note", clock.now() + timedelta(hours=2), {"name": "second"})

@@ -10,7 +10,7 @@ from handlers.core import Core
 from handlers.events import DirectMessage, MemberJoined
 from handlers.features import community_config
 from handlers.models import Choice, Identity, Reply
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -32,7 +32,7 @@ async def direct(core: Core, who: str, text: str, locale: str | None = None) -> 
     return replies[0]
 
 
-async def language_of(store: SqliteStore, who: str) -> str | None:
+async def language_of(store: Store, who: str) -> str | None:
     member = await store.members.by_identity(Identity.parse(who))
     assert member is not None
     return member.language
@@ -45,7 +45,7 @@ async def link(core: Core, asker: str, other: str) -> Reply:
     return await say(core, other, f"LINK {code[1]}")
 
 
-async def test_choosing_french_switches_every_reply_to_french(core: Core, store: SqliteStore) -> None:
+async def test_choosing_french_switches_every_reply_to_french(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN")
     done = await say(core, "console:alice", "LANGUAGE fr")
     assert done.text == f"C’est noté{NBSP}: je t’écrirai en français désormais."  # in the new language
@@ -97,7 +97,7 @@ async def test_help_in_italian_for_one_command(core: Core) -> None:
     )
 
 
-async def test_language_alone_shows_the_current_one_and_the_choices(core: Core, store: SqliteStore) -> None:
+async def test_language_alone_shows_the_current_one_and_the_choices(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN")
     shown = await say(core, "console:alice", "LANGUAGE")
     assert shown.text == "I write to you in English. Choose your language:"
@@ -133,14 +133,14 @@ async def test_language_alone_shows_the_current_one_and_the_choices(core: Core, 
     ],
 )
 async def test_a_language_is_named_by_its_code_its_name_or_a_locale(
-    core: Core, store: SqliteStore, word: str, language: str
+    core: Core, store: Store, word: str, language: str
 ) -> None:
     await say(core, "console:alice", "JOIN")
     await say(core, "console:alice", f"LANGUAGE {word}")
     assert await language_of(store, "console:alice") == language
 
 
-async def test_auto_goes_back_to_the_app_or_community_language(core: Core, store: SqliteStore) -> None:
+async def test_auto_goes_back_to_the_app_or_community_language(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN")
     await say(core, "console:alice", "LANGUAGE fr")
     back = await say(core, "console:alice", "LANGUE auto")
@@ -155,7 +155,7 @@ async def test_auto_goes_back_to_the_app_or_community_language(core: Core, store
     assert (await say(core, "console:alice", "LANGUAGE")).text.startswith("I write to you in English.")
 
 
-async def test_an_unknown_language_lists_the_choices(core: Core, store: SqliteStore) -> None:
+async def test_an_unknown_language_lists_the_choices(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN")
     refused = await say(core, "console:alice", "LANGUAGE klingon")
     assert refused.text == (
@@ -179,7 +179,7 @@ async def test_language_is_for_members(core: Core) -> None:
 
 
 async def test_the_language_follows_the_member_to_a_linked_platform(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await say(core, "console:alice", "JOIN")
     await say(core, "console:alice", "LANGUAGE fr")
@@ -200,7 +200,7 @@ async def test_the_language_follows_the_member_to_a_linked_platform(
 
 
 async def test_a_merge_keeps_the_surviving_members_language_else_takes_the_others(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     # the member that carries on (the code's) chose none: it takes the merged member's
     await say(core, PHONE, "JOIN")
@@ -219,7 +219,7 @@ async def test_a_merge_keeps_the_surviving_members_language_else_takes_the_other
     assert await language_of(store, "discord:123456789") == "fr"
 
 
-async def test_the_apps_locale_is_used_until_a_language_is_chosen(core: Core, store: SqliteStore) -> None:
+async def test_the_apps_locale_is_used_until_a_language_is_chosen(core: Core, store: Store) -> None:
     joined = await direct(core, "discord:123456789", "ISCRIVITI", locale="it")
     assert joined.text.startswith("Ti diamo il benvenuto in Test Club, 123456789! Invia AIUTO")
     assert "Gli altri membri possono menzionarti con @123456789." in joined.text
@@ -232,7 +232,7 @@ async def test_the_apps_locale_is_used_until_a_language_is_chosen(core: Core, st
 
 
 async def test_the_welcome_is_in_the_community_language_unless_the_admin_wrote_one(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(
         store, clock, messenger, community_config({"community": {"name": "Club Test", "language": "fr"}})

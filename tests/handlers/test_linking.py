@@ -7,7 +7,7 @@ from handlers.core import Core
 from handlers.keys import CODE_ALPHABET as ALPHABET
 from handlers.linking._linking import CODE_LENGTH, MAX_FAILURES
 from handlers.models import Identity, MemberStatus
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import START, FakeClock, RecordingMessenger
 
@@ -26,7 +26,7 @@ async def code_for(core: Core, who: str) -> str:
 
 
 async def test_link_attaches_a_new_identity_to_the_member(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await say(core, "console:alice", "JOIN")
     code = await code_for(core, "console:alice")
@@ -51,7 +51,7 @@ async def test_link_attaches_a_new_identity_to_the_member(
 
 
 async def test_link_merges_two_members_into_the_one_that_asked_for_the_code(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     await say(core, PHONE, "JOIN")  # joined first on WhatsApp
     clock.advance(days=3)
@@ -73,9 +73,7 @@ async def test_link_merges_two_members_into_the_one_that_asked_for_the_code(
     assert row is not None and row[0] == alice.id
 
 
-async def test_a_code_works_once_and_for_ten_minutes(
-    core: Core, store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_a_code_works_once_and_for_ten_minutes(core: Core, store: Store, clock: FakeClock) -> None:
     await say(core, "console:alice", "JOIN")
     code = await code_for(core, "console:alice")
     clock.advance(minutes=10)

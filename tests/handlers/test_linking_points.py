@@ -12,7 +12,7 @@ from handlers.features import community_config
 from handlers.models import Identity
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.handlers.points.conftest import POINTS_COMMUNITY
 from tests.handlers.test_linking import code_for
@@ -25,7 +25,7 @@ def community() -> CommunityConfig:
     return community_config(POINTS_COMMUNITY)
 
 
-async def ledger_agrees_with_balances(store: SqliteStore) -> bool:
+async def ledger_agrees_with_balances(store: Store) -> bool:
     rows = await store.db.fetch_all(
         "SELECT b.member_id, b.balance, b.earned,"
         " (SELECT coalesce(sum(delta), 0) FROM ledger l WHERE l.member_id = b.member_id) AS total,"
@@ -36,7 +36,7 @@ async def ledger_agrees_with_balances(store: SqliteStore) -> bool:
 
 
 async def test_balances_and_history_are_merged_exactly_without_double_counting(
-    core: Core, store: SqliteStore, clock
+    core: Core, store: Store, clock
 ) -> None:
     await core.start()
     for who in ("console:alice", "console:bob", PHONE):
@@ -102,9 +102,7 @@ async def test_balances_and_history_are_merged_exactly_without_double_counting(
     assert await ledger_agrees_with_balances(store)
 
 
-async def test_after_a_merge_levels_count_both_members_points(
-    core: Core, store: SqliteStore, messenger
-) -> None:
+async def test_after_a_merge_levels_count_both_members_points(core: Core, store: Store, messenger) -> None:
     for who in ("console:alice", PHONE):
         await say(core, who, "JOIN")
     phone_member = await store.members.by_identity(Identity.parse(PHONE))

@@ -3,12 +3,12 @@ from __future__ import annotations
 from handlers.core import Core
 from handlers.events import MemberJoined, MemberLeft
 from handlers.models import Identity, MemberStatus
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
 
-async def test_join_creates_a_member_once(core: Core, store: SqliteStore, clock: FakeClock) -> None:
+async def test_join_creates_a_member_once(core: Core, store: Store, clock: FakeClock) -> None:
     first = await say(core, "console:alice", "join")
     assert "Welcome to Test Club, alice!" in first.text
     member = await store.members.by_identity(Identity.parse("console:alice"))
@@ -26,7 +26,7 @@ async def test_platform_join_sends_the_welcome_privately(core: Core, messenger: 
     assert len(messenger.texts_to("console:bob")) == 1  # a replayed join event changes nothing
 
 
-async def test_leave_and_rejoin_keep_the_member(core: Core, store: SqliteStore) -> None:
+async def test_leave_and_rejoin_keep_the_member(core: Core, store: Store) -> None:
     await say(core, "console:alice", "JOIN")
     await core.member_left(MemberLeft(Identity.parse("console:alice")))
     member = await store.members.by_identity(Identity.parse("console:alice"))
@@ -61,7 +61,7 @@ async def test_help_for_one_command(core: Core) -> None:
     assert "no command" in (await say(core, "console:alice", "HELP frobnicate")).text
 
 
-async def test_handles_come_from_display_names(core: Core, store: SqliteStore) -> None:
+async def test_handles_come_from_display_names(core: Core, store: Store) -> None:
     from handlers.events import DirectMessage
 
     for number in ("+15550000001", "+15550000002"):

@@ -16,7 +16,7 @@ from handlers.install import reconfigure
 from handlers.models import Identity
 from handlers.pausing import UnitsInFlight
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 
 MEMBERS = ("alice", "bob", "carol", "dave")
@@ -44,13 +44,13 @@ async def joined(core: Core) -> None:
         await say(core, f"console:{name}", "JOIN")
 
 
-async def ledger(store: SqliteStore) -> dict[tuple[str, int], int]:
+async def ledger(store: Store) -> dict[tuple[str, int], int]:
     rows = await store.db.fetch_all("SELECT kind, delta, COUNT(*) AS n FROM ledger GROUP BY kind, delta")
     return {(row["kind"], row["delta"]): row["n"] for row in rows}
 
 
 async def test_work_in_flight_finishes_under_the_old_rules_and_what_follows_gets_the_new(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await joined(core)
 
@@ -89,7 +89,7 @@ async def test_work_in_flight_finishes_under_the_old_rules_and_what_follows_gets
 
 
 async def test_a_configuration_a_feature_refuses_leaves_the_core_as_it_was(
-    core: Core, store: SqliteStore, community: CommunityConfig
+    core: Core, store: Store, community: CommunityConfig
 ) -> None:
     await joined(core)
     commands = sorted(command.name for command in core.registry.all())

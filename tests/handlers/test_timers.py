@@ -18,7 +18,7 @@ from handlers.settings import CommunityConfig
 from handlers.timers import CatchUp, plan_recurring
 from scheduler.cron import CronRecurrence
 from scheduler.service import SchedulerService
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.fakes import FakeClock, RecordingMessenger
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -40,7 +40,7 @@ def probe(runs: Runs) -> Feature[Runs]:
     )
 
 
-def probe_core(store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs) -> Core:
+def probe_core(store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs) -> Core:
     return build_core(
         store.services(community, clock),
         RecordingMessenger(),
@@ -50,7 +50,7 @@ def probe_core(store: SqliteStore, clock: FakeClock, community: CommunityConfig,
     )
 
 
-async def states(store: SqliteStore) -> list[tuple[str, str, int]]:
+async def states(store: Store) -> list[tuple[str, str, int]]:
     rows = await store.db.fetch_all("SELECT kind, state, late FROM jobs WHERE kind LIKE 'probe%' ORDER BY id")
     return [(row["kind"], row["state"], row["late"]) for row in rows]
 
@@ -61,7 +61,7 @@ def runs() -> Runs:
 
 
 async def test_a_late_job_runs_once_and_is_marked_late(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs
+    store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs
 ) -> None:
     core = probe_core(store, clock, community, runs)
     async with store.transaction():
@@ -78,7 +78,7 @@ async def test_a_late_job_runs_once_and_is_marked_late(
 
 
 async def test_a_skip_job_too_late_is_recorded_missed_and_not_run(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs
+    store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs
 ) -> None:
     core = probe_core(store, clock, community, runs)
     start = clock.now()
@@ -94,7 +94,7 @@ async def test_a_skip_job_too_late_is_recorded_missed_and_not_run(
 
 
 async def test_a_recurring_job_missed_for_three_weeks_runs_once_for_the_latest(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs
+    store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs
 ) -> None:
     clock.set(datetime(2026, 3, 2, 10, tzinfo=UTC))  # a Monday, 11:00 in Paris
     core = probe_core(store, clock, community, runs)
@@ -141,7 +141,7 @@ async def test_a_recurring_job_missed_for_three_weeks_runs_once_for_the_latest(
     ],
 )
 async def test_a_daily_job_keeps_its_local_time_across_a_daylight_saving_change(
-    store: SqliteStore,
+    store: Store,
     clock: FakeClock,
     community: CommunityConfig,
     runs: Runs,
@@ -162,7 +162,7 @@ async def test_a_daily_job_keeps_its_local_time_across_a_daylight_saving_change(
 
 
 async def test_the_spring_gap_runs_a_job_of_the_missing_hour_once_that_day(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs
+    store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs
 ) -> None:
     start = datetime(2026, 3, 27, 12, tzinfo=UTC)
     clock.set(start)
@@ -175,7 +175,7 @@ async def test_the_spring_gap_runs_a_job_of_the_missing_hour_once_that_day(
 
 
 async def test_a_job_kind_without_handler_fails_and_is_kept_failed(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig, runs: Runs
+    store: Store, clock: FakeClock, community: CommunityConfig, runs: Runs
 ) -> None:
     core = probe_core(store, clock, community, runs)
     async with store.transaction():

@@ -11,7 +11,7 @@ from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
 from handlers.stamps import discord, plain, stamp
 from handlers.text import clean
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -51,7 +51,7 @@ async def test_french_members_use_their_keyword_and_read_french(core: Core) -> N
 
 
 async def test_a_whatsapp_number_gives_a_new_member_the_zone_of_its_country(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     core = make_core(store, clock, RecordingMessenger(), community, Platforms(zone_of=zone_of))
     await core.start()

@@ -15,7 +15,7 @@ from handlers.models import Role
 from handlers.onboarding._errors import RulesFirst
 from handlers.onboarding._flow import ALLOWED_WHILE_PENDING
 from handlers.registry import Arg, ArgKind, Command
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.engines import tables
 
 EN = TEXTS.translator("en")
@@ -91,9 +91,7 @@ def commands_of(core: Core) -> list[Command]:
     return found
 
 
-async def snapshot(
-    store: SqliteStore, leave_out: frozenset[str] = frozenset()
-) -> dict[str, list[tuple[Any, ...]]]:
+async def snapshot(store: Store, leave_out: frozenset[str] = frozenset()) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (but `leave_out`), in a stable order."""
     found: dict[str, list[tuple[Any, ...]]] = {}
     for table in await tables(store):

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import WhatsAppHarness, whatsapp_harness
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.fakes import FakeClock
@@ -26,6 +26,6 @@ async def fake_twilio() -> AsyncIterator[FakeTwilio]:
 
 
 def whatsapp_on(
-    store: SqliteStore, clock: FakeClock, fake: FakeTwilio, community: Mapping[str, Any]
+    store: Store, clock: FakeClock, fake: FakeTwilio, community: Mapping[str, Any]
 ) -> AbstractAsyncContextManager[WhatsAppHarness]:
     return whatsapp_harness(store, clock, fake, community)

@@ -13,7 +13,7 @@ from handlers.events import DirectMessage
 from handlers.features import community_config
 from handlers.models import Identity, MemberStatus
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.permissions._matrix import (
     COMMUNITY,
@@ -67,7 +67,7 @@ async def asker_of(core: Core, kind: Asker) -> str:
 
 @pytest.mark.parametrize("kind", list(Asker), ids=lambda kind: kind.value)
 async def test_each_command_refuses_exactly_whom_its_permission_leaves_out_and_writes_nothing(
-    core: Core, store: SqliteStore, kind: Asker
+    core: Core, store: Store, kind: Asker
 ) -> None:
     await member(core, "console:bob")
     for who in STAFF.values():
@@ -93,7 +93,7 @@ async def test_each_command_refuses_exactly_whom_its_permission_leaves_out_and_w
 
 @pytest.mark.parametrize("kind", list(Asker), ids=lambda kind: kind.value)
 async def test_a_refused_command_typed_with_wrong_arguments_gets_the_refusal_not_its_usage(
-    core: Core, store: SqliteStore, kind: Asker
+    core: Core, store: Store, kind: Asker
 ) -> None:
     """Regression: arguments were checked before permission, so a member who typed `AWARD` alone was taught
     AWARD's usage, and a newcomer who typed `VOTE` alone was not told to accept the rules first."""

@@ -18,7 +18,7 @@ from config.community import CommunityFile
 from handlers.events import DirectMessage, MemberJoined
 from handlers.models import Identity
 from handlers.registry import ArgKind, Command
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import (
     World,
     build_world,
@@ -51,9 +51,7 @@ _ids = count(1)
 
 
 @pytest.fixture
-async def world(
-    store: SqliteStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[World]:
+async def world(store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[World]:
     community = CommunityFile.model_validate(
         {
             "community": {"name": COMMUNITY, "timezone": "Europe/Paris"},
@@ -113,7 +111,7 @@ def answer_texts(world: World) -> list[str]:
 
 @pytest.mark.parametrize("kind", list(Asker), ids=lambda kind: kind.value)
 async def test_each_slash_command_refuses_exactly_whom_its_permission_leaves_out(
-    world: World, store: SqliteStore, kind: Asker, monkeypatch: pytest.MonkeyPatch
+    world: World, store: Store, kind: Asker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = world.members["bob"]
     await world.core.member_joined(MemberJoined(ident(target), display_name="bob"))
@@ -143,7 +141,7 @@ async def test_each_slash_command_refuses_exactly_whom_its_permission_leaves_out
 
 @pytest.mark.parametrize("kind", list(Asker), ids=lambda kind: kind.value)
 async def test_a_button_that_carries_a_refused_command_is_refused_like_the_command(
-    world: World, store: SqliteStore, kind: Asker, monkeypatch: pytest.MonkeyPatch
+    world: World, store: Store, kind: Asker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A button's custom_id says what a click runs (`cb:choice:<command>`), for whoever clicks; a forged one
     (a client may send any id) meets the same checks as the slash command."""

@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 
 from handlers.models import Identity, MemberStatus
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import WhatsAppHarness
 from tests.fakes import FakeClock
 from tests.permissions._matrix import (
@@ -36,7 +36,7 @@ _numbers = count(1)
 
 
 @pytest.fixture
-async def wa(store: SqliteStore, clock: FakeClock) -> AsyncIterator[WhatsAppHarness]:
+async def wa(store: Store, clock: FakeClock) -> AsyncIterator[WhatsAppHarness]:
     community = {
         "community": {"name": COMMUNITY, "timezone": "Europe/Paris"},
         "roles": {"moderators": [STAFF[Asker.MODERATOR]], "admins": [STAFF[Asker.ADMIN]]},
@@ -74,7 +74,7 @@ async def asker_of(wa: WhatsAppHarness, kind: Asker) -> str:
 
 @pytest.mark.parametrize("kind", list(Asker), ids=lambda kind: kind.value)
 async def test_signed_commands_refuse_exactly_whom_their_permission_leaves_out(
-    wa: WhatsAppHarness, store: SqliteStore, kind: Asker
+    wa: WhatsAppHarness, store: Store, kind: Asker
 ) -> None:
     for sender in (TARGET, *STAFF.values()):
         await member(wa, sender)

@@ -15,7 +15,7 @@ import pytest
 from handlers.core import Core
 from handlers.settings import CommunityConfig
 from scheduler.service import SchedulerElsewhere, SchedulerService
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -29,8 +29,8 @@ class WallClock:
 
 
 @pytest.fixture
-async def second_store(store: SqliteStore, tmp_path: Path) -> AsyncIterator[SqliteStore]:
-    opened = await SqliteStore.open(store.where, "test", data_dir=tmp_path)  # the same database as `store`
+async def second_store(store: Store, tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(store.where, "test", data_dir=tmp_path)  # the same database as `store`
     yield opened
     await opened.close()
 
@@ -41,8 +41,8 @@ async def poll_due(core: Core, clock: FakeClock) -> None:
 
 
 async def test_a_second_process_is_refused_the_scheduler_and_takes_over_when_the_first_stops(
-    store: SqliteStore,
-    second_store: SqliteStore,
+    store: Store,
+    second_store: Store,
     clock: FakeClock,
     community: CommunityConfig,
 ) -> None:
@@ -72,7 +72,7 @@ async def test_a_second_process_is_refused_the_scheduler_and_takes_over_when_the
 
 
 async def test_a_lease_not_renewed_expires_and_another_process_takes_over(
-    store: SqliteStore, second_store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, second_store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     wall = WallClock()
     first = SchedulerService(make_core(store, clock, RecordingMessenger(), community), wall_clock=wall)
@@ -92,7 +92,7 @@ async def test_a_lease_not_renewed_expires_and_another_process_takes_over(
 
 
 async def test_the_scheduler_wakes_at_the_next_jobs_time_between_its_ticks(
-    store: SqliteStore, community: CommunityConfig
+    store: Store, community: CommunityConfig
 ) -> None:
     import asyncio
 
@@ -116,7 +116,7 @@ async def test_the_scheduler_wakes_at_the_next_jobs_time_between_its_ticks(
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # PostgreSQL: the next test
 async def test_a_holder_that_died_on_this_machine_is_taken_over_at_once(
-    store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     import asyncio
     import socket
@@ -137,7 +137,7 @@ async def test_a_holder_that_died_on_this_machine_is_taken_over_at_once(
 
 @pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 async def test_on_postgresql_a_holder_whose_session_ends_is_taken_over_at_once(
-    store: SqliteStore, second_store: SqliteStore, clock: FakeClock, community: CommunityConfig
+    store: Store, second_store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
     """kill -9 of the leader ends its session on the server, and its advisory lock with it: the next claim
     of another process takes over, long before the lease would have run out."""

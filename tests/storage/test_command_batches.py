@@ -13,9 +13,9 @@ import pytest
 from handlers.core import Core
 from handlers.delivery import Delivery
 from handlers.features import community_config
-from storage.sqlite import database
+from storage import units
 from storage.sqlite.database import Database
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.engines import committed
 from tests.fakes import FakeClock, RecordingMessenger
@@ -73,7 +73,7 @@ async def _units(db: Database, *plans: tuple[str, bool]) -> list[BaseException |
 async def test_a_failing_unit_in_the_middle_of_a_batch_writes_nothing_and_the_others_are_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(database, "BATCH_BUDGET", 5.0)  # however slow the machine, one batch
+    monkeypatch.setattr(units, "BATCH_BUDGET", 5.0)  # however slow the machine, one batch
     db = await _table(tmp_path)
     counting = Counting(db._writer)
     db._writer = counting  # type: ignore[assignment]
@@ -141,7 +141,7 @@ async def test_a_unit_never_returns_before_its_batch_is_durable(tmp_path: Path) 
 
 
 @pytest.fixture
-async def shop_core(store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger) -> Core:
+async def shop_core(store: Store, clock: FakeClock, messenger: RecordingMessenger) -> Core:
     community = community_config(
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
@@ -158,7 +158,7 @@ async def shop_core(store: SqliteStore, clock: FakeClock, messenger: RecordingMe
 
 
 async def test_the_last_item_redeemed_by_two_members_in_one_batch_goes_to_exactly_one(
-    shop_core: Core, store: SqliteStore
+    shop_core: Core, store: Store
 ) -> None:
     first, second = await asyncio.gather(
         say(shop_core, "console:ana", "REDEEM mug"), say(shop_core, "console:bo", "REDEEM mug")
@@ -169,7 +169,7 @@ async def test_the_last_item_redeemed_by_two_members_in_one_batch_goes_to_exactl
     assert row is not None and row[0] == 1
 
 
-async def test_a_replayed_message_inside_one_batch_counts_once(shop_core: Core, store: SqliteStore) -> None:
+async def test_a_replayed_message_inside_one_batch_counts_once(shop_core: Core, store: Store) -> None:
     award = [say(shop_core, "console:mod", "AWARD @ana 7 the photos", message_id="m-1") for _ in range(2)]
     replies = await asyncio.gather(*award, return_exceptions=True)
     assert sum(not isinstance(r, BaseException) for r in replies) >= 1
@@ -177,9 +177,7 @@ async def test_a_replayed_message_inside_one_batch_counts_once(shop_core: Core, 
     assert row is not None and row[0] == 1
 
 
-async def test_nothing_is_announced_before_the_commit(
-    store: SqliteStore, clock: FakeClock, tmp_path: Path
-) -> None:
+async def test_nothing_is_announced_before_the_commit(store: Store, clock: FakeClock, tmp_path: Path) -> None:
     """Each message, when it is handed to a platform, tells of what another connection already sees."""
     seen: list[tuple[str, int]] = []
 
@@ -207,7 +205,7 @@ async def test_nothing_is_announced_before_the_commit(
 
 @pytest.mark.parametrize("store", ["sqlite"], indirect=True)  # it fails SQLite's own COMMIT
 async def test_storage_trouble_at_commit_reaches_the_asker_as_nothing_changed(
-    shop_core: Core, store: SqliteStore
+    shop_core: Core, store: Store
 ) -> None:
     store.db._writer = Counting(store.db._writer, fail_commit=True)  # type: ignore[assignment]
     reply = await say(shop_core, "console:mod", "AWARD @ana 3 a broken disk")

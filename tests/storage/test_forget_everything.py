@@ -15,7 +15,7 @@ from handlers.features import community_config
 from handlers.models import Attachment, Identity, Reply
 from handlers.settings import CommunityConfig
 from storage.postgres.database import PgDatabase
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.nps.conftest import FIRST_SURVEY
@@ -59,7 +59,7 @@ async def ana_says(core: Core, text: str, **extra: object) -> list[Reply]:
     return await core.handle_direct(DirectMessage(ANA, text, display_name=ANA_NAME, **extra))  # type: ignore[arg-type]
 
 
-async def fill_every_feature(core: Core, store: SqliteStore, clock: FakeClock, media: Path) -> None:
+async def fill_every_feature(core: Core, store: Store, clock: FakeClock, media: Path) -> None:
     await say(core, "console:bob", "JOIN")
     await say(core, "console:bob", "AGREE")
     await ana_says(core, "JOIN")
@@ -118,7 +118,7 @@ async def fill_every_feature(core: Core, store: SqliteStore, clock: FakeClock, m
     await core.settle()
 
 
-async def everything(store: SqliteStore) -> dict[tuple[str, str], list[str]]:
+async def everything(store: Store) -> dict[tuple[str, str], list[str]]:
     """Every text value of every table, by (table, column)."""
     found: dict[tuple[str, str], list[str]] = {}
     if isinstance(store.db, PgDatabase):
@@ -137,7 +137,7 @@ async def everything(store: SqliteStore) -> dict[tuple[str, str], list[str]]:
     return found
 
 
-async def figures(store: SqliteStore) -> tuple[object, ...]:
+async def figures(store: Store) -> tuple[object, ...]:
     ledger = await store.db.fetch_all(
         "SELECT member_id, sum(delta), count(*) FROM ledger GROUP BY member_id ORDER BY member_id"
     )
@@ -148,7 +148,7 @@ async def figures(store: SqliteStore) -> tuple[object, ...]:
 
 
 async def test_forget_leaves_no_personal_string_in_any_table(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     media = store.db.path.parent / "media"
     media.mkdir(exist_ok=True)
@@ -197,7 +197,7 @@ async def test_forget_leaves_no_personal_string_in_any_table(
     assert "forgotten already" in again.text
 
 
-async def test_forget_refuses_a_member_and_the_moderator_themself(core: Core, store: SqliteStore) -> None:
+async def test_forget_refuses_a_member_and_the_moderator_themself(core: Core, store: Store) -> None:
     await say(core, "console:bob", "JOIN")
     await say(core, "console:mod", "JOIN")
     refused = await say(core, "console:bob", "FORGET @mod YES")
@@ -207,7 +207,7 @@ async def test_forget_refuses_a_member_and_the_moderator_themself(core: Core, st
 
 
 async def test_forget_of_a_member_with_an_empty_name_leaves_other_messages_whole(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await say(core, "console:bob", "JOIN")
     await say(core, "console:ana", "JOIN")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.core import Core
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.engines import Raw
 from tests.fakes import FakeClock
@@ -13,14 +13,14 @@ from tests.fakes import FakeClock
 ANA = "whatsapp:+15550001234"
 
 
-async def sums(store: SqliteStore) -> tuple[dict[int, int], dict[int, int]]:
+async def sums(store: Store) -> tuple[dict[int, int], dict[int, int]]:
     ledger = await store.db.fetch_all("SELECT member_id, sum(delta) FROM ledger GROUP BY member_id")
     balances = await store.db.fetch_all("SELECT member_id, balance FROM balances WHERE balance <> 0")
     return {r[0]: r[1] for r in ledger}, {r[0]: r[1] for r in balances}
 
 
 async def test_forgetting_erases_a_member_and_keeps_every_sum(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     await say(core, ANA, "JOIN")
     await say(core, "console:bob", "JOIN")
@@ -69,7 +69,7 @@ async def test_forgetting_erases_a_member_and_keeps_every_sum(
     assert still is not None and still[0] >= 1  # bob's own history keeps its words (the award to bob)
 
 
-async def test_the_ledger_still_refuses_every_other_change(core: Core, store: SqliteStore) -> None:
+async def test_the_ledger_still_refuses_every_other_change(core: Core, store: Store) -> None:
     await say(core, "console:bob", "JOIN")
     await say(core, "console:mod", "AWARD @bob 20 welcome gift")
     raw = Raw(store)

@@ -12,7 +12,7 @@ from handlers.delivery import MessageKind
 from handlers.models import Identity, MemberStatus
 from handlers.newsletter._models import AnnouncementDraft, Compiled, IssueState, PickKind, PickState
 from handlers.newsletter._ports import NEWSLETTER
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.engines import Raw
 
 NOW = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ def compiled(days: int) -> Compiled:
     return Compiled(since, NOW, {"en": "issue"}, {"en": "summary"}, 3)
 
 
-async def test_sent_issues_are_numbered_and_skipped_weeks_are_not(store: SqliteStore) -> None:
+async def test_sent_issues_are_numbered_and_skipped_weeks_are_not(store: Store) -> None:
     repo = store.repository(NEWSLETTER)
     async with store.transaction():
         first = await repo.add_issue(compiled(7), IssueState.SENT, NOW)
@@ -37,7 +37,7 @@ async def test_sent_issues_are_numbered_and_skipped_weeks_are_not(store: SqliteS
     assert await repo.last_until() == NOW
 
 
-async def test_picks_are_published_once_with_the_next_sent_issue(store: SqliteStore) -> None:
+async def test_picks_are_published_once_with_the_next_sent_issue(store: Store) -> None:
     repo = store.repository(NEWSLETTER)
     async with store.transaction():
         added = await repo.add_pick(PickKind.ADDED, "A highlight", None, NOW)
@@ -66,11 +66,11 @@ async def test_picks_are_published_once_with_the_next_sent_issue(store: SqliteSt
         " VALUES (1, 'hi', 'a', 0, 'c', 'scheduled', NULL, 'x')",
     ],
 )
-async def test_the_database_refuses_what_breaks_an_invariant(store: SqliteStore, statement: str) -> None:
+async def test_the_database_refuses_what_breaks_an_invariant(store: Store, statement: str) -> None:
     assert await Raw(store).refused(statement) == "CHECK"
 
 
-async def test_an_announcement_is_scheduled_until_posted_or_cancelled(store: SqliteStore) -> None:
+async def test_an_announcement_is_scheduled_until_posted_or_cancelled(store: Store) -> None:
     repo = store.repository(NEWSLETTER)
     draft = AnnouncementDraft("Doors open", NOW, "0 9 * * mon", False, "announcements")
     async with store.transaction():
@@ -85,7 +85,7 @@ async def test_an_announcement_is_scheduled_until_posted_or_cancelled(store: Sql
     assert await repo.scheduled() == []
 
 
-async def test_merged_members_keep_one_delivery_per_broadcast(store: SqliteStore) -> None:
+async def test_merged_members_keep_one_delivery_per_broadcast(store: Store) -> None:
     broadcasts = store.repository(BROADCASTS)
     async with store.transaction():
         one = await store.members.create(Identity.parse("console:a"), "a", "a", MemberStatus.MEMBER, NOW)

@@ -6,7 +6,7 @@ import pytest
 
 from handlers.models import Identity
 from storage.sqlite.outbox import NewOutbound
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.fakes import FakeClock
 
 ANA = Identity.parse("whatsapp:+15550001234")
@@ -18,9 +18,7 @@ def entry(to: Identity = ANA, text: str = "hi", parts: int = 1) -> NewOutbound:
     return NewOutbound(FROM, to, "notice", "text", text, parts_total=parts)
 
 
-async def test_rows_are_due_in_order_and_wait_behind_an_older_retry(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_rows_are_due_in_order_and_wait_behind_an_older_retry(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     first = await store.outbox.add(entry(text="1"), now)
     second = await store.outbox.add(entry(text="2"), now)
@@ -33,9 +31,7 @@ async def test_rows_are_due_in_order_and_wait_behind_an_older_retry(
     assert [r.id for r in await store.outbox.due(later, 10)] == [first, second, other]
 
 
-async def test_parts_are_counted_and_the_row_is_sent_after_the_last(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_parts_are_counted_and_the_row_is_sent_after_the_last(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     row_id = await store.outbox.add(entry(parts=2), now)
     await store.outbox.begin_part(row_id, now)
@@ -49,9 +45,7 @@ async def test_parts_are_counted_and_the_row_is_sent_after_the_last(
     assert [s[0][:3] for s in await store.outbox.sends(row_id)] == ["SM1", "SM2"]
 
 
-async def test_interrupted_rows_end_unknown_and_are_never_due_again(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_interrupted_rows_end_unknown_and_are_never_due_again(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     row_id = await store.outbox.add(entry(parts=3), now)
     await store.outbox.begin_part(row_id, now)
@@ -67,7 +61,7 @@ async def test_interrupted_rows_end_unknown_and_are_never_due_again(
     assert await store.outbox.interrupted(now) == 0
 
 
-async def test_delivery_statuses_only_move_forward(store: SqliteStore, clock: FakeClock) -> None:
+async def test_delivery_statuses_only_move_forward(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     row_id = await store.outbox.add(entry(), now)
     sid = "SM" + "a" * 32
@@ -80,13 +74,13 @@ async def test_delivery_statuses_only_move_forward(store: SqliteStore, clock: Fa
     assert await store.outbox.record_status("SM" + "0" * 32, "sent", None, now) is None
 
 
-async def test_only_final_states_finish_a_row(store: SqliteStore, clock: FakeClock) -> None:
+async def test_only_final_states_finish_a_row(store: Store, clock: FakeClock) -> None:
     row_id = await store.outbox.add(entry(), clock.now())
     with pytest.raises(ValueError, match="not a final outbox state"):
         await store.outbox.finish(row_id, "pending", None, "x", clock.now())
 
 
-async def test_windows_never_move_backwards(store: SqliteStore, clock: FakeClock) -> None:
+async def test_windows_never_move_backwards(store: Store, clock: FakeClock) -> None:
     async with store.transaction():
         later = clock.now() + timedelta(hours=1)
         await store.windows.touch(ANA, later)

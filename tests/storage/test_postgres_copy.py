@@ -11,13 +11,13 @@ import pytest
 from bot.copy_data import run_copy, source_path
 from handlers.features import FEATURES
 from storage.sqlite.backup import DataCareError
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
 
 async def community_with_history(path: Path, community) -> None:
-    store = await SqliteStore.open(path, "test", FEATURES)
+    store = await Store.open(path, "test", FEATURES)
     clock = FakeClock()
     core = make_core(store, clock, RecordingMessenger(), community)
     await core.start()
@@ -40,7 +40,7 @@ async def test_a_community_moves_to_postgresql_with_its_history_and_goes_on_ther
 ) -> None:
     source = tmp_path / "community.db"
     await community_with_history(source, community)
-    before = await SqliteStore.open(source, "test")
+    before = await Store.open(source, "test")
     try:
         expected = {
             name: (await before.db.fetch_one(f"SELECT count(*) FROM {name}"))[0]
@@ -53,7 +53,7 @@ async def test_a_community_moves_to_postgresql_with_its_history_and_goes_on_ther
 
     assert await run_copy(argparse.Namespace(source=f"sqlite:///{source}", target=postgres_url)) == 0
 
-    after = await SqliteStore.open(postgres_url, "test", data_dir=tmp_path)
+    after = await Store.open(postgres_url, "test", data_dir=tmp_path)
     clock = FakeClock()
     core = make_core(after, clock, RecordingMessenger(), community)
     await core.start()
@@ -81,8 +81,8 @@ async def test_a_community_moves_to_postgresql_with_its_history_and_goes_on_ther
 
 async def test_copy_data_refuses_a_target_that_holds_a_community(tmp_path: Path, postgres_url: str) -> None:
     source = tmp_path / "community.db"
-    await (await SqliteStore.open(source, "test")).close()  # a new, empty community
-    opened = await SqliteStore.open(postgres_url, "other", data_dir=tmp_path)
+    await (await Store.open(source, "test")).close()  # a new, empty community
+    opened = await Store.open(postgres_url, "other", data_dir=tmp_path)
     await opened.close()
     with pytest.raises(DataCareError, match="already holds rows"):
         await run_copy(argparse.Namespace(source=str(source), target=postgres_url))

@@ -19,7 +19,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SQLITE_MIGRATIONS = ROOT / "storage" / "sqlite" / "migrations"
@@ -118,7 +118,7 @@ def sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite_schema") / "x.db"
 
     async def build() -> None:
-        store = await SqliteStore.open(path, "test")
+        store = await Store.open(path, "test")
         await store.close()
 
     asyncio.run(build())

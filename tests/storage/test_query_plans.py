@@ -29,7 +29,7 @@ from handlers.events import DirectMessage
 from handlers.models import Identity
 from handlers.points._ports import POINTS
 from storage.sqlite.database import OPTIMIZE, Database
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 MEMBERS = 2_000
 BIG = ("ledger", "members", "identities", "balances", "monthly_points", "outbox", "deliveries", "jobs")
@@ -237,7 +237,7 @@ async def test_claiming_deliveries_reads_rows_by_id_when_the_statistics_saw_a_sh
     """Statistics taken while ten messages waited, then a newsletter queues ten thousand: a claim of a
     batch by ids must not walk every pending row (it did: 40 ms a batch of 100 at 100,000 pending)."""
     path = tmp_path / "bot.db"
-    store = await SqliteStore.open(path, "plans")
+    store = await Store.open(path, "plans")
     await store.close()
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("BEGIN")
@@ -251,7 +251,7 @@ async def test_claiming_deliveries_reads_rows_by_id_when_the_statistics_saw_a_sh
     connection.execute("COMMIT")
     connection.execute("ANALYZE")
     connection.execute("UPDATE deliveries SET state = 'pending' WHERE id > 10000")
-    store = await SqliteStore.open(path, "plans")
+    store = await Store.open(path, "plans")
     try:
         seen: list[str] = []
         store.db._writer.set_trace_callback(seen.append)

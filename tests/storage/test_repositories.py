@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from handlers.models import Choice, Identity, MemberStatus
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.fakes import START
 
 ALICE = Identity.parse("console:alice")
 
 
-async def test_member_round_trip_and_handles_stay_unique(store: SqliteStore) -> None:
+async def test_member_round_trip_and_handles_stay_unique(store: Store) -> None:
     async with store.transaction():
         first = await store.members.create(ALICE, "Alice", "alice", MemberStatus.MEMBER, START)
         second = await store.members.create(
@@ -24,7 +24,7 @@ async def test_member_round_trip_and_handles_stay_unique(store: SqliteStore) -> 
     assert await store.members.by_handle("ALICE2") == second
 
 
-async def test_status_change_keeps_the_member(store: SqliteStore) -> None:
+async def test_status_change_keeps_the_member(store: Store) -> None:
     async with store.transaction():
         member = await store.members.create(ALICE, "Alice", "alice", MemberStatus.MEMBER, START)
         left = await store.members.set_status(member.id, MemberStatus.LEFT, START + timedelta(days=1))
@@ -33,10 +33,10 @@ async def test_status_change_keeps_the_member(store: SqliteStore) -> None:
     assert (await store.members.count_by_status())[MemberStatus.LEFT] == 1
 
 
-async def test_rows_are_scoped_to_their_community(store: SqliteStore, tmp_path) -> None:
+async def test_rows_are_scoped_to_their_community(store: Store, tmp_path) -> None:
     async with store.transaction():
         await store.members.create(ALICE, "Alice", "alice", MemberStatus.MEMBER, START)
-    other = await SqliteStore.open(store.where, "other-community", data_dir=tmp_path)
+    other = await Store.open(store.where, "other-community", data_dir=tmp_path)
     try:
         assert other.community_id != store.community_id
         assert await other.members.by_identity(ALICE) is None
@@ -44,7 +44,7 @@ async def test_rows_are_scoped_to_their_community(store: SqliteStore, tmp_path) 
         await other.close()
 
 
-async def test_a_failed_transaction_writes_nothing(store: SqliteStore) -> None:
+async def test_a_failed_transaction_writes_nothing(store: Store) -> None:
     with pytest.raises(RuntimeError):
         async with store.transaction():
             await store.members.create(ALICE, "Alice", "alice", MemberStatus.MEMBER, START)
@@ -52,7 +52,7 @@ async def test_a_failed_transaction_writes_nothing(store: SqliteStore) -> None:
     assert await store.members.by_identity(ALICE) is None
 
 
-async def test_choices_expire_and_are_replaced(store: SqliteStore) -> None:
+async def test_choices_expire_and_are_replaced(store: Store) -> None:
     async with store.transaction():
         await store.choices.offer(ALICE, [Choice("Yes", "AGREE")], START)
         assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == [Choice("Yes", "AGREE")]
@@ -61,14 +61,14 @@ async def test_choices_expire_and_are_replaced(store: SqliteStore) -> None:
         assert await store.choices.pending(ALICE, START - timedelta(hours=1)) == []
 
 
-async def test_inbox_accepts_a_message_id_once(store: SqliteStore) -> None:
+async def test_inbox_accepts_a_message_id_once(store: Store) -> None:
     async with store.transaction():
         assert await store.inbox.first_time(ALICE, "m1", START)
         assert not await store.inbox.first_time(ALICE, "m1", START)
         assert await store.inbox.first_time(Identity.parse("discord:123456"), "m1", START)
 
 
-async def test_jobs_come_due_in_time_order_and_keys_are_unique(store: SqliteStore) -> None:
+async def test_jobs_come_due_in_time_order_and_keys_are_unique(store: Store) -> None:
     async with store.transaction():
         jobs = store.jobs
         assert await jobs.schedule("b", START + timedelta(hours=2), {"n": 2})

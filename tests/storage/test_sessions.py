@@ -17,7 +17,7 @@ import pytest
 from handlers.models import Identity, MemberStatus
 from handlers.sessions._models import Rsvp, SessionDraft
 from handlers.sessions._ports import SESSIONS, SessionRepository
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.engines import Raw
 
 T = TypeVar("T")
@@ -27,7 +27,7 @@ REFUSED = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 DRAFT = SessionDraft("Q&A", NOW + timedelta(days=3), timedelta(hours=1), "Online", 2, "events", "BLOOM")
 
 
-async def members(store: SqliteStore, count: int) -> list[int]:
+async def members(store: Store, count: int) -> list[int]:
     made = []
     for n in range(count):
         member = await store.members.create(
@@ -37,13 +37,13 @@ async def members(store: SqliteStore, count: int) -> list[int]:
     return made
 
 
-async def in_transaction(store: SqliteStore, work: Callable[[], Awaitable[T]]) -> T:
+async def in_transaction(store: Store, work: Callable[[], Awaitable[T]]) -> T:
     """One unit of work, as a command's: units of one store queue for its lock, two stores for SQLite's."""
     async with store.transaction():
         return await work()
 
 
-async def test_two_cancels_and_three_waiters_never_overbook(store: SqliteStore) -> None:
+async def test_two_cancels_and_three_waiters_never_overbook(store: Store) -> None:
     repo: SessionRepository = store.repository(SESSIONS)
     ids = await members(store, 8)
     session = await repo.create(DRAFT, None, NOW)
@@ -67,8 +67,8 @@ async def test_two_cancels_and_three_waiters_never_overbook(store: SqliteStore) 
 
 
 async def test_rsvps_from_two_connections_at_once_never_exceed_the_capacity(tmp_path: Path) -> None:
-    first = await SqliteStore.open(tmp_path / "shared.db", "test")
-    second = await SqliteStore.open(tmp_path / "shared.db", "test")
+    first = await Store.open(tmp_path / "shared.db", "test")
+    second = await Store.open(tmp_path / "shared.db", "test")
     try:
         ids = await members(first, 12)
         session = await first.repository(SESSIONS).create(DRAFT, None, NOW)
@@ -91,7 +91,7 @@ async def test_rsvps_from_two_connections_at_once_never_exceed_the_capacity(tmp_
         await first.close()
 
 
-async def test_the_database_refuses_what_would_overbook_or_jump_the_queue(store: SqliteStore) -> None:
+async def test_the_database_refuses_what_would_overbook_or_jump_the_queue(store: Store) -> None:
     repo: SessionRepository = store.repository(SESSIONS)
     ids = await members(store, 5)
     session = await repo.create(DRAFT, None, NOW)
@@ -123,7 +123,7 @@ async def test_the_database_refuses_what_would_overbook_or_jump_the_queue(store:
 
 
 async def test_merging_two_members_keeps_the_better_rsvp_and_gives_a_freed_place_to_the_first_waiting(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     repo: SessionRepository = store.repository(SESSIONS)
     m0, m1, m2, m3, m4 = await members(store, 5)  # m0 and m1 turn out to be one person

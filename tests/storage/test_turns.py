@@ -15,7 +15,7 @@ from handlers.ports import StorageUnavailable
 from storage.sqlite import database
 from storage.sqlite.database import Database
 from storage.sqlite.outbox import NewOutbound
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 ANA = Identity.parse("whatsapp:+15550001234")
@@ -78,7 +78,7 @@ async def test_begin_waits_for_another_process_between_awaits_and_gives_up_after
 
 
 async def test_the_outbox_gets_its_turns_while_commands_keep_coming(tmp_path: Path) -> None:
-    store = await SqliteStore.open(tmp_path / "turns.db", "test")
+    store = await Store.open(tmp_path / "turns.db", "test")
     await store.db.execute("CREATE TABLE scratch (n INTEGER)")
     stop = asyncio.Event()
 

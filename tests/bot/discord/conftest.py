@@ -35,7 +35,7 @@ from handlers.install import build_core
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
 from storage.sqlite.live_posts import SqliteLivePosts
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.fakes import FakeClock
 
 _ids = itertools.count(1)
@@ -76,7 +76,7 @@ class WebhookCall:
 class World:
     bot: CommunityBot
     core: Core
-    store: SqliteStore
+    store: Store
     guild: discord.Guild
     general: discord.TextChannel
     welcome: discord.TextChannel
@@ -111,7 +111,7 @@ def community_file(**discord_section: Any) -> CommunityConfig:
     )
 
 
-async def build_world(store: SqliteStore, clock: FakeClock, community: CommunityConfig) -> World:
+async def build_world(store: Store, clock: FakeClock, community: CommunityConfig) -> World:
     router = MessengerRouter()
     platforms = Platforms(roles=router, invites=router, editor=router)
     core = build_core(store.services(community, clock), router, FEATURES, platforms, texts=TEXTS)
@@ -203,9 +203,7 @@ def discord_community() -> CommunityConfig:
 
 
 @pytest.fixture
-async def world(
-    store: SqliteStore, clock: FakeClock, discord_community: CommunityConfig
-) -> AsyncIterator[World]:
+async def world(store: Store, clock: FakeClock, discord_community: CommunityConfig) -> AsyncIterator[World]:
     built = await build_world(store, clock, discord_community)
     yield built
     await dpytest.empty_queue()

@@ -16,7 +16,7 @@ from handlers.events import MemberJoined
 from handlers.models import Choice, Identity, Reply, Role
 from handlers.points._ports import POINTS
 from handlers.registry import Command
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import (
     WebhookCall,
     World,
@@ -195,7 +195,7 @@ async def test_a_button_still_works_after_a_restart(
 ) -> None:
     community = community_file()
     path = tmp_path / "restart.db"
-    first_store = await SqliteStore.open(path, "test")
+    first_store = await Store.open(path, "test")
     first = await build_world(first_store, clock, community)
     alice_id = first.members["alice"].id
     dm = await first.members["alice"].create_dm()
@@ -206,7 +206,7 @@ async def test_a_button_still_works_after_a_restart(
     assert button["custom_id"] == "cb:choice:POINTS"
     await first_store.close()  # the process ends; only the database file remains
 
-    second_store = await SqliteStore.open(path, "test")
+    second_store = await Store.open(path, "test")
     try:
         second = await build_world(second_store, clock, community)  # new bot, new core, nothing in memory
         alice = back.make_member(back.make_user("alice", "0001", id_num=alice_id), second.guild)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from config.community import CommunityFile
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import World, build_world, message_payload
 from tests.conftest import say
 from tests.fakes import FakeClock
@@ -19,9 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 INTERVAL = 0.2
 
 
-async def live_world(
-    store: SqliteStore, clock: FakeClock
-) -> tuple[World, list[tuple[int, int, dict[str, Any]]]]:
+async def live_world(store: Store, clock: FakeClock) -> tuple[World, list[tuple[int, int, dict[str, Any]]]]:
     community = CommunityFile.model_validate(
         {
             "community": {"name": "Test Club", "timezone": "Europe/Paris"},
@@ -56,9 +54,7 @@ async def until(condition: Any, seconds: float = 5.0) -> None:
         await asyncio.sleep(0.01)
 
 
-async def test_votes_edit_the_poll_post_in_place_at_a_bounded_rate(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_votes_edit_the_poll_post_in_place_at_a_bounded_rate(store: Store, clock: FakeClock) -> None:
     world, edits = await live_world(store, clock)
     await say(world.core, "console:mod", 'POLL NEW "Next flavour?" | Mango | Yuzu | Cherry | 2d')
     [post] = world.posts_in(world.announcements)
@@ -88,9 +84,7 @@ async def test_votes_edit_the_poll_post_in_place_at_a_bounded_rate(
     assert text_of(post.payload).startswith("📊 Poll #1: Next flavour?")
 
 
-async def test_the_close_leaves_the_final_results_without_buttons(
-    store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_the_close_leaves_the_final_results_without_buttons(store: Store, clock: FakeClock) -> None:
     world, edits = await live_world(store, clock)
     await say(world.core, "console:mod", 'POLL NEW "Next flavour?" | Mango | Yuzu | 1h')
     await say(world.core, "console:alice", "JOIN")
@@ -105,7 +99,7 @@ async def test_the_close_leaves_the_final_results_without_buttons(
 
 
 async def test_an_unlock_post_has_a_pledge_button_and_shows_its_progress(
-    store: SqliteStore, clock: FakeClock
+    store: Store, clock: FakeClock
 ) -> None:
     world, edits = await live_world(store, clock)
     await say(world.core, "console:mod", 'UNLOCK NEW "Free shipping" 2 2d | Use FREESHIP')

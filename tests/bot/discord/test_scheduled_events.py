@@ -18,7 +18,7 @@ from handlers.calendar import CalendarEntry
 from handlers.features import community_config
 from handlers.platforms import Platforms
 from storage.sqlite.live_posts import SqliteLivePosts
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -63,7 +63,7 @@ def fake_bot(guild: Any) -> CommunityBot:
     return bot  # type: ignore[no-any-return]
 
 
-async def test_a_session_is_made_once_then_edited_then_cancelled(store: SqliteStore) -> None:
+async def test_a_session_is_made_once_then_edited_then_cancelled(store: Store) -> None:
     guild, event = fake_guild()
     places = SqliteLivePosts(store.db, store.community_id, "discord")
     events = DiscordEvents(fake_bot(guild), places)
@@ -92,7 +92,7 @@ async def test_a_session_is_made_once_then_edited_then_cancelled(store: SqliteSt
 
 
 async def test_sessions_reach_the_platforms_events_only_when_configured(
-    store: SqliteStore, clock: FakeClock
+    store: Store, clock: FakeClock
 ) -> None:
     published: list[CalendarEntry] = []
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from config.community import CommunityFile
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import build_world, message_payload
 from tests.bot.discord.test_poll_live_post import text_of, until
 from tests.conftest import say
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 async def test_the_session_post_has_an_rsvp_button_and_follows_the_places(
-    store: SqliteStore, clock: FakeClock
+    store: Store, clock: FakeClock
 ) -> None:
     community = CommunityFile.model_validate(
         {

@@ -10,7 +10,7 @@ import pytest
 from handlers.health._ports import HEALTH, DayWindow
 from handlers.health._segments import local_day_bounds
 from handlers.kpis import KpiDay
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.discord.conftest import WebhookCall, World, feed, slash_payload
 from tests.bot.discord.test_interactions import answers
 from tests.fakes import FakeClock
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PARIS = ZoneInfo("Europe/Paris")
 
 
-async def seed_day(store: SqliteStore, day: date, **figures: int) -> None:
+async def seed_day(store: Store, day: date, **figures: int) -> None:
     """A rolled-up day, stored through the health port as the nightly roll-up stores it."""
     start, end = local_day_bounds(day, PARIS)
     window = DayWindow(day, start, end, start - timedelta(days=48), start - timedelta(days=41), 30)
@@ -31,7 +31,7 @@ def texts(calls: list[WebhookCall]) -> list[str]:
 
 
 async def test_a_moderator_reads_stats_with_the_slash_command(
-    world: World, webhook: list[WebhookCall], store: SqliteStore, clock: FakeClock
+    world: World, webhook: list[WebhookCall], store: Store, clock: FakeClock
 ) -> None:
     yesterday = clock.now().astimezone(PARIS).date() - timedelta(days=1)
     await seed_day(store, yesterday - timedelta(days=7), members=10, active_7d=4, messages=30)

@@ -28,7 +28,7 @@ from handlers.features import FEATURES
 from handlers.install import build_core
 from handlers.models import Identity, Reply
 from handlers.platforms import Platforms
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -47,7 +47,7 @@ def sign(url: str, params: dict[str, str], token: str = AUTH_TOKEN) -> str:
 class WhatsAppHarness:
     adapter: WhatsAppAdapter
     core: Core
-    store: SqliteStore
+    store: Store
     clock: FakeClock
     fake: FakeTwilio
     web: WebServer
@@ -137,7 +137,7 @@ async def fake() -> AsyncIterator[FakeTwilio]:
 
 
 @pytest.fixture
-async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+async def wa(store: Store, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
     async with whatsapp_harness(store, clock, fake) as harness:
         yield harness
 
@@ -151,7 +151,7 @@ DEFAULT_COMMUNITY: dict[str, Any] = {
 
 @asynccontextmanager
 async def whatsapp_harness(
-    store: SqliteStore,
+    store: Store,
     clock: FakeClock,
     fake: FakeTwilio,
     community: Mapping[str, Any] = DEFAULT_COMMUNITY,

@@ -17,7 +17,7 @@ import pytest
 
 from handlers.delivery import MessageKind
 from handlers.models import Reply
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import PUBLIC, WhatsAppHarness, whatsapp_harness
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.bot.whatsapp.test_circles_whatsapp import ANA, BEA, CIRCLE_COMMUNITY, in_circle, settle
@@ -33,7 +33,7 @@ MEDIA_COMMUNITY: dict[str, Any] = {
 
 
 @pytest.fixture
-async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+async def wa(store: Store, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as harness:
         yield harness
 
@@ -177,7 +177,7 @@ async def test_a_restart_between_the_outbox_and_the_send_still_sends_the_media_o
     tmp_path: Path, clock: FakeClock, fake: FakeTwilio
 ) -> None:
     database = tmp_path / "media.db"
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await in_circle(wa, ANA, BEA)
         sid = "SM" + "e" * 32
@@ -187,7 +187,7 @@ async def test_a_restart_between_the_outbox_and_the_send_still_sends_the_media_o
         await wa.core.settle()  # written to the outbox; the bot stops before the worker sends it
         assert not any("my route" in form.get("Body", "") for form in to(wa, BEA))
     await store.close()
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await wa.core.resume()
         assert (await wa.post("/twilio/whatsapp", form))[0] == 200  # Twilio retries the webhook too
@@ -202,7 +202,7 @@ async def test_a_file_twilio_took_before_its_record_was_lost_is_not_sent_again(
     tmp_path: Path, clock: FakeClock, fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = tmp_path / "media.db"
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await in_circle(wa, ANA, BEA)
         recorded = store.outbox.part_sent
@@ -220,7 +220,7 @@ async def test_a_file_twilio_took_before_its_record_was_lost_is_not_sent_again(
         row = next(r for r in await wa.rows() if r["recipient"] == BEA and r["parts_total"] == 2)
         assert (row["state"], row["parts_sent"]) == ("sending", 1)
     await store.close()
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await wa.adapter.worker.start()  # asks Twilio what it took: the file, without a body
         await wa.adapter.worker.stop()
@@ -234,7 +234,7 @@ async def test_a_file_twilio_never_took_before_a_crash_is_sent_once_after_the_re
     tmp_path: Path, clock: FakeClock, fake: FakeTwilio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     database = tmp_path / "media.db"
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await in_circle(wa, ANA, BEA)
         api = wa.adapter.worker.api
@@ -257,7 +257,7 @@ async def test_a_file_twilio_never_took_before_a_crash_is_sent_once_after_the_re
         row = next(r for r in await wa.rows() if r["recipient"] == BEA and r["parts_total"] == 2)
         assert (row["state"], row["parts_sent"]) == ("sending", 1)
     await store.close()
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with whatsapp_harness(store, clock, fake, MEDIA_COMMUNITY, start=True) as wa:
         await wa.adapter.worker.start()  # Twilio has no such file: its loop sends it again
         try:

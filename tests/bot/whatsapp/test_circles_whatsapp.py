@@ -14,7 +14,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import NOTICE_SID, WhatsAppHarness, whatsapp_harness
 from tests.bot.whatsapp.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.fakes import FakeClock
@@ -36,13 +36,13 @@ CIRCLE_COMMUNITY = {
 
 
 def circle_harness(
-    store: SqliteStore, clock: FakeClock, fake: FakeTwilio
+    store: Store, clock: FakeClock, fake: FakeTwilio
 ) -> AbstractAsyncContextManager[WhatsAppHarness]:
     return whatsapp_harness(store, clock, fake, CIRCLE_COMMUNITY, start=True)
 
 
 @pytest.fixture
-async def wa(store: SqliteStore, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
+async def wa(store: Store, clock: FakeClock, fake: FakeTwilio) -> AsyncIterator[WhatsAppHarness]:
     async with circle_harness(store, clock, fake) as harness:
         yield harness
 
@@ -135,7 +135,7 @@ async def test_exactly_once_across_a_restart_with_the_outbox_unsent(
     tmp_path: Path, clock: FakeClock, fake: FakeTwilio
 ) -> None:
     database = tmp_path / "circles.db"
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     forms = []
     async with circle_harness(store, clock, fake) as wa:
         await in_circle(wa, ANA, BEA, CAL)
@@ -146,7 +146,7 @@ async def test_exactly_once_across_a_restart_with_the_outbox_unsent(
         await wa.core.settle()
         await wa.flush()  # one round handed over; the rest waits in the outbox when the bot stops
     await store.close()
-    store = await SqliteStore.open(database, "test")
+    store = await Store.open(database, "test")
     async with circle_harness(store, clock, fake) as wa:
         await wa.core.resume()
         for form in forms:  # Twilio retries every webhook after the restart

@@ -13,7 +13,7 @@ from bot.whatsapp.inbound import Inbound
 from bot.whatsapp.webhook import EMPTY_TWIML
 from handlers.events import DirectMessage
 from handlers.ports import StorageUnavailable
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.bot.whatsapp.conftest import ANA, WhatsAppHarness, whatsapp_harness
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.fakes import FakeClock
@@ -48,13 +48,13 @@ def gate(wa: WhatsAppHarness) -> Gate:
     return held
 
 
-async def count(store: SqliteStore, table: str) -> int:
+async def count(store: Store, table: str) -> int:
     row = await store.db.fetch_one(f"SELECT count(*) FROM {table}")
     assert row is not None
     return int(row[0])
 
 
-async def answers(store: SqliteStore, word: str) -> int:
+async def answers(store: Store, word: str) -> int:
     """Replies written to the transactional outbox that contain `word`."""
     row = await store.db.fetch_one(
         "SELECT count(*) FROM deliveries WHERE kind = 'reply' AND payload LIKE ?", (f"%{word}%",)
@@ -67,7 +67,7 @@ async def test_a_message_answered_before_a_crash_is_handled_after_the_restart_on
     tmp_path: Path, clock: FakeClock, fake: FakeTwilio
 ) -> None:
     database = tmp_path / "bot.db"
-    first = await SqliteStore.open(database, "test")
+    first = await Store.open(database, "test")
     async with whatsapp_harness(first, clock, fake) as wa:
         held = gate(wa)  # the command never runs in this process
         status, body = await wa.post("/twilio/whatsapp", wa.form("JOIN", sid="SM" + "1" * 32), settle=False)
@@ -81,7 +81,7 @@ async def test_a_message_answered_before_a_crash_is_handled_after_the_restart_on
     await first.close()
 
     for _run in range(2):  # restarted, and restarted again: the second start finds nothing to do
-        again = await SqliteStore.open(database, "test")
+        again = await Store.open(database, "test")
         async with whatsapp_harness(again, clock, fake) as wa:
             await wa.adapter.intake.start()
             await wa.adapter.intake.idle()
@@ -120,7 +120,7 @@ async def test_one_members_messages_are_handled_in_arrival_order(wa: WhatsAppHar
 
 
 async def test_past_the_backlog_bound_the_webhook_answers_503_and_stores_nothing(
-    store: SqliteStore, clock: FakeClock, fake: FakeTwilio
+    store: Store, clock: FakeClock, fake: FakeTwilio
 ) -> None:
     async with whatsapp_harness(store, clock, fake, backlog_limit=2) as wa:
         held = gate(wa)

@@ -8,7 +8,7 @@ from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.features import community_config
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -29,7 +29,7 @@ async def join(core: Core, *names: str) -> None:
         await say(core, f"console:{name}", "JOIN")
 
 
-async def ledger(store: SqliteStore, handle: str) -> list[tuple[int, str]]:
+async def ledger(store: Store, handle: str) -> list[tuple[int, str]]:
     rows = await store.db.fetch_all(
         "SELECT l.delta, l.source FROM ledger l JOIN members m ON m.id = l.member_id WHERE m.handle = ?"
         " ORDER BY l.id",
@@ -39,7 +39,7 @@ async def ledger(store: SqliteStore, handle: str) -> list[tuple[int, str]]:
 
 
 async def test_an_approval_credits_once_and_the_member_hears_either_way(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob")
     assert (
@@ -85,7 +85,7 @@ async def test_a_review_of_no_submission_number_says_what_was_typed(core: Core) 
 
 
 async def test_winners_are_named_once_after_the_end_with_their_bonus(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob")
     await say(core, "console:mod", f"CHALLENGE NEW {CALL}")
@@ -109,7 +109,7 @@ async def test_winners_are_named_once_after_the_end_with_their_bonus(
 
 
 async def test_auto_review_and_most_approved_winners_at_the_end(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     config = community_config({**COMMUNITY, "challenges": {"winners": "most_approved", "bonus": 5}})
     core = make_core(store, clock, messenger, config)
@@ -149,7 +149,7 @@ async def test_blind_review_hides_who_submitted(core: Core) -> None:
     ],
 )
 async def test_bad_challenges_are_refused_and_nothing_is_stored(
-    core: Core, store: SqliteStore, text: str, refusal: str
+    core: Core, store: Store, text: str, refusal: str
 ) -> None:
     assert refusal in (await say(core, "console:mod", f"CHALLENGE NEW {text}")).text
     row = await store.db.fetch_one("SELECT count(*) FROM challenges")
@@ -157,7 +157,7 @@ async def test_bad_challenges_are_refused_and_nothing_is_stored(
 
 
 async def test_pending_members_cannot_submit(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(
         store, clock, messenger, community_config({**COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
@@ -169,7 +169,7 @@ async def test_pending_members_cannot_submit(
 
 
 async def test_a_submission_keeps_its_attachments_and_refuses_one_that_was_not_kept(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     from dataclasses import replace
 
@@ -216,7 +216,7 @@ async def opened(messenger: RecordingMessenger) -> list[str]:
 
 
 async def test_a_recurring_challenge_opens_on_its_schedule_once_each_time(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     # The fake clock starts on Monday 2 March 2026, 09:00 UTC (10:00 in Paris): next is 9 March, 09:00 Paris.
     core = make_core(store, clock, messenger, community_config(RECURRING))
@@ -235,7 +235,7 @@ async def test_a_recurring_challenge_opens_on_its_schedule_once_each_time(
 
 
 async def test_after_weeks_down_only_the_latest_occurrence_opens(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(store, clock, messenger, community_config(RECURRING))
     await core.start()
@@ -250,7 +250,7 @@ async def test_after_weeks_down_only_the_latest_occurrence_opens(
 
 
 async def test_a_cron_that_is_not_one_stops_the_start_with_its_key_path(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     bad = {
         **RECURRING,

@@ -9,7 +9,7 @@ from handlers.core import Core
 from handlers.features import community_config
 from handlers.platforms import Platforms
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -44,7 +44,7 @@ def remover() -> RecordingRemover:
 
 @pytest.fixture
 async def core(
-    store: SqliteStore,
+    store: Store,
     clock: FakeClock,
     messenger: RecordingMessenger,
     community: CommunityConfig,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from handlers.core import Core
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import RecordingMessenger
 from tests.handlers.circles.conftest import in_circle, members, write
 
 
-async def circle_members(store: SqliteStore, name: str) -> int:
+async def circle_members(store: Store, name: str) -> int:
     row = await store.db.fetch_one(
         "SELECT count(*) FROM circle_members cm JOIN circles c ON c.id = cm.circle_id WHERE c.name = ?",
         (name,),
@@ -31,7 +31,7 @@ async def test_the_listing_shows_each_circle_its_fill_its_channel_and_the_askers
     assert "CIRCLE JOIN" in listing[-1]
 
 
-async def test_joining_counts_the_member_and_a_second_join_is_refused(core: Core, store: SqliteStore) -> None:
+async def test_joining_counts_the_member_and_a_second_join_is_refused(core: Core, store: Store) -> None:
     await in_circle(core, "runners", "alice", "bob")
     assert await circle_members(store, "runners") == 2
     again = await say(core, "console:alice", "CIRCLE JOIN runners")
@@ -40,7 +40,7 @@ async def test_joining_counts_the_member_and_a_second_join_is_refused(core: Core
 
 
 async def test_a_full_or_unknown_circle_is_refused_with_one_line_and_nobody_added(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await in_circle(core, "walkers", "alice", "bob")
     await members(core, "carol")
@@ -52,7 +52,7 @@ async def test_a_full_or_unknown_circle_is_refused_with_one_line_and_nobody_adde
     assert await circle_members(store, "swimmers") == 0
 
 
-async def test_the_name_is_case_insensitive(core: Core, store: SqliteStore) -> None:
+async def test_the_name_is_case_insensitive(core: Core, store: Store) -> None:
     await members(core, "alice")
     assert (await say(core, "console:alice", "CIRCLE JOIN Runners")).text.startswith(
         "Welcome to runners (1/4)"
@@ -91,7 +91,7 @@ async def test_use_and_leave_of_a_circle_one_is_not_in_are_refused(core: Core) -
 
 
 async def test_a_moderator_makes_a_circle_bridged_with_a_size_and_members_join_it(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     made = await say(core, "console:mod", "CIRCLE NEW swimmers #pool 3")
     assert made.text == (
@@ -121,7 +121,7 @@ async def test_a_size_alone_after_the_name_is_a_size(core: Core) -> None:
     ],
 )
 async def test_bad_circles_are_refused_and_nothing_made(
-    core: Core, store: SqliteStore, line: str, refusal: str
+    core: Core, store: Store, line: str, refusal: str
 ) -> None:
     before = await store.db.fetch_one("SELECT count(*) FROM circles")
     reply = await say(core, "console:mod", line)
@@ -129,7 +129,7 @@ async def test_bad_circles_are_refused_and_nothing_made(
     assert await store.db.fetch_one("SELECT count(*) FROM circles") == before
 
 
-async def test_members_may_not_make_circles(core: Core, store: SqliteStore) -> None:
+async def test_members_may_not_make_circles(core: Core, store: Store) -> None:
     await members(core, "alice")
     reply = await say(core, "console:alice", "CIRCLE NEW secret")
     assert "moderator" in reply.text.lower(), reply.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.bridge import BRIDGE, ChannelDeletion, ChannelEdit
 from handlers.core import Core
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.circles.conftest import RecordingRemover, in_circle, members, write
@@ -63,7 +63,7 @@ async def test_an_edit_in_the_channel_sends_a_correction_and_a_deletion_a_notice
 
 
 async def test_forget_takes_a_member_out_of_every_circle_and_empties_their_words(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await in_circle(core, "runners", "alice", "bob", "dave")
     await write(core, "alice", "my phone is 0612345678")
@@ -89,7 +89,7 @@ async def test_forget_takes_a_member_out_of_every_circle_and_empties_their_words
     assert all("0612345678" not in m.reply.text for m in messenger.sent[before:])
 
 
-async def test_two_members_merged_by_link_keep_one_place_per_circle(core: Core, store: SqliteStore) -> None:
+async def test_two_members_merged_by_link_keep_one_place_per_circle(core: Core, store: Store) -> None:
     phone = "whatsapp:+15550001234"
     await in_circle(core, "runners", "alice")
     await say(core, phone, "JOIN")

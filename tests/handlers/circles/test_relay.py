@@ -8,7 +8,7 @@ from handlers.delivery import MessageKind
 from handlers.events import ChatMessage
 from handlers.features import community_config
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.circles.conftest import CIRCLES_COMMUNITY, in_circle, members, write
@@ -105,7 +105,7 @@ async def test_a_member_who_sent_stop_neither_sends_nor_receives(
 
 
 async def test_a_pending_member_neither_joins_nor_is_relayed_from_the_bridged_channel(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     with_rules = community_config({**CIRCLES_COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
     core = make_core(store, clock, messenger, with_rules)

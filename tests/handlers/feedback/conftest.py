@@ -6,7 +6,7 @@ from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.features import community_config
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import RecordingMessenger
 
@@ -39,7 +39,7 @@ def notices(messenger: RecordingMessenger) -> list[tuple[str, str]]:
     return [(str(m.to), m.reply.text) for m in messenger.sent if m.kind is MessageKind.NOTICE]
 
 
-async def scalar(store: SqliteStore, sql: str, *params: object) -> object:
+async def scalar(store: Store, sql: str, *params: object) -> object:
     row = await store.db.fetch_one(sql, params)
     assert row is not None
     return row[0]

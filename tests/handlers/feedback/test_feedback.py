@@ -9,14 +9,14 @@ from handlers.delivery import MessageKind
 from handlers.events import MemberLeft
 from handlers.features import community_config
 from handlers.models import Choice, Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.feedback.conftest import FEEDBACK_COMMUNITY, join, notices, scalar, send_idea
 
 
 async def test_an_idea_goes_to_the_moderators_queue_with_its_number_and_triage_buttons(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice")
     thanks = await say(core, "console:alice", "FEEDBACK Refillable coffee pods, please")
@@ -37,7 +37,7 @@ async def test_an_idea_goes_to_the_moderators_queue_with_its_number_and_triage_b
 
 
 async def test_ideas_go_to_the_channel_the_community_file_names(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     config = community_config({**FEEDBACK_COMMUNITY, "feedback": {"channel": "product-team"}})
     core = make_core(store, clock, messenger, config)
@@ -86,7 +86,7 @@ async def test_ideas_with_nothing_open_says_how_to_send_one(core: Core) -> None:
     )
 
 
-async def test_a_member_backs_an_idea_once_and_never_their_own(core: Core, store: SqliteStore) -> None:
+async def test_a_member_backs_an_idea_once_and_never_their_own(core: Core, store: Store) -> None:
     await join(core, "alice", "bob")
     number = await send_idea(core, "alice", "Refillable coffee pods")
     assert (await say(core, "console:alice", f"BACK {number}")).text == (
@@ -101,7 +101,7 @@ async def test_a_member_backs_an_idea_once_and_never_their_own(core: Core, store
 
 
 async def test_a_backing_is_taken_back_while_the_idea_is_open_and_kept_once_it_closed(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await join(core, "alice", "bob", "carol")
     number = await send_idea(core, "alice", "Refillable coffee pods")
@@ -160,7 +160,7 @@ async def test_a_status_change_tells_the_author_and_every_backer_once_in_their_l
 
 
 async def test_the_author_is_credited_once_per_idea_and_status(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob")
     number = await send_idea(core, "alice", "Refillable coffee pods")
@@ -176,7 +176,7 @@ async def test_the_author_is_credited_once_per_idea_and_status(
     assert "25 credits" in (await say(core, "console:alice", "POINTS")).text
 
 
-async def test_declining_credits_nothing(core: Core, store: SqliteStore) -> None:
+async def test_declining_credits_nothing(core: Core, store: Store) -> None:
     await join(core, "alice")
     number = await send_idea(core, "alice", "Free stickers")
     await say(core, "console:mod", f"IDEA STATUS {number} declined Not for now")
@@ -194,7 +194,7 @@ async def test_members_who_opted_out_are_not_told(core: Core, messenger: Recordi
 
 
 async def test_members_who_left_are_neither_told_nor_credited(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob", "carol")
     number = await send_idea(core, "alice", "Refillable coffee pods")
@@ -249,7 +249,7 @@ async def test_idea_shows_the_whole_text_and_the_author_only_to_moderators(core:
     ],
 )
 async def test_bad_input_is_refused_in_one_line_and_nothing_is_stored(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger, who: str, text: str, refusal: str
+    core: Core, store: Store, messenger: RecordingMessenger, who: str, text: str, refusal: str
 ) -> None:
     await join(core, "alice", "bob")
     await send_idea(core, "alice", "Refillable coffee pods")
@@ -264,14 +264,14 @@ async def test_bad_input_is_refused_in_one_line_and_nothing_is_stored(
     assert messenger.sent[sent:] == []  # the refusal is the answer; nobody else hears anything
 
 
-async def test_an_idea_of_exactly_the_limit_is_taken(core: Core, store: SqliteStore) -> None:
+async def test_an_idea_of_exactly_the_limit_is_taken(core: Core, store: Store) -> None:
     await join(core, "alice")
     await send_idea(core, "alice", "y" * 1000)
     assert await scalar(store, "SELECT length(text) FROM ideas") == 1000
 
 
 async def test_pending_members_can_neither_send_nor_back_ideas(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     strict = community_config({**FEEDBACK_COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
     core = make_core(store, clock, messenger, strict)

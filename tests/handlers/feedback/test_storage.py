@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.core import Core
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.engines import Raw
 from tests.fakes import FakeClock
@@ -13,20 +13,20 @@ from tests.handlers.feedback.conftest import join, scalar, send_idea
 PHONE = "whatsapp:+33600000001"
 
 
-async def member_id(store: SqliteStore, who: str) -> int:
+async def member_id(store: Store, who: str) -> int:
     found = await store.members.by_identity(Identity.parse(who))
     assert found is not None
     return found.id
 
 
-async def merge(core: Core, store: SqliteStore, source: str, target: str) -> None:
+async def merge(core: Core, store: Store, source: str, target: str) -> None:
     """What LINK does once both sides confirmed: `source`'s member becomes part of `target`'s."""
     source_id, target_id = await member_id(store, source), await member_id(store, target)
     async with core.services.transactions.transaction():
         await core.services.members.merge(source_id, target_id, core.services.clock.now())
 
 
-async def recount_matches(store: SqliteStore) -> bool:
+async def recount_matches(store: Store) -> bool:
     rows = await store.db.fetch_all(
         "SELECT i.backers, (SELECT count(*) FROM idea_backers b WHERE b.idea_id = i.id) FROM ideas i"
     )
@@ -34,7 +34,7 @@ async def recount_matches(store: SqliteStore) -> bool:
 
 
 async def test_the_database_itself_allows_one_backing_each_and_none_of_ones_own_or_a_closed_idea(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await join(core, "alice", "bob")
     number = await send_idea(core, "alice", "Pods")
@@ -51,7 +51,7 @@ async def test_the_database_itself_allows_one_backing_each_and_none_of_ones_own_
     assert "idea is not open" in await raw.refused(backing, (number, bob))
 
 
-async def test_the_backers_count_the_database_keeps_equals_a_recount(core: Core, store: SqliteStore) -> None:
+async def test_the_backers_count_the_database_keeps_equals_a_recount(core: Core, store: Store) -> None:
     names = [f"m{n}" for n in range(5)]
     await join(core, *names)
     ideas = [await send_idea(core, name, f"Idea of {name}") for name in names[:3]]
@@ -62,7 +62,7 @@ async def test_the_backers_count_the_database_keeps_equals_a_recount(core: Core,
     assert await recount_matches(store)
 
 
-async def test_linked_identities_keep_one_backing_per_idea(core: Core, store: SqliteStore) -> None:
+async def test_linked_identities_keep_one_backing_per_idea(core: Core, store: Store) -> None:
     await join(core, "alice", "bob", "carol")
     await say(core, PHONE, "JOIN")
     pods = await send_idea(core, "bob", "Pods")
@@ -82,9 +82,7 @@ async def test_linked_identities_keep_one_backing_per_idea(core: Core, store: Sq
     assert (await say(core, PHONE, f"BACK {pods}")).text == f"You back idea #{pods} already."
 
 
-async def test_a_merged_member_no_longer_backs_what_became_their_own_idea(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_a_merged_member_no_longer_backs_what_became_their_own_idea(core: Core, store: Store) -> None:
     await join(core, "alice")
     await say(core, PHONE, "JOIN")
     number = await send_idea(core, "alice", "Pods")
@@ -100,7 +98,7 @@ async def test_a_merged_member_no_longer_backs_what_became_their_own_idea(
 
 
 async def test_forgetting_an_author_erases_their_words_and_keeps_the_idea(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     await join(core, "alice", "bob")
     number = await send_idea(core, "alice", "Pods for my machine in Lyon")

@@ -10,7 +10,7 @@ from handlers.features import community_config
 from handlers.health._ports import HEALTH
 from handlers.kpis import KpiDay
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock
 
@@ -47,6 +47,6 @@ async def roll_up(core: Core, clock: FakeClock) -> None:
     await core.settle()
 
 
-async def days(store: SqliteStore, since: date, until: date) -> list[KpiDay]:
+async def days(store: Store, since: date, until: date) -> list[KpiDay]:
     repo = store.repository(HEALTH)
     return await repo.days(since, until)

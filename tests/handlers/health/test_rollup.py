@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from handlers.core import Core
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, say
 from tests.fakes import FakeClock
 from tests.handlers.health.conftest import PARIS, days, join, roll_up
 
 
 async def test_a_closed_day_counts_messages_actions_members_and_kudos(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "ana", "ben", "cy")
     day = clock.now().astimezone(PARIS).date()
@@ -45,7 +45,7 @@ async def test_stats_is_for_moderators(core: Core) -> None:
     assert "moderator" in reply.text.lower()
 
 
-async def test_a_stop_is_caught_up_day_by_day_once(core: Core, clock: FakeClock, store: SqliteStore) -> None:
+async def test_a_stop_is_caught_up_day_by_day_once(core: Core, clock: FakeClock, store: Store) -> None:
     await join(core, "ana")
     first = clock.now().astimezone(PARIS).date()
     await chat(core, "console:ana", "day one")
@@ -61,9 +61,7 @@ async def test_a_stop_is_caught_up_day_by_day_once(core: Core, clock: FakeClock,
     assert len(await days(store, first, first + timedelta(days=10))) == 4  # nothing rolled up twice
 
 
-async def test_stats_week_compares_with_the_week_before(
-    core: Core, clock: FakeClock, store: SqliteStore
-) -> None:
+async def test_stats_week_compares_with_the_week_before(core: Core, clock: FakeClock, store: Store) -> None:
     await join(core, "ana", "ben")
     for _ in range(7):  # a first week: ana alone writes, once a day
         await chat(core, "console:ana", "morning")

@@ -10,13 +10,13 @@ from handlers.health._ports import HEALTH
 from handlers.kpis import Segment
 from handlers.models import Identity, RoleUpdate
 from handlers.platforms import Platforms
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.health.conftest import HEALTH_COMMUNITY, PARIS, days, join, roll_up
 
 
-async def segments(store: SqliteStore) -> dict[str, Segment]:
+async def segments(store: Store) -> dict[str, Segment]:
     repo = store.repository(HEALTH)
     found: dict[str, Segment] = {}
     for segment in Segment:
@@ -33,7 +33,7 @@ async def live(core: Core, clock: FakeClock, nights: int, writers: tuple[str, ..
 
 
 async def test_members_move_from_new_to_champion_active_at_risk_and_dormant(
-    core: Core, clock: FakeClock, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, clock: FakeClock, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "ana", "ben", "cy", "dee")
     await live(core, clock, 1, ("ana", "ben", "cy"))
@@ -56,7 +56,7 @@ async def test_members_move_from_new_to_champion_active_at_risk_and_dormant(
 
 
 async def test_moderators_list_a_segment_with_each_members_last_activity(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "ana", "ben")
     await live(core, clock, 1, ("ana", "ben"))
@@ -69,7 +69,7 @@ async def test_moderators_list_a_segment_with_each_members_last_activity(
 
 
 async def test_a_win_back_nudge_goes_once_never_after_stop_and_its_return_is_counted(
-    core: Core, clock: FakeClock, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, clock: FakeClock, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "ana", "ben", "cy")
     await say(core, "console:cy", "STOP")
@@ -90,7 +90,7 @@ async def test_a_win_back_nudge_goes_once_never_after_stop_and_its_return_is_cou
 
 
 async def test_a_segments_role_is_granted_and_removed_as_members_move(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     updates: list[RoleUpdate] = []
 

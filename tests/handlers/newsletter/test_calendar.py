@@ -8,7 +8,7 @@ from datetime import timedelta
 from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -19,7 +19,7 @@ def posted(messenger: RecordingMessenger) -> list[str]:
     return [t for t in messenger.posts_in("announcements") if t.startswith("📣")]
 
 
-async def stored(store: SqliteStore) -> tuple[int, int]:
+async def stored(store: Store) -> tuple[int, int]:
     rows = await store.db.fetch_one("SELECT count(*) FROM announcements")
     jobs = await store.db.fetch_one("SELECT count(*) FROM jobs WHERE kind LIKE 'announcement%'")
     assert rows is not None and jobs is not None
@@ -42,7 +42,7 @@ async def test_an_announcement_is_posted_at_its_time_and_once(
 
 
 async def test_an_announcement_missed_while_the_bot_was_down_is_posted_once_late(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await say(core, "console:mod", "ANNOUNCE 2h Doors open!")
     clock.advance(days=2)
@@ -100,7 +100,7 @@ async def test_a_whatsapp_announcement_reaches_the_opted_in_members(
     assert [(str(m.to), m.reply.text) for m in sent] == [("whatsapp:+33600000001", "📣 Flash sale tonight")]
 
 
-async def test_bad_input_gets_one_clear_line_and_nothing_is_stored(core: Core, store: SqliteStore) -> None:
+async def test_bad_input_gets_one_clear_line_and_nothing_is_stored(core: Core, store: Store) -> None:
     async def refused(text: str) -> str:
         return (await say(core, "console:mod", text)).text
 

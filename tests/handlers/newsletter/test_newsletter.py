@@ -13,7 +13,7 @@ from handlers.events import MemberLeft
 from handlers.features import community_config
 from handlers.models import Identity
 from handlers.newsletter._state import ISSUE_JOB
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.newsletter.conftest import NEWSLETTER_COMMUNITY, members
@@ -29,7 +29,7 @@ def issues_posted(messenger: RecordingMessenger) -> list[str]:
     return [t for t in messenger.posts_in("announcements") if t.startswith("📰")]
 
 
-async def count(store: SqliteStore, table: str) -> int:
+async def count(store: Store, table: str) -> int:
     row = await store.db.fetch_one(f"SELECT count(*) FROM {table}")
     assert row is not None
     return int(row[0])
@@ -75,7 +75,7 @@ async def test_each_opted_in_whatsapp_member_gets_an_issue_once_and_nobody_else(
 
 
 async def test_pending_members_get_no_issue(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     strict = community_config({**NEWSLETTER_COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
     core = make_core(store, clock, messenger, strict)
@@ -134,7 +134,7 @@ async def test_a_quiet_week_is_skipped_and_moderators_are_told(
 
 
 async def test_a_newsletter_missed_for_three_weeks_is_sent_once(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await say(core, "console:mod", "NEWSLETTER ADD News")
     await say(core, "console:mod", "NEWSLETTER ADD More news")
@@ -154,7 +154,7 @@ async def test_a_newsletter_missed_for_three_weeks_is_sent_once(
     ["0 9 * * mon", "30 18 * * fri"],
 )
 async def test_the_weekly_issue_is_planned_from_the_configured_cron(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, cron: str
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, cron: str
 ) -> None:
     config = community_config({**NEWSLETTER_COMMUNITY, "newsletter": {"cron": cron}})
     core = make_core(store, clock, messenger, config)
@@ -166,7 +166,7 @@ async def test_the_weekly_issue_is_planned_from_the_configured_cron(
 
 
 async def test_a_wrong_cron_in_the_community_file_stops_the_start(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     config = community_config({**NEWSLETTER_COMMUNITY, "newsletter": {"cron": "0 9 * *"}})
     core = make_core(store, clock, messenger, config)
@@ -175,7 +175,7 @@ async def test_a_wrong_cron_in_the_community_file_stops_the_start(
 
 
 async def test_sending_with_nothing_to_tell_is_refused_and_stores_nothing(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     refused = await say(core, "console:mod", "NEWSLETTER SEND")
     assert refused.text.startswith("There is nothing to tell since the last issue")

@@ -9,7 +9,7 @@ from handlers.core import Core
 from handlers.delivery import Delivery, MessageKind
 from handlers.features import community_config
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -53,7 +53,7 @@ def asked(messenger: RecordingMessenger) -> list[str]:
     return [str(m.to) for m in questions(messenger)]
 
 
-async def answers(store: SqliteStore) -> list[tuple[int, str, int, str | None]]:
+async def answers(store: Store) -> list[tuple[int, str, int, str | None]]:
     rows = await store.db.fetch_all(
         "SELECT a.survey_id, m.handle, a.score, a.reason FROM nps_answers a"
         " JOIN members m ON m.id = a.member_id ORDER BY a.survey_id, m.handle"

@@ -14,7 +14,7 @@ from handlers.nps._models import Tally
 from handlers.nps._render import score_choices
 from handlers.settings import CommunityConfig
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.nps.conftest import (
@@ -50,7 +50,7 @@ async def test_members_who_joined_long_enough_ago_are_asked_once_with_eleven_typ
 
 
 async def test_a_promoter_gives_a_score_then_a_reason_and_is_invited_to_bring_someone(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice")
     await survey_starts(core, clock)
@@ -67,7 +67,7 @@ async def test_a_promoter_gives_a_score_then_a_reason_and_is_invited_to_bring_so
 
 
 async def test_a_bare_number_is_the_score_not_the_position_of_a_choice(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice", "bob", "carol")
     await survey_starts(core, clock)
@@ -83,7 +83,7 @@ async def test_a_bare_number_is_the_score_not_the_position_of_a_choice(
     assert [(h, s) for _, h, s, _ in await answers(store)] == [("alice", 7), ("bob", 0), ("carol", 1)]
 
 
-async def test_a_photo_without_words_is_no_reason(core: Core, clock: FakeClock, store: SqliteStore) -> None:
+async def test_a_photo_without_words_is_no_reason(core: Core, clock: FakeClock, store: Store) -> None:
     await join(core, "alice")
     await survey_starts(core, clock)
     await say(core, "console:alice", "NPS 9")
@@ -96,7 +96,7 @@ async def test_a_photo_without_words_is_no_reason(core: Core, clock: FakeClock, 
 
 
 async def test_a_reason_may_be_given_by_command_or_skipped(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice", "bob", "carol")
     await survey_starts(core, clock)
@@ -157,7 +157,7 @@ async def test_the_nps_is_right_for_a_known_set_of_answers(core: Core, clock: Fa
 
 
 async def test_bad_answers_get_one_line_each_and_store_nothing(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice", "bob")
     assert "No survey question waits for you" in (await say(core, "console:alice", "NPS 8")).text

@@ -11,7 +11,7 @@ import pytest
 from handlers.core import Core
 from handlers.settings import CommunityConfig
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.nps.conftest import FIRST_SURVEY, asked, join, nps_community, survey_starts
@@ -29,7 +29,7 @@ class TestSpread:
         self,
         core: Core,
         clock: FakeClock,
-        store: SqliteStore,
+        store: Store,
         messenger: RecordingMessenger,
         community: CommunityConfig,
     ) -> None:
@@ -123,7 +123,7 @@ class TestOff:
 
 
 async def test_a_wrong_cron_stops_the_start_with_its_key_path(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(store, clock, messenger, nps_community(cron="0 25 * * *"))
     with pytest.raises(ValueError, match=r"nps\.cron: '0 25 \* \* \*' is not a crontab expression: field 2"):
@@ -131,7 +131,7 @@ async def test_a_wrong_cron_stops_the_start_with_its_key_path(
 
 
 async def test_a_changed_cron_ends_the_old_series(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     first = make_core(store, clock, messenger, nps_community())
     await first.start()
@@ -145,7 +145,7 @@ async def test_a_changed_cron_ends_the_old_series(
 
 
 async def test_a_start_woken_before_its_time_waits_for_it(
-    core: Core, clock: FakeClock, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, clock: FakeClock, store: Store, messenger: RecordingMessenger
 ) -> None:
     """A timer that fires early (a clock stepped back, a job made due by hand) starts no survey."""
     await join(core, "alice")

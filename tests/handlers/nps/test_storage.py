@@ -11,7 +11,7 @@ from handlers.models import Identity
 from handlers.nps import _render as render
 from storage.postgres.database import PgDatabase
 from storage.sqlite.export import export_table
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.engines import Raw
 from tests.fakes import FakeClock
@@ -21,13 +21,13 @@ PHONE = "whatsapp:+33600000001"
 PARIS = ZoneInfo("Europe/Paris")
 
 
-async def member_id(store: SqliteStore, who: str) -> int:
+async def member_id(store: Store, who: str) -> int:
     found = await store.members.by_identity(Identity.parse(who))
     assert found is not None
     return found.id
 
 
-async def merge(core: Core, store: SqliteStore, source: str, target: str) -> None:
+async def merge(core: Core, store: Store, source: str, target: str) -> None:
     """What LINK does once both sides confirmed: `source`'s member becomes part of `target`'s."""
     source_id, target_id = await member_id(store, source), await member_id(store, target)
     async with core.services.transactions.transaction():
@@ -35,7 +35,7 @@ async def merge(core: Core, store: SqliteStore, source: str, target: str) -> Non
 
 
 async def test_the_database_keeps_one_answer_per_member_and_survey_and_scores_from_0_to_10(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice")
     await survey_starts(core, clock)
@@ -63,7 +63,7 @@ async def test_the_database_keeps_one_answer_per_member_and_survey_and_scores_fr
         )
 
 
-async def declared(store: SqliteStore, table: str) -> dict[str, tuple[str, int]]:
+async def declared(store: Store, table: str) -> dict[str, tuple[str, int]]:
     """Each column of `table` as its migration declares it: (INTEGER or TEXT, 1 when NOT NULL else 0)."""
     if not isinstance(store.db, PgDatabase):
         return {row[1]: (row[2], row[3]) for row in await store.db.fetch_all(f"PRAGMA table_info({table})")}
@@ -76,7 +76,7 @@ async def declared(store: SqliteStore, table: str) -> dict[str, tuple[str, int]]
     return {name: (kinds.get(kind, kind), int(nullable == "NO")) for name, kind, nullable in rows}
 
 
-async def indexed_columns(store: SqliteStore, index: str) -> list[str]:
+async def indexed_columns(store: Store, index: str) -> list[str]:
     """The columns of `index`, in its order."""
     if not isinstance(store.db, PgDatabase):
         return [row[2] for row in await store.db.fetch_all(f"PRAGMA index_info({index})")]
@@ -91,7 +91,7 @@ async def indexed_columns(store: SqliteStore, index: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-async def test_what_the_health_roll_up_reads_is_there(store: SqliteStore) -> None:
+async def test_what_the_health_roll_up_reads_is_there(store: Store) -> None:
     names, _ = await store.db.fetch_columns("SELECT * FROM nps_answers WHERE 0 = 1")
     assert {"community_id", "survey_id", "member_id", "score", "reason", "answered_at"} <= set(names)
     columns = await declared(store, "nps_answers")
@@ -105,7 +105,7 @@ async def test_what_the_health_roll_up_reads_is_there(store: SqliteStore) -> Non
 
 
 async def test_a_merge_keeps_the_earlier_answer_of_a_survey_with_its_follow_up(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice")
     await say(core, PHONE, "JOIN")  # the same person on WhatsApp, before linking
@@ -127,7 +127,7 @@ async def test_a_merge_keeps_the_earlier_answer_of_a_survey_with_its_follow_up(
 
 
 async def test_a_merge_drops_the_later_answer_when_the_carrying_member_answered_first(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice")
     await say(core, PHONE, "JOIN")
@@ -141,7 +141,7 @@ async def test_a_merge_drops_the_later_answer_when_the_carrying_member_answered_
 
 
 async def test_forgetting_a_member_erases_their_reason_and_keeps_their_score(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     await join(core, "alice", "bob")
     await survey_starts(core, clock)
@@ -156,7 +156,7 @@ async def test_forgetting_a_member_erases_their_reason_and_keeps_their_score(
     assert "NPS: 0 (2 answers)" in report  # one promoter, one detractor: the score is unchanged
 
 
-async def test_the_export_lists_surveys_and_answers(core: Core, clock: FakeClock, store: SqliteStore) -> None:
+async def test_the_export_lists_surveys_and_answers(core: Core, clock: FakeClock, store: Store) -> None:
     await join(core, "alice", "bob", "carol")
     await survey_starts(core, clock)
     await say(core, "console:alice", "NPS 9")
@@ -174,7 +174,7 @@ async def test_the_export_lists_surveys_and_answers(core: Core, clock: FakeClock
 
 
 async def test_typed_choices_stay_typed_in_the_outbox_and_among_offered_choices(
-    core: Core, clock: FakeClock, store: SqliteStore
+    core: Core, clock: FakeClock, store: Store
 ) -> None:
     """A delivery read back (a retry, a restart) and the choices WhatsApp offered keep what a typed choice
     is, so `7` still answers the choice labelled 7."""

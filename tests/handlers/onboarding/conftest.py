@@ -10,7 +10,7 @@ from handlers.models import Identity, Member, RoleUpdate
 from handlers.platforms import Platforms
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 
@@ -64,9 +64,7 @@ def messenger() -> RoleMessenger:
 
 
 @pytest.fixture
-async def core(
-    store: SqliteStore, clock: FakeClock, messenger: RoleMessenger, community: CommunityConfig
-) -> Core:
+async def core(store: Store, clock: FakeClock, messenger: RoleMessenger, community: CommunityConfig) -> Core:
     """The core with a platform that has roles (the messenger records them, as Discord applies them)."""
     built = make_core(store, clock, messenger, community, Platforms(roles=messenger))
     await built.start()
@@ -78,13 +76,13 @@ def community() -> CommunityConfig:
     return community_config(ONBOARDING)
 
 
-async def member(store: SqliteStore, name: str) -> Member:
+async def member(store: Store, name: str) -> Member:
     found = await store.members.by_identity(Identity.parse(f"console:{name}"))
     assert found is not None
     return found
 
 
-async def balance(store: SqliteStore, name: str) -> int:
+async def balance(store: Store, name: str) -> int:
     return (await store.repository(POINTS).standing((await member(store, name)).id)).balance
 
 

@@ -6,12 +6,12 @@ from handlers.core import Core
 from handlers.events import MemberLeft
 from handlers.models import Choice, Identity, MemberStatus
 from handlers.onboarding._ports import ONBOARDING
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, say
 from tests.handlers.onboarding.conftest import RoleMessenger, balance, member, onboard
 
 
-async def test_join_with_rules_is_pending_until_agree(core: Core, store: SqliteStore) -> None:
+async def test_join_with_rules_is_pending_until_agree(core: Core, store: Store) -> None:
     reply = await say(core, "console:bob", "JOIN")
     assert "Welcome to Test Club, bob!" in reply.text
     assert "1. Be kind\n2. No spam\nSend AGREE" in reply.text
@@ -26,7 +26,7 @@ async def test_join_with_rules_is_pending_until_agree(core: Core, store: SqliteS
 
 
 async def test_agree_by_choice_grants_the_member_role_then_asks_questions(
-    core: Core, store: SqliteStore, messenger: RoleMessenger
+    core: Core, store: Store, messenger: RoleMessenger
 ) -> None:
     await say(core, "console:bob", "JOIN")
     reply = await say(core, "console:bob", "1")  # the "I agree" choice
@@ -42,7 +42,7 @@ async def test_agree_by_choice_grants_the_member_role_then_asks_questions(
 
 
 async def test_answers_are_stored_with_segments_roles_and_skips(
-    core: Core, store: SqliteStore, messenger: RoleMessenger
+    core: Core, store: Store, messenger: RoleMessenger
 ) -> None:
     await say(core, "console:bob", "JOIN")
     await say(core, "console:bob", "AGREE")
@@ -62,9 +62,7 @@ async def test_answers_are_stored_with_segments_roles_and_skips(
     assert "not waiting" in (await say(core, "console:bob", "ANSWER why customer")).text
 
 
-async def test_profile_shows_and_changes_answers(
-    core: Core, store: SqliteStore, messenger: RoleMessenger
-) -> None:
+async def test_profile_shows_and_changes_answers(core: Core, store: Store, messenger: RoleMessenger) -> None:
     await onboard(core, "bob", intro=False)  # answered why=customer, where=americas
     shown = await say(core, "console:bob", "PROFILE")
     assert "why: What brings you here? — Customer" in shown.text
@@ -78,7 +76,7 @@ async def test_profile_shows_and_changes_answers(
 
 
 async def test_introducing_oneself_posts_once_and_credits_once(
-    core: Core, store: SqliteStore, messenger: RoleMessenger
+    core: Core, store: Store, messenger: RoleMessenger
 ) -> None:
     await onboard(core, "bob", intro=False)
     shown = await say(core, "console:bob", "I joined because I love handmade mugs")  # the prompt's reply
@@ -114,7 +112,7 @@ async def test_a_mistyped_command_after_the_prompt_is_answered_as_a_command_neve
     assert messenger.posts_in("introductions") == []
 
 
-async def test_pending_members_cannot_introduce_or_skip_the_rules(core: Core, store: SqliteStore) -> None:
+async def test_pending_members_cannot_introduce_or_skip_the_rules(core: Core, store: Store) -> None:
     await say(core, "console:bob", "JOIN")
     assert "has to wait" in (await say(core, "console:bob", "INTRO me hello there everyone")).text
     rules = await say(core, "console:bob", "RULES")
@@ -125,7 +123,7 @@ async def test_pending_members_cannot_introduce_or_skip_the_rules(core: Core, st
 
 
 async def test_left_while_pending_rejoins_pending_and_agreed_rejoins_as_member(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await say(core, "console:bob", "JOIN")
     await core.member_left(MemberLeft(Identity.parse("console:bob")))

@@ -7,7 +7,7 @@ from handlers.core import Core
 from handlers.events import DirectMessage, MemberJoined, MemberLeft
 from handlers.models import Identity
 from handlers.onboarding._ports import ONBOARDING
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.onboarding.conftest import balance, onboard
@@ -15,7 +15,7 @@ from tests.handlers.onboarding.conftest import balance, onboard
 PHONE = "+33612345678"
 
 
-async def test_bad_introductions_get_one_line_and_write_nothing(core: Core, store: SqliteStore) -> None:
+async def test_bad_introductions_get_one_line_and_write_nothing(core: Core, store: Store) -> None:
     await onboard(core, "alice")
     await onboard(core, "bob")
     cases = {
@@ -32,7 +32,7 @@ async def test_bad_introductions_get_one_line_and_write_nothing(core: Core, stor
 
 
 async def test_whatsapp_invitee_is_greeted_and_the_introducer_credited_once(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
     reply = await say(core, "console:bob", f"INTRO {PHONE} Carol makes the best pottery in town")
@@ -53,7 +53,7 @@ async def test_whatsapp_invitee_is_greeted_and_the_introducer_credited_once(
 
 
 async def test_opted_in_invitee_gets_an_invitation_naming_the_introducer(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
     async with store.transaction():
@@ -67,7 +67,7 @@ async def test_opted_in_invitee_gets_an_invitation_naming_the_introducer(
 
 
 async def test_introducing_a_pending_newcomer_greets_them_now(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "bob")
     await core.member_joined(MemberJoined(Identity.parse("console:carol"), "carol"))

@@ -6,7 +6,7 @@ import re
 
 from handlers.core import Core
 from handlers.models import Identity
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.handlers.onboarding.conftest import member, onboard
 from tests.handlers.onboarding.test_referrals import code_of
@@ -15,9 +15,7 @@ from tests.handlers.test_linking import code_for
 PHONE = "whatsapp:+15550001234"
 
 
-async def test_a_merge_moves_referrals_and_keeps_the_targets_own_profile(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_a_merge_moves_referrals_and_keeps_the_targets_own_profile(core: Core, store: Store) -> None:
     await onboard(core, "alice")  # answers: Customer, Americas
     alice_code = await code_of(core, "alice")
     assert "Send AGREE" in (await say(core, PHONE, "JOIN")).text

@@ -14,7 +14,7 @@ from handlers.models import Identity, MemberStatus
 from handlers.onboarding._ports import ONBOARDING
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.onboarding.conftest import ONBOARDING as ONBOARDING_COMMUNITY
@@ -39,7 +39,7 @@ async def test_code_is_stable_and_readable(core: Core) -> None:
 
 
 async def test_join_with_a_code_credits_the_referrer_once_after_onboarding(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "alice")
     code = await code_of(core, "alice")
@@ -60,7 +60,7 @@ async def test_join_with_a_code_credits_the_referrer_once_after_onboarding(
     assert "@bob — credited (joined" in listed.text and "via code" in listed.text
 
 
-async def test_unknown_code_is_refused_and_nothing_is_written(core: Core, store: SqliteStore) -> None:
+async def test_unknown_code_is_refused_and_nothing_is_written(core: Core, store: Store) -> None:
     reply = await say(core, "console:bob", "JOIN NOBODY-2222")
     assert reply.text == (
         "No member has the referral code “NOBODY-2222”: check it with whoever gave it to you, "
@@ -69,9 +69,7 @@ async def test_unknown_code_is_refused_and_nothing_is_written(core: Core, store:
     assert await store.members.by_identity(Identity.parse("console:bob")) is None
 
 
-async def test_own_code_on_return_is_refused_and_a_rejoin_credits_nobody(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_own_code_on_return_is_refused_and_a_rejoin_credits_nobody(core: Core, store: Store) -> None:
     await onboard(core, "alice")
     await onboard(core, "dave")
     alice_code, dave_code = await code_of(core, "alice"), await code_of(core, "dave")
@@ -89,7 +87,7 @@ async def test_own_code_on_return_is_refused_and_a_rejoin_credits_nobody(
 
 
 async def test_early_leaver_is_taken_back_with_a_reversing_entry(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await onboard(core, "alice")
     code = await code_of(core, "alice")
@@ -109,7 +107,7 @@ async def test_early_leaver_is_taken_back_with_a_reversing_entry(
 
 
 async def test_leaving_after_the_clawback_period_keeps_the_credit(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     await onboard(core, "alice")
     await onboard(core, "bob", await code_of(core, "alice"))
@@ -118,7 +116,7 @@ async def test_leaving_after_the_clawback_period_keeps_the_credit(
     assert await balance(store, "alice") == 60
 
 
-async def test_leaving_before_finishing_voids_the_referral(core: Core, store: SqliteStore) -> None:
+async def test_leaving_before_finishing_voids_the_referral(core: Core, store: Store) -> None:
     await onboard(core, "alice")
     await say(core, "console:bob", f"JOIN {await code_of(core, 'alice')}")
     await core.member_left(MemberLeft(Identity.parse("console:bob")))
@@ -140,7 +138,7 @@ class TestHoldPeriod:
         return community_config(data)
 
     async def test_paid_only_after_the_hold_when_still_here(
-        self, core: Core, store: SqliteStore, clock: FakeClock
+        self, core: Core, store: Store, clock: FakeClock
     ) -> None:
         await onboard(core, "alice")
         code = await code_of(core, "alice")

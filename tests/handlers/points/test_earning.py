@@ -12,14 +12,14 @@ from handlers.ledger import LEDGER
 from handlers.models import Identity
 from handlers.points._engine import PointsEngine
 from handlers.points._ports import POINTS
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, say
 from tests.engines import failing
 from tests.fakes import FakeClock
 from tests.handlers.points.conftest import members
 
 
-async def balance(store: SqliteStore, core: Core, name: str) -> int:
+async def balance(store: Store, core: Core, name: str) -> int:
     from handlers.models import Identity
 
     member = await store.members.by_identity(Identity.parse(f"console:{name}"))
@@ -28,7 +28,7 @@ async def balance(store: SqliteStore, core: Core, name: str) -> int:
 
 
 async def test_activity_has_a_minimum_length_a_cooldown_and_a_daily_cap(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     await members(core, "alice")
     await chat(core, "console:alice", "hey")  # too short
@@ -44,16 +44,14 @@ async def test_activity_has_a_minimum_length_a_cooldown_and_a_daily_cap(
     assert await balance(store, core, "alice") == 6
 
 
-async def test_direct_commands_and_strangers_earn_nothing(core: Core, store: SqliteStore) -> None:
+async def test_direct_commands_and_strangers_earn_nothing(core: Core, store: Store) -> None:
     await members(core, "alice")
     await say(core, "console:alice", "HELP me with something long")
     assert await balance(store, core, "alice") == 0
     assert await chat(core, "console:stranger", "hello there everyone") == []
 
 
-async def test_the_daily_cap_resets_at_local_midnight(
-    core: Core, store: SqliteStore, clock: FakeClock
-) -> None:
+async def test_the_daily_cap_resets_at_local_midnight(core: Core, store: Store, clock: FakeClock) -> None:
     await members(core, "alice")
     clock.set(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))  # 23:00 in Paris
     for _ in range(4):
@@ -65,7 +63,7 @@ async def test_the_daily_cap_resets_at_local_midnight(
     assert await balance(store, core, "alice") == 8
 
 
-async def test_kudos_forms_and_refusals(core: Core, store: SqliteStore, messenger) -> None:
+async def test_kudos_forms_and_refusals(core: Core, store: Store, messenger) -> None:
     await members(core, "alice", "bob", "carol")
     assert await chat(core, "console:alice", "thanks @bob and @carol for the help!") == []
     # confirmed privately once the entries are durable, not by the chat handler itself
@@ -106,7 +104,7 @@ async def test_the_budget_error_holds_the_budget_and_the_local_midnight(core: Co
     assert (await chat(core, "console:alice", "@bob++"))[-1].text == spent.text(TEXTS.translator("en"))
 
 
-async def test_a_replayed_message_counts_once_and_uses_no_budget(core: Core, store: SqliteStore) -> None:
+async def test_a_replayed_message_counts_once_and_uses_no_budget(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     for _ in range(3):
         await chat(core, "console:alice", "thanks @bob, great stuff", message_id="same-id")
@@ -116,13 +114,13 @@ async def test_a_replayed_message_counts_once_and_uses_no_budget(core: Core, sto
     assert "Kudos left to give today: 2 of 3" in reply.text
 
 
-async def test_parallel_kudos_cannot_exceed_the_budget(core: Core, store: SqliteStore) -> None:
+async def test_parallel_kudos_cannot_exceed_the_budget(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     await asyncio.gather(*(chat(core, "console:alice", "@bob++") for _ in range(10)))
     assert await balance(store, core, "bob") == 15
 
 
-async def test_pending_members_neither_earn_nor_receive(core: Core, store: SqliteStore) -> None:
+async def test_pending_members_neither_earn_nor_receive(core: Core, store: Store) -> None:
     from handlers.models import Identity, MemberStatus
 
     await members(core, "alice")
@@ -145,7 +143,7 @@ def store_now() -> datetime:
     return START
 
 
-async def test_counters_survive_a_restart(store: SqliteStore, clock: FakeClock, community, messenger) -> None:
+async def test_counters_survive_a_restart(store: Store, clock: FakeClock, community, messenger) -> None:
     from tests.conftest import make_core
 
     first = make_core(store, clock, messenger, community)
@@ -160,7 +158,7 @@ async def test_counters_survive_a_restart(store: SqliteStore, clock: FakeClock, 
 
 
 async def test_a_failed_write_gives_back_the_limits_and_says_sorry(
-    core: Core, store: SqliteStore, messenger
+    core: Core, store: Store, messenger
 ) -> None:
     await members(core, "alice", "bob")
     async with failing(store, "ledger"):
@@ -176,9 +174,7 @@ async def test_a_failed_write_gives_back_the_limits_and_says_sorry(
     assert "Kudos left to give today: 2 of 3" in reply.text
 
 
-async def test_a_full_batch_makes_its_writers_wait_until_it_is_durable(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_a_full_batch_makes_its_writers_wait_until_it_is_durable(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     written = "SELECT count(*) FROM ledger WHERE kind = 'activity'"
 

@@ -18,7 +18,7 @@ from handlers.features import community_config
 from handlers.i18n import LANGUAGES
 from handlers.points._settings import LevelsConfig
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.points.conftest import POINTS_COMMUNITY, members
@@ -230,7 +230,7 @@ async def test_moderators_manage_the_shop_in_their_language(core: Core) -> None:
 
 
 async def test_default_levels_are_named_in_each_readers_language(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     """Levels the community did not name are named from the catalogs; a configured name stays as it is."""
     settings = french_community(levels={"announce": "dm"})
@@ -247,7 +247,7 @@ async def test_default_levels_are_named_in_each_readers_language(
 
 
 async def test_a_currency_the_community_named_is_used_as_it_is(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     core = make_core(
         store, clock, messenger, community_config(french_community(points={"currency": "gemmes"}))

@@ -10,7 +10,7 @@ from handlers.models import Identity, Role, RoleUpdate
 from handlers.platforms import Platforms
 from handlers.points._ports import POINTS
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import chat, make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.points.conftest import give, members
@@ -41,7 +41,7 @@ async def test_award_tells_the_member_and_is_refused_to_members(
     ],
 )
 async def test_bad_moderation_input_gets_one_line_and_writes_nothing(
-    core: Core, store: SqliteStore, command: str, expected: str
+    core: Core, store: Store, command: str, expected: str
 ) -> None:
     await members(core, "bob")
     reply = await say(core, "console:mod", command)
@@ -50,7 +50,7 @@ async def test_bad_moderation_input_gets_one_line_and_writes_nothing(
     assert await store.repository(POINTS).history(1, 10) == []
 
 
-async def test_revoke_adds_a_correction_once(core: Core, store: SqliteStore) -> None:
+async def test_revoke_adds_a_correction_once(core: Core, store: Store) -> None:
     await members(core, "bob", "mod")
     await give(core, "bob", 30, "great post")
     reply = await say(core, "console:mod", "REVOKE #1 duplicate award")
@@ -63,7 +63,7 @@ async def test_revoke_adds_a_correction_once(core: Core, store: SqliteStore) -> 
     assert "(revoked by #2)" in history
 
 
-async def test_the_ledger_is_append_only(core: Core, store: SqliteStore) -> None:
+async def test_the_ledger_is_append_only(core: Core, store: Store) -> None:
     await members(core, "bob")
     await give(core, "bob", 30)
     for statement in ("UPDATE ledger SET delta = 1000", "DELETE FROM ledger"):
@@ -73,7 +73,7 @@ async def test_the_ledger_is_append_only(core: Core, store: SqliteStore) -> None
 
 
 async def test_level_up_is_announced_and_roles_follow(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await members(core, "bob")
     await give(core, "bob", 12)
@@ -83,7 +83,7 @@ async def test_level_up_is_announced_and_roles_follow(
 
 
 async def test_role_updates_reach_the_platform_with_roles(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, community: CommunityConfig
 ) -> None:
     updates: list[RoleUpdate] = []
 
@@ -114,7 +114,7 @@ async def test_level_up_from_chat_is_announced_once(core: Core, messenger: Recor
     assert messenger.posts_in("announcements") == ["🎉 @bob reached level Regular!"]
 
 
-async def test_a_moderator_reaction_awards_once(core: Core, store: SqliteStore) -> None:
+async def test_a_moderator_reaction_awards_once(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     bob = Identity.parse("console:bob")
     alice, mod = Identity.parse("console:alice"), Identity.parse("discord:99999")

@@ -8,7 +8,7 @@ from handlers.core import Core
 from handlers.models import Identity
 from handlers.points._ports import POINTS
 from handlers.shop._ports import SHOP
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import RecordingMessenger
 from tests.handlers.points.conftest import give, members
@@ -23,7 +23,7 @@ async def test_shop_lists_configured_items(core: Core) -> None:
     assert text.endswith("Your balance: 0 credits")
 
 
-async def test_a_code_is_delivered_privately_and_used_once(core: Core, store: SqliteStore) -> None:
+async def test_a_code_is_delivered_privately_and_used_once(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     await give(core, "alice", 20)
     reply = await say(core, "console:alice", "REDEEM discount")
@@ -35,7 +35,7 @@ async def test_a_code_is_delivered_privately_and_used_once(core: Core, store: Sq
     assert "Your code: CODE-B" in (await say(core, "console:bob", "redeem DISCOUNT")).text
 
 
-async def test_not_enough_points_or_stock_changes_nothing(core: Core, store: SqliteStore) -> None:
+async def test_not_enough_points_or_stock_changes_nothing(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     await give(core, "alice", 4)
     assert (
@@ -51,9 +51,7 @@ async def test_not_enough_points_or_stock_changes_nothing(core: Core, store: Sql
     assert shop["mug"].redeemed == 1 and shop["discount"].codes_left == 2
 
 
-async def test_two_members_racing_for_the_last_item_cannot_both_get_it(
-    core: Core, store: SqliteStore
-) -> None:
+async def test_two_members_racing_for_the_last_item_cannot_both_get_it(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     await give(core, "alice", 10)
     await give(core, "bob", 10)
@@ -111,7 +109,7 @@ async def test_moderators_manage_their_items(core: Core) -> None:
     assert (await say(core, "console:alice", "SHOP ADD x 1 1 X")).text == "SHOP ADD is for moderators only."
 
 
-async def test_the_ledger_export_matches_the_balances(core: Core, store: SqliteStore) -> None:
+async def test_the_ledger_export_matches_the_balances(core: Core, store: Store) -> None:
     from storage.sqlite.export import export_table
 
     await members(core, "alice", "bob")

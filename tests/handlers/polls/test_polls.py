@@ -8,7 +8,7 @@ from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.models import Choice, Identity
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
@@ -17,7 +17,7 @@ from tests.handlers.polls.conftest import members, new_poll
 FLAVOURS = '"Next flavour?" | Mango | Yuzu | Cherry | 2d'
 
 
-async def count(store: SqliteStore, table: str) -> int:
+async def count(store: Store, table: str) -> int:
     row = await store.db.fetch_one(f"SELECT count(*) FROM {table}")
     assert row is not None
     return int(row[0])
@@ -56,7 +56,7 @@ async def test_a_poll_is_posted_with_its_options_as_choices(
     ],
 )
 async def test_bad_polls_are_refused_with_one_clear_line_and_nothing_stored(
-    core: Core, store: SqliteStore, text: str, refusal: str
+    core: Core, store: Store, text: str, refusal: str
 ) -> None:
     reply = await say(core, "console:mod", f"POLL NEW {text}".strip())
     assert refusal in reply.text
@@ -64,7 +64,7 @@ async def test_bad_polls_are_refused_with_one_clear_line_and_nothing_stored(
     assert await count(store, "jobs WHERE kind = 'poll_close'") == 0
 
 
-async def test_one_ballot_per_member_that_they_can_change(core: Core, store: SqliteStore) -> None:
+async def test_one_ballot_per_member_that_they_can_change(core: Core, store: Store) -> None:
     await members(core, "alice", "bob")
     number = await new_poll(core, FLAVOURS)
     assert (await say(core, "console:alice", f"VOTE {number} 2")).text.startswith(
@@ -144,7 +144,7 @@ async def test_the_poll_closes_once_at_its_deadline_and_never_before(
 
 
 async def test_a_poll_due_while_the_bot_was_down_closes_once_on_start_marked_late(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger, core: Core, community
+    store: Store, clock: FakeClock, messenger: RecordingMessenger, core: Core, community
 ) -> None:
     await members(core, "alice")
     number = await new_poll(core, FLAVOURS)
@@ -163,7 +163,7 @@ async def test_a_poll_due_while_the_bot_was_down_closes_once_on_start_marked_lat
 
 
 async def test_a_job_woken_before_the_deadline_closes_nothing(
-    core: Core, store: SqliteStore, clock: FakeClock
+    core: Core, store: Store, clock: FakeClock
 ) -> None:
     number = await new_poll(core, FLAVOURS)
     # A timer that fires early (a clock stepped back, a job made due by hand): the poll stays open.
@@ -252,7 +252,7 @@ async def test_moderators_extend_close_early_and_cancel(
 
 
 async def test_the_database_itself_allows_one_ballot_and_no_vote_on_a_closed_poll(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await members(core, "alice")
     number = await new_poll(core, FLAVOURS)
@@ -270,7 +270,7 @@ async def test_the_database_itself_allows_one_ballot_and_no_vote_on_a_closed_pol
     )
 
 
-async def test_linked_identities_count_once(core: Core, store: SqliteStore) -> None:
+async def test_linked_identities_count_once(core: Core, store: Store) -> None:
     await members(core, "alice")
     await say(core, "whatsapp:+33600000001", "JOIN")
     number = await new_poll(core, FLAVOURS)
@@ -305,7 +305,7 @@ async def test_an_announced_poll_goes_to_whatsapp_members_within_the_delivery_po
 
 
 async def test_pending_members_cannot_vote(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     from handlers.features import community_config
     from tests.handlers.polls.conftest import POLLS_COMMUNITY
@@ -319,7 +319,7 @@ async def test_pending_members_cannot_vote(
     assert "AGREE" in refused.text and await count(store, "poll_ballots") == 0
 
 
-async def test_the_counts_kept_by_the_database_equal_a_recount(core: Core, store: SqliteStore) -> None:
+async def test_the_counts_kept_by_the_database_equal_a_recount(core: Core, store: Store) -> None:
     names = [f"m{n}" for n in range(6)]
     await members(core, *names)
     number = await new_poll(core, '"Days?" | Mon | Tue | Wed | multiple')

@@ -9,13 +9,13 @@ import pytest
 
 from handlers.core import Core
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock
 from tests.handlers.sessions.conftest import join, new_session
 
 
-async def sessions_stored(store: SqliteStore) -> int:
+async def sessions_stored(store: Store) -> int:
     row = await store.db.fetch_one("SELECT count(*) FROM sessions")
     assert row is not None
     return int(row[0])
@@ -40,7 +40,7 @@ async def sessions_stored(store: SqliteStore) -> int:
     ],
 )
 async def test_bad_input_gets_one_clear_line_and_stores_nothing(
-    core: Core, store: SqliteStore, text: str, says: str
+    core: Core, store: Store, text: str, says: str
 ) -> None:
     reply = await say(core, "console:mod", f"SESSION NEW {text}")
     assert says in reply.text

@@ -11,7 +11,7 @@ from handlers.features import community_config
 from handlers.models import Reply
 from handlers.platforms import Platforms
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.sessions.conftest import SESSIONS_COMMUNITY, join, new_session
@@ -35,7 +35,7 @@ async def edited(editor: Editor, wanted: str) -> Reply:
 
 
 async def test_the_post_shows_the_places_left_as_they_fill(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     editor = Editor()
     community = community_config(

@@ -12,7 +12,7 @@ from bot.formats import TEXTS
 from handlers.core import Core
 from handlers.features import community_config
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.sessions.conftest import SESSIONS_COMMUNITY, join, new_session, reminders
@@ -21,7 +21,7 @@ from tests.handlers.sessions.conftest import SESSIONS_COMMUNITY, join, new_sessi
 START = datetime(2026, 3, 5, 17, 0, tzinfo=UTC)
 
 
-async def jobs(store: SqliteStore, state: str) -> int:
+async def jobs(store: Store, state: str) -> int:
     row = await store.db.fetch_one(
         "SELECT count(*) FROM jobs WHERE kind = 'session_reminder' AND state = ?", (state,)
     )
@@ -60,7 +60,7 @@ async def test_each_reminder_goes_once_to_those_with_a_place_and_to_the_channel(
 
 
 async def test_after_a_long_downtime_a_reminder_is_missed_not_sent(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await three_rsvps(core)
     clock.set(START.replace(day=4, hour=20))  # down from before the 24 h reminder until 3 hours after it
@@ -74,7 +74,7 @@ async def test_after_a_long_downtime_a_reminder_is_missed_not_sent(
 
 
 async def test_a_reminder_is_never_sent_once_the_session_has_begun(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     community = community_config(
         {**SESSIONS_COMMUNITY, "sessions": {"channel": "events", "reminders": ["10m"]}}
@@ -88,7 +88,7 @@ async def test_a_reminder_is_never_sent_once_the_session_has_begun(
 
 
 async def test_moving_a_session_moves_its_reminders_and_tells_everyone_in_their_zone(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await three_rsvps(core)
     moved = await say(core, "console:mod", "SESSION MOVE 1 2026-03-06 19:30")
@@ -108,7 +108,7 @@ async def test_moving_a_session_moves_its_reminders_and_tells_everyone_in_their_
 
 
 async def test_cancelling_a_session_removes_its_reminders(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await three_rsvps(core)
     await say(core, "console:mod", "SESSION CANCEL 1")

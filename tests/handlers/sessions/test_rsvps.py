@@ -7,13 +7,13 @@ from handlers.delivery import MessageKind
 from handlers.events import MemberLeft
 from handlers.models import Identity
 from handlers.stamps import plain
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import say
 from tests.fakes import FakeClock, RecordingMessenger
 from tests.handlers.sessions.conftest import join, new_session
 
 
-async def count(store: SqliteStore, sql: str) -> int:
+async def count(store: Store, sql: str) -> int:
     row = await store.db.fetch_one(f"SELECT count(*) FROM {sql}")
     assert row is not None
     return int(row[0])
@@ -30,7 +30,7 @@ async def test_a_new_session_is_posted_with_an_rsvp_button(core: Core, messenger
 
 
 async def test_a_full_session_waitlists_and_a_cancel_promotes_the_first_waiting(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob", "carol", "dave")
     await new_session(core)
@@ -96,7 +96,7 @@ async def test_sessions_lists_times_in_the_askers_own_zone(core: Core) -> None:
     assert "Thu 5 Mar at 12:00 (America/New_York)" in listing  # 17:00 UTC, before New York's clock change
 
 
-async def test_ineligible_members_are_refused_and_nothing_is_stored(core: Core, store: SqliteStore) -> None:
+async def test_ineligible_members_are_refused_and_nothing_is_stored(core: Core, store: Store) -> None:
     await join(core, "alice", "bob")
     await new_session(core, '"Insiders" 2d 1h | Shop | 5 | level Regular')
     await new_session(core, '"Big spenders" 2d 1h | Shop | 5 | min 100')
@@ -109,7 +109,7 @@ async def test_ineligible_members_are_refused_and_nothing_is_stored(core: Core, 
 
 
 async def test_rsvp_to_a_past_cancelled_or_unknown_session_is_refused(
-    core: Core, store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    core: Core, store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob")
     await new_session(core, '"Soon" 1h 30m | Shop | 5')

@@ -8,7 +8,7 @@ from handlers.core import Core
 from handlers.delivery import MessageKind
 from handlers.features import community_config
 from handlers.settings import CommunityConfig
-from storage.sqlite.store import SqliteStore
+from storage.store import Store
 from tests.conftest import make_core, say
 from tests.engines import Raw
 from tests.fakes import FakeClock, RecordingMessenger
@@ -30,7 +30,7 @@ async def join(core: Core, *names: str) -> None:
         await say(core, f"console:{name}", "JOIN")
 
 
-async def count(store: SqliteStore, sql: str) -> int:
+async def count(store: Store, sql: str) -> int:
     row = await store.db.fetch_one(f"SELECT count(*) FROM {sql}")
     assert row is not None
     return int(row[0])
@@ -45,7 +45,7 @@ def rewards(messenger: RecordingMessenger) -> dict[str, str]:
 
 
 async def test_the_goal_unlocks_the_reward_for_every_pledger_once(
-    core: Core, store: SqliteStore, messenger: RecordingMessenger
+    core: Core, store: Store, messenger: RecordingMessenger
 ) -> None:
     await join(core, "alice", "bob", "carol", "dave")
     created = await say(core, "console:mod", f"UNLOCK NEW {OFFER}")
@@ -74,7 +74,7 @@ async def test_the_goal_unlocks_the_reward_for_every_pledger_once(
     assert await count(store, "unlock_pledges") == 4
 
 
-async def test_a_pledge_can_be_taken_back_before_the_unlock(core: Core, store: SqliteStore) -> None:
+async def test_a_pledge_can_be_taken_back_before_the_unlock(core: Core, store: Store) -> None:
     await join(core, "alice")
     await say(core, "console:mod", f"UNLOCK NEW {OFFER}")
     await say(core, "console:alice", "PLEDGE 1")
@@ -141,7 +141,7 @@ async def test_each_pledger_gets_a_code_of_their_own_and_late_codes_follow(
     ],
 )
 async def test_bad_unlocks_are_refused_and_nothing_is_stored(
-    core: Core, store: SqliteStore, text: str, refusal: str
+    core: Core, store: Store, text: str, refusal: str
 ) -> None:
     assert refusal in (await say(core, "console:mod", f"UNLOCK NEW {text}")).text
     assert await count(store, "unlocks") == 0
@@ -159,7 +159,7 @@ async def test_cancelling_tells_the_pledgers_and_takes_no_more(
 
 
 async def test_the_database_allows_one_pledge_each_and_none_on_an_ended_unlock(
-    core: Core, store: SqliteStore
+    core: Core, store: Store
 ) -> None:
     await join(core, "alice")
     await say(core, "console:mod", f"UNLOCK NEW {OFFER}")
@@ -174,7 +174,7 @@ async def test_the_database_allows_one_pledge_each_and_none_on_an_ended_unlock(
 
 
 async def test_pending_members_cannot_pledge(
-    store: SqliteStore, clock: FakeClock, messenger: RecordingMessenger
+    store: Store, clock: FakeClock, messenger: RecordingMessenger
 ) -> None:
     strict = community_config({**COMMUNITY, "onboarding": {"rules": ["Be kind."]}})
     core = make_core(store, clock, messenger, strict)
