@@ -190,15 +190,32 @@ class PgDatabase(Units):
 
     async def _begin(self) -> None:
         """BEGIN, then the writers' lock (one round trip): held until the COMMIT, by one process at a time.
-        Another process's unit is waited for up to BUSY_TIMEOUT, as SQLite's busy timeout does."""
-        try:
-            await self._writer.execute(
-                f"BEGIN; SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT * 1000)}ms';"
-                f" SELECT pg_advisory_xact_lock({WRITERS}); SET LOCAL lock_timeout = DEFAULT"
-            )
-        except (*_TRANSIENT, asyncpg.LockNotAvailableError) as error:
-            await self._rollback()
-            raise StorageUnavailable(f"PostgreSQL: {type(error).__name__}: {error}") from error
+        Another process's unit is waited for up to BUSY_TIMEOUT, as SQLite's busy timeout does. A writer
+        connection the server ended (a restart, a failover) is opened again once, here, where no
+        transaction is open on it."""
+        sql = (
+            f"BEGIN; SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT * 1000)}ms';"
+            f" SELECT pg_advisory_xact_lock({WRITERS}); SET LOCAL lock_timeout = DEFAULT"
+        )
+        for attempt in (1, 2):
+            try:
+                if self._writer.is_closed():
+                    self._writer = await asyncpg.connect(self.url, statement_cache_size=1024)
+                    await _prepare_connection(self._writer)
+                    log.warning("the connection to PostgreSQL was lost: opened again")
+                await self._writer.execute(sql)
+                return
+            except asyncpg.LockNotAvailableError as error:
+                await self._rollback()
+                raise StorageUnavailable(
+                    f"PostgreSQL: another process holds the writers' lock: {error}"
+                ) from error
+            except _TRANSIENT as error:
+                await self._rollback()
+                if attempt == 2:
+                    raise StorageUnavailable(f"PostgreSQL: {type(error).__name__}: {error}") from error
+                if not self._writer.is_closed():
+                    self._writer.terminate()  # whatever state it is in: the next attempt opens another
 
     async def _statement(self, sql: str) -> None:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from handlers.ports import StorageUnavailable
@@ -182,5 +183,29 @@ async def test_units_that_arrive_together_share_a_commit_and_a_failed_one_writes
         async with db.transaction():  # and the writer goes on
             await db.execute("INSERT INTO once (x) VALUES (2)")
         assert (await db.fetch_one("SELECT count(*) FROM once"))[0] == 1
+    finally:
+        await db.close()
+
+
+async def test_a_writer_connection_the_server_ended_is_opened_again(
+    postgres_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = await PgDatabase.open(postgres_url, tmp_path)
+    try:
+        async with db.transaction():
+            await db.execute_ddl("CREATE TABLE things (name TEXT PRIMARY KEY)")
+        await db.load_tables()
+        other = await asyncpg.connect(postgres_url)  # a restart, or an admin, ends the bot's sessions
+        try:
+            await other.fetchval(
+                "SELECT count(pg_terminate_backend(pid, 2000)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await other.close()
+        async with db.transaction():  # the next unit goes through on a new connection
+            await db.execute("INSERT INTO things (name) VALUES ('after')")
+        assert (await db.fetch_one("SELECT count(*) FROM things"))[0] == 1
+        assert "the connection to PostgreSQL was lost: opened again" in caplog.text
     finally:
         await db.close()
