@@ -121,7 +121,10 @@ async def _copy_table(
     positions = [i for i, c in enumerate(columns) if c in later]
     records = []
     for row in source.execute(f'SELECT * FROM "{table}"'):
-        values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+        try:
+            values = [convert(value) for convert, value in zip(converters, row, strict=True)]
+        except ValueError as error:  # SQLite keeps a text it cannot read as a number in a number column
+            raise CopyError(f"{table}: a value PostgreSQL's column type cannot hold: {error}") from error
         for position in positions:  # a reference to the same table: set once every row is there
             values[position] = None
         records.append(tuple(values))
