@@ -98,6 +98,23 @@ def test_the_circles_benchmark_runs_and_checks_each_relayed_message_arrived_once
     assert "each relayed message reached each recipient exactly once: True" in out
 
 
+def test_the_circles_benchmark_sends_during_the_run_to_a_fake_twilio_api_in_a_process_of_its_own(
+    tmp_path: Path,
+) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "circles.py"), "--members", "8", "--messages", "20",
+         "--rate", "100", "--writers", "3", "--dir", str(tmp_path), "--send-during", "--fake-process",
+         "--send-rate", "400"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    assert "at most 400/s, the fake Twilio API in a process of its own" in out
+    # What the child process took is read back: every message counted, none twice.
+    assert "delivered 140 of 140 expected WhatsApp messages: missing 0, twice 0" in out
+    assert "each relayed message reached each recipient exactly once: True" in out
+
+
 def test_the_scale_benchmark_starts_the_bot_and_applies_a_configuration_live(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--sizes", "200", "--requests", "3",
