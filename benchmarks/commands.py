@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -27,11 +26,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.points import NullMessenger, percentile  # the same counting messenger and percentiles
+from benchmarks.postgres import postgres_database
 from bot.formats import TEXTS
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
@@ -197,11 +195,8 @@ async def run(args: argparse.Namespace) -> None:
 
 async def on_postgresql(args: argparse.Namespace, folder: Path) -> None:
     """The same mixes on a new PostgreSQL database on the server at --postgresql (dropped afterwards)."""
-    name = f"cb_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(f"{args.postgresql}/postgres")
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        store, core, _ = await build(folder, args.members, True, f"{args.postgresql}/{name}")
+    async with postgres_database(args.postgresql) as url:
+        store, core, _ = await build(folder, args.members, True, url)
         version = await store.db.fetch_one("SHOW server_version")
         print(f"PostgreSQL {version[0] if version else '?'} (one bot process, synchronous_commit on):")
         for in_flight in args.in_flight:
@@ -212,9 +207,6 @@ async def on_postgresql(args: argparse.Namespace, folder: Path) -> None:
             show(f"reads,  {in_flight:>3} in flight", read)
         print(f"  balances equal ledger sums: {await consistent(store)}")
         await store.close()
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def main() -> None:

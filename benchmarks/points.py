@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import os
 import random
-import secrets
 import sqlite3
 import sys
 import tempfile
@@ -37,17 +36,15 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-import asyncpg
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.postgres import postgres_database
 from bot.clock import SystemClock
 from bot.formats import TEXTS
 from bot.heap import settle_after_start_up
 from bot.loop import new_event_loop
-from handlers.core import Core
 from handlers.delivery import Delivery
-from handlers.events import ChatMessage, DirectMessage
+from handlers.events import ChatMessage
 from handlers.features import FEATURES, community_config
 from handlers.install import build_core
 from handlers.models import Identity, MemberStatus
@@ -290,76 +287,6 @@ def raw_ceiling(folder: Path, entries: int, members: int) -> float:
     return elapsed
 
 
-def bulk_community(path: Path, members: int, entries: int) -> None:
-    """A large community, loaded fast with plain sqlite3; the totals are computed once at the end."""
-    asyncio.run(migrated_file(path))
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.execute("BEGIN")
-    joined = to_db(START - timedelta(days=200))
-    connection.executemany(
-        "INSERT INTO members (id, community_id, handle, display_name, status, joined_at)"
-        " VALUES (?, 1, ?, ?, 'member', ?)",
-        ((n, f"m{n}", f"m{n}", joined) for n in range(1, members + 1)),
-    )
-    connection.executemany(
-        "INSERT INTO identities (community_id, identity, member_id, created_at, last_seen_at) VALUES (1, ?, ?, ?, ?)",
-        ((f"console:m{n}", n, joined, joined) for n in range(1, members + 1)),
-    )
-    rng = random.Random(5)
-    kinds = [("activity", 1), ("activity", 1), ("activity", 1), ("kudos", 5), ("award", 20)]
-
-    def rows():
-        for n in range(entries):
-            # A skewed community: a few members do most of the talking.
-            member = (
-                min(members, int(rng.paretovariate(1.2))) if rng.random() < 0.5 else rng.randint(1, members)
-            )
-            kind, delta = rng.choice(kinds)
-            moment = START - timedelta(seconds=rng.randrange(180 * 86400))
-            yield (member, delta, kind, kind, f"bulk{n}", to_db(moment), moment.strftime("%Y-%m"))
-
-    connection.executemany(
-        "INSERT INTO ledger (community_id, member_id, delta, kind, reason, source, created_at, month)"
-        " VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-        rows(),
-    )
-    connection.execute(
-        "INSERT INTO balances (community_id, member_id, balance, earned)"
-        " SELECT 1, member_id, sum(delta), sum(delta) FROM ledger GROUP BY member_id"
-    )
-    connection.execute(
-        "INSERT INTO monthly_points (community_id, month, member_id, earned)"
-        " SELECT 1, month, member_id, sum(delta) FROM ledger GROUP BY month, member_id"
-    )
-    connection.execute("COMMIT")
-    connection.execute("ANALYZE")
-    connection.close()
-
-
-async def time_queries(path: Path, members: int, samples: int) -> dict:
-    store = await Store.open(path, "bench")
-    clock = BenchClock(START, 0)
-    core: Core = build_core(store.services(community(), clock), NullMessenger(), FEATURES, texts=TEXTS)
-    await core.start()
-    rng = random.Random(11)
-    timings: dict[str, list[float]] = {"POINTS": [], "TOP": [], "TOP month": []}
-    for round_ in range(samples):
-        for command in timings:
-            asker = Identity("console", f"m{rng.randint(1, members)}")
-            message = DirectMessage(asker, command)
-            began = time.perf_counter()
-            replies = await core.handle_direct(message)
-            timings[command].append(time.perf_counter() - began)
-            if round_ == 0:
-                assert replies and "wrong" not in replies[0].text, replies
-    await store.close()
-    return {
-        command: (percentile(values, 0.5) * 1000, percentile(values, 0.99) * 1000)
-        for command, values in timings.items()
-    }
-
-
 def one_core() -> str:
     """Pin this process (the event loop and SQLite's threads alike) to one CPU: the bar is for one core."""
     if not hasattr(os, "sched_setaffinity"):
@@ -399,16 +326,8 @@ def report(scenario: str, workers: int, members: int, chat: dict) -> None:
 
 async def on_postgresql(args: argparse.Namespace, folder: Path, workers: int) -> dict:
     """The burst on a new database on the PostgreSQL server at --postgresql (dropped afterwards)."""
-    name = f"cb_bench_{secrets.token_hex(4)}"
-    admin = await asyncpg.connect(f"{args.postgresql}/postgres")
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        return await chat_throughput(
-            folder, args.messages, args.members, workers, None, f"{args.postgresql}/{name}"
-        )
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with postgres_database(args.postgresql) as url:
+        return await chat_throughput(folder, args.messages, args.members, workers, None, url)
 
 
 def main() -> None:
@@ -465,6 +384,9 @@ def main() -> None:
                 report("burst", workers, args.members, chat)
         if args.only == "chat":
             return
+        # Part 2 lives beside this file and uses its bench community and clock: imported once they exist.
+        from benchmarks.points_queries import bulk_community, time_queries
+
         big = folder / "big.db"
         began = time.perf_counter()
         bulk_community(big, args.query_members, args.query_ledger)
