@@ -50,9 +50,22 @@ async def database() -> AsyncIterator[str]:
         await admin.close()
 
 
+async def _drop_left_behind(admin: asyncpg.Connection) -> None:
+    """Databases of test processes that were killed before they could drop theirs."""
+    for row in await admin.fetch("SELECT datname FROM pg_database WHERE datname ~ '^cb_test_[0-9]+_'"):
+        pid = int(row[0].split("_")[2])
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{row[0]}" WITH (FORCE)')
+        except PermissionError:
+            pass  # a live process of another user's
+
+
 async def _build_template(admin: asyncpg.Connection) -> str:
     from storage.store import Store
 
+    await _drop_left_behind(admin)
     name = f"{_PREFIX}template"
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
