@@ -164,15 +164,19 @@ class Core:
         if cleaned is not message.text:  # rare: most chat holds no control characters
             message = replace(message, text=cleaned)
         replies: list[Reply] = []
+        units = self.units
+        if not units.enter():  # a pause holds units back: wait for it (rare), then go on as usual
+            await units.__aenter__()
         try:
-            async with self.units:
-                for listener in self.listeners.chat:
-                    replies += await listener(message)
+            for listener in self.listeners.chat:
+                replies += await listener(message)
         except DomainError as error:  # listeners answer their members in their language; this is the rest
             replies.append(Reply(error.text(self._first_t()), private=True))
         except Exception:
             log.exception("failed to handle chat from %s", message.identity)
             replies.append(Reply(self._first_t()("core.sorry"), private=True))
+        finally:
+            units.leave()
         return replies
 
     async def reaction_added(self, reaction: ReactionAdded) -> list[Reply]:

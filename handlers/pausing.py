@@ -30,25 +30,36 @@ class UnitsInFlight:
     def running(self) -> int:
         return self._running
 
-    async def __aenter__(self) -> None:
+    def enter(self) -> bool:
+        """Enter without waiting if no pause holds units back (False: enter with `async with` instead).
+        The chat path's way in: no coroutine for the usual case."""
         depth = self._depth.get()
         if depth == 0:
-            while not self._open.is_set():
-                await self._open.wait()
+            if not self._open.is_set():
+                return False
             self._running += 1
             self._idle.clear()
         self._depth.set(depth + 1)
+        return True
 
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        # Entered and left in the same task (an `async with` block): the depth read here is this unit's.
+    def leave(self) -> None:
+        """End a unit entered with `enter` (in the task that entered it)."""
         depth = self._depth.get() - 1
         self._depth.set(depth)
         if depth == 0:
             self._running -= 1
             if self._running == 0:
                 self._idle.set()
+
+    async def __aenter__(self) -> None:
+        while not self.enter():
+            await self._open.wait()
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        # Entered and left in the same task (an `async with` block): the depth read here is this unit's.
+        self.leave()
 
     @asynccontextmanager
     async def paused(self) -> AsyncIterator[None]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.book import MemberChanges
@@ -26,6 +26,10 @@ FLUSH_TASK = "activity-flush"
 """The task that waits FLUSH_EVERY, then writes the counts (tests tell it from the work of an answer)."""
 CHUNK = 2000
 """Rows per transaction: a flush of a busy community's counts never holds the event loop for long."""
+
+
+_UNSEEN = -1
+"""Not a member id: an identity not looked up yet."""
 
 
 class _Day:
@@ -48,7 +52,7 @@ class ActivityCounter:
         self._identities_of: dict[int, set[Identity]] = {}
         self._counts: dict[tuple[int, date], _Day] = {}
         self._day: date | None = None
-        self._day_ends = datetime.min.replace(tzinfo=ZoneInfo("UTC"))
+        self._day_ends = datetime.min.replace(tzinfo=UTC)
         self._flusher: asyncio.Task[None] | None = None
         self._writing: asyncio.Lock = asyncio.Lock()
         self._warm = False
@@ -60,9 +64,8 @@ class ActivityCounter:
 
     async def on_chat(self, message: ChatMessage) -> list[Reply]:
         identity = message.identity
-        if identity in self._ids:
-            member_id = self._ids[identity]
-        else:
+        member_id = self._ids.get(identity, _UNSEEN)
+        if member_id is _UNSEEN:
             if not self._warm:
                 await self._warm_up()
             member_id = self._ids[identity] if identity in self._ids else await self._load(identity)
@@ -84,7 +87,8 @@ class ActivityCounter:
             self._day = local.date()
             self._written = {k: v for k, v in self._written.items() if k[1] >= self._day}
             midnight = datetime.combine(self._day + timedelta(days=1), datetime.min.time(), self.tz)
-            self._day_ends = midnight.astimezone(ZoneInfo("UTC"))
+            # In the clock's own UTC object: comparing aware times with one tzinfo skips utcoffset().
+            self._day_ends = midnight.astimezone(UTC)
         key = (member_id, self._day)
         counts = self._counts.get(key)
         if counts is None:

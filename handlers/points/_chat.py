@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from handlers.points._engine import PointsEngine
 
 log = logging.getLogger(__name__)
+# Enum members as module names: a class attribute lookup costs about 100 ns, several per chat message.
+ACTIVITY, KUDOS, MEMBER = Kind.ACTIVITY, Kind.KUDOS, MemberStatus.MEMBER
 
 
 class ChatPoints:
@@ -48,6 +50,8 @@ class ChatPoints:
         self._batch: asyncio.Future[list[int]] | None = None
         self._written: list[ChatWrite] = []
         """The chat writes in the open batch, settled together by one callback."""
+        self._left: dict[tuple[str, int], str] = {}
+        """`You have 1 of 3 left today.` by language and count (see kudos_sent)."""
 
     async def on_chat(self, message: ChatMessage) -> list[Reply]:
         engine = self.engine
@@ -57,7 +61,7 @@ class ChatPoints:
         member = engine.cached_member(identity)
         if member is UNKNOWN:
             member = await engine.member(identity)
-        if member is None or member.status is not MemberStatus.MEMBER:
+        if member is None or member.status is not MEMBER:
             if member is not None and member.status is MemberStatus.PENDING and find_kudos(message.text):
                 return [Reply(KudosWhilePending().text(engine.t_for(member)), private=True)]
             return []
@@ -86,7 +90,7 @@ class ChatPoints:
             counters.last_activity_at = now
             entries.append(
                 NewEntry(
-                    member.id, points, Kind.ACTIVITY, CHAT_REASON + message.channel, f"activity:{key}", now,
+                    member.id, points, ACTIVITY, CHAT_REASON + message.channel, f"activity:{key}", now,
                     month,
                 )
             )  # fmt: skip
@@ -104,7 +108,7 @@ class ChatPoints:
             thanked.append(target)
             entries.append(
                 NewEntry(
-                    target.id, rules.kudos.points, Kind.KUDOS, mention.reason or KUDOS_REASON,
+                    target.id, rules.kudos.points, KUDOS, mention.reason or KUDOS_REASON,
                     f"kudos:{key}:{target.id}", now, month, member.id, None, str(identity),
                 )
             )  # fmt: skip
@@ -145,9 +149,9 @@ class ChatPoints:
         follow_ups: list[FollowUp] = []
         if thanked:
             t = engine.t_for(author)
-            text = kudos_sent(t, self.rules.kudos, thanked, counters.kudos_given)
+            text = kudos_sent(t, self.rules.kudos, thanked, counters.kudos_given, self._left)
             message = Outgoing(Reply(text, private=True), to=giver, kind=MessageKind.REPLY)
-            follow_ups.append(FollowUp(message, tuple(e.source for e in entries if e.kind is Kind.KUDOS)))
+            follow_ups.append(FollowUp(message, tuple([e.source for e in entries if e.kind is KUDOS])))
         if crossings:
             who = {author.id: author} | {member.id: member for member in thanked}
             community = engine.t_community
@@ -170,7 +174,7 @@ class ChatPoints:
                 for entry in write.entries:
                     write.release(entry)
                     engine.settled(entry, fresh=False)
-                if any(e.kind is Kind.KUDOS for e in write.entries):
+                if any(e.kind is KUDOS for e in write.entries):
                     giver = engine.cached_member(write.giver)
                     t = engine.t_for(giver if isinstance(giver, Member) else None)
                     text = t("points.kudos_not_recorded")
@@ -199,11 +203,24 @@ class ChatPoints:
             engine.spawn(engine.change_roles(reached))
 
 
-def kudos_sent(t: Translator, rules: KudosRules, thanked: Sequence[Member], given: int) -> str:
-    """`Kudos sent to @bob, @carol (+5 each). You have 1 of 3 left today.` (chat and the KUDOS command)."""
+def kudos_sent(
+    t: Translator,
+    rules: KudosRules,
+    thanked: Sequence[Member],
+    given: int,
+    lefts: dict[tuple[str, int], str] | None = None,
+) -> str:
+    """`Kudos sent to @bob, @carol (+5 each). You have 1 of 3 left today.` (chat and the KUDOS command).
+    `lefts` keeps the second sentence by language and count (the chat path writes thousands a second)."""
     names = ", ".join(member.mention() for member in thanked)
     sent = t("points.kudos_sent", count=len(thanked), names=names, points=rules.points)
-    return sent + " " + t("points.kudos_left", count=rules.daily_budget - given, budget=rules.daily_budget)
+    count = rules.daily_budget - given
+    left = None if lefts is None else lefts.get((t.language, count))
+    if left is None:
+        left = t("points.kudos_left", count=count, budget=rules.daily_budget)
+        if lefts is not None:
+            lefts[(t.language, count)] = left
+    return sent + " " + left
 
 
 @dataclass(slots=True)
@@ -226,8 +243,8 @@ class ChatWrite:
         return any(fresh[p] for p, e in enumerate(self.entries, self.start) if e.source == source)
 
     def release(self, entry: NewEntry) -> None:
-        if entry.kind is Kind.ACTIVITY:
+        if entry.kind is ACTIVITY:
             self.counters.activity_points -= entry.delta
             self.counters.last_activity_at = self.previous
-        elif entry.kind is Kind.KUDOS:
+        elif entry.kind is KUDOS:
             self.counters.kudos_given -= 1
