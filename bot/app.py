@@ -1,5 +1,15 @@
 """The composition root: builds settings, database, core, messengers, scheduler and adapters, and
-starts them in one event loop, stopping them in reverse order."""
+starts them in one event loop, stopping them in reverse order.
+
+Several `communitybot run` processes may share one PostgreSQL database, partitioned by the scheduler's
+leader: every process takes Twilio's webhooks (checks the signature, stores the message, answers at once)
+and serves the web pages, but only the leader handles traffic: it works through the stored messages, any
+process's, and it alone connects to Discord (a community is one guild, which Discord serves on one shard:
+shard_count 1). The in-memory state that makes chat fast (cooldowns, daily caps, kudos budgets, boards,
+member caches) is then changed by one process at a time, without a round trip under a row lock per chat
+message. A new leader reads that state again from the database before it handles anything (`_refresh`):
+the last leader changed it meanwhile.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +25,7 @@ from bot.admin import assembly
 from bot.clock import SimulatedClock, SystemClock
 from bot.console.adapter import PLATFORM as CONSOLE
 from bot.console.adapter import ConsoleAdapter, ConsolePrinter
-from bot.discord.adapter import DiscordAdapter
+from bot.discord.adapter import DiscordAdapter, DiscordStartError
 from bot.discord.scheduled import DiscordEvents
 from bot.formats import catalogs
 from bot.heap import settle_after_start_up
@@ -74,6 +84,12 @@ class Application:
         self.failed = asyncio.Event()
         self._applying = asyncio.Lock()
         """One configuration applied at a time."""
+        self._fresh = False
+        """The features' state was read after the last leader stopped: the first lead needs no refresh."""
+        self._starting = False
+        self._discord_up = False
+        """The Discord connection was made (this process leads)."""
+        self._stopping = False
         self.whatsapp_section = _section(community, WhatsAppCommunity)
         self.discord_section = _section(community, DiscordCommunity)
 
@@ -122,10 +138,16 @@ class Application:
             texts=catalogs(self.community.overrides()),
             recurrence=CronRecurrence(),
         )
+        # No leader before this start (no lease row): nobody can have changed the state about to be read.
+        self._fresh = not self.console_mode and await store.lease.row() is None
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         store.keep_up()  # PRAGMA optimize every few hours (and at close)
         settle_after_start_up()
-        self.scheduler = SchedulerService(core)
+        self.scheduler = SchedulerService(
+            core, standby_level=logging.WARNING if self.console_mode else logging.INFO
+        )
+        if not self.console_mode:  # the console is one process on its own file
+            self.scheduler.lead(self._refresh, _nothing)  # first: before any traffic is handled
         if self.console_mode:
             assert isinstance(clock, SimulatedClock)
             self.router.add(CONSOLE, self.printer, posts_to_channels=True)
@@ -148,20 +170,24 @@ class Application:
                 events=DiscordEvents(self.discord.bot, posts),
                 remover=messenger,
             )
-            await self.discord.start()
+            self.scheduler.lead(self._connect_discord, self._disconnect_discord)
         if whatsapp_on:
             if not self.web_enabled:
                 raise ValueError("WhatsApp needs the web server: Twilio's webhooks arrive there")
             twilio, base_url = self.settings.twilio, self.settings.public_base_url
             self.whatsapp = WhatsAppAdapter(core, store, clock, twilio, base_url, self.whatsapp_section)
             self.router.add("whatsapp", self.whatsapp.messenger, posts_to_channels=False)
-            await self.whatsapp.start(sending=False)  # the scheduler's lease holder sends
-            self.scheduler.lead(self.whatsapp.start_sending, self.whatsapp.stop_sending)
-        # With the scheduler lease (one process per database): what the last run left in the outbox, now
-        # that its adapters are running, then what fell due while it was down.
-        await self.scheduler.start()
+            await self.whatsapp.start(leading=False)  # the scheduler's lease holder handles and sends
+            self.scheduler.lead(self.whatsapp.lead, self.whatsapp.follow)
+        # With the scheduler lease (one process per database): the leading work (the state read again,
+        # Discord, the intake, sending), what the last run left in the outbox, then what fell due meanwhile.
+        self._starting = True
+        try:
+            await self.scheduler.start()
+        finally:
+            self._starting, self._fresh = False, False
         if self.web_enabled:
-            self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy)
+            self.web = WebServer(self.settings.web.host, self.settings.web.port, self._healthy, self.role)
             if self.whatsapp is not None:
                 self.whatsapp.mount(self.web.app)
             calendar.mount(self.web.app, partial(core.port, CALENDAR))  # /sessions/<id>.ics
@@ -203,6 +229,43 @@ class Application:
                 await self.scheduler.tick()  # a job planned again (a new cron) may be due sooner
         log.info("community configuration applied without a restart")
 
+    async def _refresh(self) -> None:
+        """Taking the lead: the features are built again from the database (as a new configuration is,
+        between units of work), so that members who joined, points earned and budgets spent under the
+        last leader count before this process handles anything."""
+        if self._fresh:
+            self._fresh = False
+            return
+        core = self.core
+        assert core is not None
+        async with self._applying:
+            await reconfigure(core, self.community, FEATURES, core.platforms)
+        log.info("taking the lead: the features' state was read again from the database")
+
+    async def _connect_discord(self) -> None:
+        """Discord's events for the guild reach the leader only. A refusal at the start ends the start with
+        what to fix; at a take-over, it ends the program the same way (non-zero, the reason on stderr)."""
+        if self.discord is None or self.failure is not None:
+            return
+        try:
+            await self.discord.start()
+        except DiscordStartError as error:
+            if self._starting:
+                raise
+            self._fail(error.message)
+            return
+        self._discord_up = True
+
+    async def _disconnect_discord(self) -> None:
+        """Losing the lead while alive (stuck past the lease): discord.py's client cannot connect again
+        once closed, so the program ends non-zero and its supervisor starts a fresh standby."""
+        if self.discord is None or not self._discord_up:
+            return
+        self._discord_up = False
+        await self.discord.stop()
+        if not self._stopping:
+            self._fail("another process took the lead (the scheduler lease): restarting as a standby")
+
     def _fail(self, reason: str) -> None:
         self.failure = reason
         self.failed.set()
@@ -215,11 +278,18 @@ class Application:
         except Exception:
             log.exception("health check failed")
             return False
-        return self.discord is None or self.discord.healthy
+        # A standby is not connected to Discord, by design: healthy.
+        return not self._discord_up or self.discord is None or self.discord.healthy
+
+    def role(self) -> str:
+        """What /healthz says this process is: the scheduler's leader or a standby."""
+        return "leader" if self.scheduler is not None and self.scheduler.leading else "standby"
 
     async def stop(self) -> None:
         """Reverse order: stop taking work, let running work commit, close the database."""
+        self._stopping = True
         if self.discord is not None:
+            self._discord_up = False
             await self.discord.stop()
             self.discord = None
         if self.web is not None:
@@ -239,6 +309,10 @@ class Application:
         if self.store is not None:
             await self.store.close()
             self.store = None
+
+
+async def _nothing() -> None:
+    pass
 
 
 def _section(community: CommunityConfig, model: type[S]) -> S:

@@ -11,17 +11,28 @@ log = logging.getLogger(__name__)
 
 
 class WebServer:
-    def __init__(self, host: str, port: int, healthy: Callable[[], Awaitable[bool]]) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        healthy: Callable[[], Awaitable[bool]],
+        role: Callable[[], str] | None = None,
+    ) -> None:
         self.host = host
         self.port = port
         self.app = web.Application()
         self.app.router.add_get("/healthz", self._health)
         self._healthy = healthy
+        self._role = role
+        """What the process does (`leader` or `standby`, several on one database), shown beside the status."""
         self._runner: web.AppRunner | None = None
 
     async def _health(self, request: web.Request) -> web.Response:
         ok = await self._healthy()
-        return web.json_response({"status": "ok" if ok else "unavailable"}, status=200 if ok else 503)
+        body = {"status": "ok" if ok else "unavailable"}
+        if self._role is not None:
+            body["role"] = self._role()
+        return web.json_response(body, status=200 if ok else 503)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)

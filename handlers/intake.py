@@ -5,6 +5,13 @@ hands its message to `receive`: it is stored durably (group-committed with every
 platform is answered; the core then handles it in arrival order per person, many people at once so that
 their commands share commits. After a crash, `start` resumes what was stored and not yet handled; the
 core's inbox makes each platform id count once even if it was handled just before the crash.
+
+With several processes on one database every one stores what it receives, but only the scheduler's leader
+handles (`start`; the others are on `standby`): the in-memory state that makes chat fast (cooldowns,
+daily caps, kudos budgets, boards) is one process's, so one process at a time may change it. The leader
+queues what it receives itself at once and finds the rows others stored by `seq` (they become visible in
+seq order), woken by the repository's notification (PostgreSQL's LISTEN) or, if one is missed, by a poll
+every POLL_SECONDS. A standby bounds its backlog by the rows stored and not yet handled, by anyone.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ RETRY_MOST = 5.0
 STOP_WAIT = 10.0
 MARK_AFTER = 0.05
 """Seconds handled messages wait to be marked together."""
+POLL_SECONDS = 1.0
+"""Seconds between two looks for rows another process stored (a missed notification waits this long)."""
 
 Handle = Callable[[DirectMessage], Awaitable[Any]]
 
@@ -62,6 +71,20 @@ class Intake:
         self._idle = asyncio.Event()
         self._idle.set()
         self._stopping = False
+        self.leading = True
+        """Whether this process handles what is stored (a lone intake does; see `standby`)."""
+        self._known: set[int] = set()
+        """Seqs queued or handled and not yet marked: a row found again is not queued twice."""
+        self._marked: set[int] = set()
+        """Seqs marked since the current look began: its rows may predate their marks."""
+        self._seen = 0
+        """The highest seq the last look read: the next reads only what is newer (rows become visible in
+        seq order, so none older can appear later)."""
+        self._looking = asyncio.Lock()
+        self._stored = 0
+        """On standby: rows stored by any process and not yet handled, as last counted."""
+        self._wakened = asyncio.Event()
+        self._watcher: asyncio.Task[None] | None = None
 
     @property
     def backlog(self) -> int:
@@ -71,16 +94,31 @@ class Intake:
     @property
     def full(self) -> bool:
         """Too far behind (or stopping) to take more: the platform should send them again later."""
-        return self._backlog >= self.backlog_limit or self._stopping
+        backlog = self._backlog if self.leading else self._stored
+        return backlog >= self.backlog_limit or self._stopping
 
     async def start(self) -> None:
-        """Resume what the last run stored and did not handle, oldest first."""
-        self._stopping = False
-        resumed = await self.repository.pending()
-        for received in resumed:
-            self._queue(received)
+        """Handle what is stored: what the last run (or another process) stored and nobody handled, oldest
+        first, then what arrives here or is stored elsewhere."""
+        self._stopping, self.leading = False, True
+        resumed = await self._look(everything=True)
         if resumed:
-            log.info("resuming %d received messages not yet handled", len(resumed))
+            log.info("resuming %d received messages not yet handled", resumed)
+        self._watch()
+        self.wake()  # listening starts at once, not at the first poll
+
+    async def standby(self) -> None:
+        """Store what arrives, handle nothing: another process leads. What is being handled finishes
+        first; what is queued stays in the database for the leader."""
+        self.leading = False
+        await self.repository.unlisten()
+        await self._settle()
+        self._stored = await self.repository.count()
+        self._watch()
+
+    def wake(self) -> None:
+        """Another process stored a message: look for it now rather than at the next poll."""
+        self._wakened.set()
 
     async def receive(
         self, message: DirectMessage, alongside: Callable[[], Awaitable[None]] | None = None
@@ -97,7 +135,10 @@ class Intake:
         if seq is None:
             log.debug("message %s was already received", message.event_id)
             return  # stored before and queued then (or handled already: the inbox tells)
-        self._queue(Received(seq, message))
+        if self.leading:
+            self._queue(Received(seq, message))
+        else:
+            self._stored += 1  # counted until the next count: a flood between two is bounded too
 
     async def idle(self) -> None:
         """Wait until everything received was handled and marked so."""
@@ -106,6 +147,57 @@ class Intake:
     async def stop(self) -> None:
         """Let the messages being handled finish; what is still queued waits in the database."""
         self._stopping = True
+        if self._watcher is not None:
+            self._watcher.cancel()
+            await asyncio.gather(self._watcher, return_exceptions=True)
+            self._watcher = None
+        await self.repository.unlisten()
+        await self._settle()
+
+    def _watch(self) -> None:
+        if self._watcher is None or self._watcher.done():
+            self._watcher = asyncio.get_running_loop().create_task(
+                self._watching(), context=contextvars.Context()
+            )
+
+    async def _watching(self) -> None:
+        """The leader looks for rows others stored when woken, and every POLL_SECONDS (then all of them,
+        when idle: a row a look skipped is found); a standby counts them for its bound."""
+        while not self._stopping:
+            polled = False
+            try:
+                async with asyncio.timeout(POLL_SECONDS):
+                    await self._wakened.wait()
+            except TimeoutError:
+                polled = True
+            self._wakened.clear()
+            try:
+                if self.leading:
+                    await self.repository.listen(self.wake)  # each time: a lost listener is made again
+                    await self._look(everything=polled and self._backlog == 0)
+                else:
+                    self._stored = await self.repository.count()
+            except StorageUnavailable:
+                log.warning("could not look for stored messages: trying again")
+            except Exception:
+                log.exception("looking for stored messages failed")
+
+    async def _look(self, everything: bool = False) -> int:
+        """Queue the stored rows this process has not queued; how many."""
+        async with self._looking:
+            self._marked = set()
+            rows = await self.repository.pending(0 if everything else self._seen)
+            if not self.leading or self._stopping:
+                return 0
+            if rows:
+                self._seen = max(self._seen, rows[-1].seq)
+            fresh = [r for r in rows if r.seq not in self._known and r.seq not in self._marked]
+            for received in fresh:
+                self._queue(received)
+            return len(fresh)
+
+    async def _settle(self) -> None:
+        """Wait for the runners (cancelling the slow), then mark what they handled."""
         if self._runners:
             _, late = await asyncio.wait(set(self._runners), timeout=STOP_WAIT)
             for runner in late:
@@ -117,6 +209,7 @@ class Intake:
             await self._mark_handled()
 
     def _queue(self, received: Received) -> None:
+        self._known.add(received.seq)
         self._backlog += 1
         self._idle.clear()
         who = received.message.identity
@@ -134,7 +227,7 @@ class Intake:
         queue = self._queues[who]
         try:
             async with self._slots:
-                while queue and not self._stopping:
+                while queue and self.leading and not self._stopping:
                     received = queue[0]
                     if not await self._handle(received):
                         break  # stopping while the database is unavailable: the next start tries again
@@ -147,8 +240,9 @@ class Intake:
                         )
         finally:
             del self._queues[who]
-            if self._stopping:
-                self._backlog -= len(queue)  # left for the next start, which reads them again
+            if queue:  # stopping or on standby: left for the next start (or the leader), which reads them
+                self._backlog -= len(queue)
+                self._known.difference_update(r.seq for r in queue)
 
     async def _handle(self, received: Received) -> bool:
         """Hand one message to the core; False if it is left for the next start."""
@@ -158,7 +252,7 @@ class Intake:
                 await self.handle(received.message)
                 return True
             except StorageUnavailable:
-                if self._stopping:
+                if self._stopping or not self.leading:
                     return False
                 log.warning("the database could not take message %s: trying again", received.message.event_id)
                 await asyncio.sleep(wait)
@@ -195,3 +289,5 @@ class Intake:
         except BaseException:
             self._handled[:0] = seqs
             raise
+        self._known.difference_update(seqs)
+        self._marked.update(seqs)

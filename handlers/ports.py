@@ -7,7 +7,7 @@ invites) are ports too, handed to the features explicitly and None where no runn
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -212,10 +212,21 @@ class IntakeRepository(Protocol):
         """Store one (inside a unit of work); its seq, or None when its event id is already stored."""
         ...
 
-    async def pending(self) -> list[Received]:
-        """Everything stored and not yet marked handled, in arrival order."""
+    async def pending(self, after: int = 0) -> list[Received]:
+        """Everything stored and not yet marked handled (past seq `after`), in arrival order."""
+        ...
+
+    async def count(self) -> int:
+        """How many are stored and not yet handled, by any process (a standby's backlog bound)."""
         ...
 
     async def handled(self, seqs: Sequence[int]) -> None:
         """Forget these (inside a unit of work): their effects, or their refusals, are committed."""
         ...
+
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """Call `wake` soon after another process stores a message (PostgreSQL's LISTEN); best effort,
+        a poll covers what is missed. Called again from time to time: a lost listener is made again."""
+        ...
+
+    async def unlisten(self) -> None: ...

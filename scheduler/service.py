@@ -6,9 +6,12 @@ interval job renews the lease and runs what is due, and a one-off wake-up at the
 comes before the next tick (a reminder is sent at its minute, not up to a poll interval late).
 
 Exactly one process runs scheduled work against a database (two bots on one token are the classic cause of
-reminders sent twice): the one that holds the lease in the database and renews it. Another `communitybot
-run` on the same database answers commands but leaves scheduled work and the outbox's recovery alone, says
-why, and takes over once the lease is released (a clean stop) or has expired (its holder died).
+reminders sent twice): the one that holds the lease in the database and renews it. It also does the
+"leading work" the composition root hands to `lead`: handling traffic (the WhatsApp intake, the Discord
+connection) and sending, because the members' in-memory state (cooldowns, caps, budgets, boards) is one
+process's. Another `communitybot run` on the same database is a standby: it stores webhooks and serves the
+web pages, says so, and takes over once the lease is released (a clean stop) or has expired (its holder
+died); the leading work's start hooks run before anything else it does as the leader.
 """
 
 from __future__ import annotations
@@ -54,8 +57,11 @@ class SchedulerService:
         poll_seconds: float = 5.0,
         lease_for: timedelta = LEASE_FOR,
         wall_clock: Callable[[], datetime] = _wall_clock,
+        standby_level: int = logging.INFO,
     ) -> None:
         self.core = core
+        self.standby_level = standby_level
+        """How loud the start says it is a standby: a designed state for `run`, a surprise on the console."""
         self.poll_seconds = poll_seconds
         self.lease_for = lease_for
         # The lease runs on real time even when the community's clock is simulated (the console).
@@ -77,7 +83,7 @@ class SchedulerService:
         """Take the lease (or say who has it), run what became due while we were down, then poll."""
         await self.tick()
         if not self.leading:
-            log.warning("%s", self.refusal())
+            log.log(self.standby_level, "%s", self.refusal())
         scheduler = AsyncIOScheduler(timezone=UTC)
         scheduler.add_job(
             self.tick,
@@ -100,8 +106,8 @@ class SchedulerService:
         if other is not None:
             who = f"{other.holder} (since {other.since:%Y-%m-%d %H:%M} UTC)"
         return (
-            f"scheduled work is not run by this process: {who} runs it on this database; this process"
-            " answers commands and takes over when that one stops or dies"
+            f"scheduled work is not run by this process: {who} runs it on this database and handles the"
+            " traffic; this process is a standby and takes over when that one stops or dies"
         )
 
     async def stop(self) -> None:
@@ -110,8 +116,7 @@ class SchedulerService:
             self._scheduler = None
         async with self._lock:  # let a running batch finish
             if self.leading:
-                for _, stop in self._leading_work:
-                    await stop()
+                await self._stop_leading()
                 await self.core.services.lease.release(self.holder)
                 self.leading = False
         log.info("scheduler stopped")
@@ -155,18 +160,31 @@ class SchedulerService:
         if other is not None:
             if self.leading:
                 log.error("%s took the scheduler lease: scheduled work stops here", other.holder)
-                for _, stop in self._leading_work:
-                    await stop()
+                self.leading = False
+                await self._stop_leading()
+                log.info("this process is now a standby")
             self.leading, self.other = False, other
             return False
         if not self.leading:
             if self.other is not None:
                 log.warning("took over scheduled work from %s", self.other.holder)
             self.leading, self.other = True, None
-            for start, _ in self._leading_work:
-                await start()
-            await self.core.resume()
+            try:
+                for start, _ in self._leading_work:
+                    await start()
+                await self.core.resume()
+            except BaseException:
+                # Not half a leader: what started stops, and the next claim starts it all again.
+                self.leading = False
+                await self._stop_leading()
+                raise
+            log.info("this process leads: it runs scheduled work and handles the traffic")
         return True
+
+    async def _stop_leading(self) -> None:
+        """The leading work stopped, last started first (traffic stops before what it sends with)."""
+        for _, stop in reversed(self._leading_work):
+            await stop()
 
     async def run_due(self) -> int:
         """Due jobs, then messages whose retry time has come."""

@@ -19,6 +19,7 @@ from handlers.ports import Clock
 from handlers.services import Repositories, Services
 from handlers.settings import CommunityConfig
 from storage.postgres.database import PgDatabase
+from storage.postgres.intake import PgIntake
 from storage.postgres.lease import PgLease
 from storage.postgres.migrations import migrate as migrate_postgresql
 from storage.sql import Database as SqlDatabase
@@ -67,8 +68,11 @@ class Store:
         )  # fmt: skip
         self.choices = SqliteChoices(db, community_id)
         self.inbox = SqliteInbox(db, community_id)
-        self.intake = SqliteIntake(db, community_id)
-        """Messages answered as received and not yet handled (the WhatsApp webhook's)."""
+        self.intake = (
+            PgIntake(db, community_id) if isinstance(db, PgDatabase) else SqliteIntake(db, community_id)
+        )
+        """Messages answered as received and not yet handled (the WhatsApp webhook's); on PostgreSQL, a
+        notification for the leader when another process stores one."""
         self.jobs = SqliteJobs(db, community_id)
         self.lease: SqliteLease | PgLease = PgLease(db) if isinstance(db, PgDatabase) else SqliteLease(db)
         """Which process runs scheduled work: an advisory lock on PostgreSQL, a renewed row on SQLite."""

@@ -98,20 +98,24 @@ class WhatsAppAdapter:
         self.webhooks.mount(app)
         self.links.mount(app)  # GET /media/<key>: the files Twilio fetches for WhatsApp
 
-    async def start(self, sending: bool = True) -> None:
-        """With `sending` False the outbox is left to `start_sending` (the process that holds the
-        scheduler lease: one process sends, and settles what a crash left half-sent)."""
+    async def start(self, leading: bool = True) -> None:
+        """With `leading` False this process takes webhooks (stores them and answers Twilio) and leaves
+        handling them and sending to `lead`: the scheduler's leader does both (one process changes the
+        members' in-memory state and sends, and settles what a crash left half-sent)."""
         if self.api is self._twilio:
             await self._twilio.open()  # twilio's aiohttp session must be created inside the running loop
-        if sending:
-            await self.worker.start()
-        await self.intake.start()
+        if leading:
+            await self.lead()
+        else:
+            await self.intake.standby()
         log.info("WhatsApp adapter started (sending as %s)", self.messenger.sender)
 
-    async def start_sending(self) -> None:
+    async def lead(self) -> None:
         await self.worker.start()
+        await self.intake.start()  # what any process stored and nobody handled, then what comes
 
-    async def stop_sending(self) -> None:
+    async def follow(self) -> None:
+        await self.intake.standby()
         await self.worker.stop()
 
     async def stop(self) -> None:

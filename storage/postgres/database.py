@@ -142,6 +142,11 @@ class PgDatabase(Units):
             await self.pool.close()
         log.info("database closed")
 
+    @property
+    def server_pid(self) -> int | None:
+        """The server process of the writer connection (whose notifications are this process's own)."""
+        return None if self._writer.is_closed() else self._writer.get_server_pid()
+
     def statement(self, sql: str) -> Statement:
         found = self._statements.get(sql)
         if found is None:

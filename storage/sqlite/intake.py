@@ -1,9 +1,14 @@
-"""The intake: messages stored on arrival (an answered webhook) until the core has handled them."""
+"""The intake: messages stored on arrival (an answered webhook) until the core has handled them.
+
+Any process stores; the scheduler's leader handles every row (handlers/intake.py says why), so `seq` is
+also how the leader finds rows another process stored: they become visible in seq order, because every
+unit of work holds the one writer (SQLite's lock, PostgreSQL's writers' advisory lock) from taking its seq
+to its COMMIT."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,17 +42,30 @@ class SqliteIntake:
             ),
         )
 
-    async def pending(self) -> list[Received]:
+    async def pending(self, after: int = 0) -> list[Received]:
         rows = await self.db.fetch_all(
-            "SELECT seq, source, identity, body, details FROM intake WHERE community_id = ? ORDER BY seq",
-            (self.community_id,),
+            "SELECT seq, source, identity, body, details FROM intake WHERE community_id = ? AND seq > ?"
+            " ORDER BY seq",
+            (self.community_id, after),
         )
         return [Received(row[0], _message(row[1], row[2], row[3], row[4])) for row in rows]
+
+    async def count(self) -> int:
+        sql = "SELECT count(*) FROM intake WHERE community_id = ?"
+        row = await self.db.fetch_one(sql, (self.community_id,))
+        return int(row[0]) if row is not None else 0
 
     async def handled(self, seqs: Sequence[int]) -> None:
         await self.db.execute_many(
             "DELETE FROM intake WHERE community_id = ? AND seq = ?", [(self.community_id, s) for s in seqs]
         )
+
+    async def listen(self, wake: Callable[[], None]) -> None:
+        """Nothing to listen to: one process per SQLite file stores and handles (the poll covers a second
+        one, started by mistake or during a hand-over)."""
+
+    async def unlisten(self) -> None:
+        pass
 
 
 def _details(message: DirectMessage) -> str:

@@ -18,7 +18,7 @@ async def test_run_mode_serves_healthz_and_stops_cleanly(tmp_path: Path) -> None
         port = app.web.bound_port
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{port}/healthz") as response:
             assert response.status == 200
-            assert await response.json() == {"status": "ok"}
+            assert await response.json() == {"status": "ok", "role": "leader"}  # the one process leads
     finally:
         await app.stop()
     assert app.store is None and app.web is None
