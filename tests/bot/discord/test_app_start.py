@@ -238,3 +238,30 @@ async def test_when_every_reconnection_fails_the_program_stops_to_be_restarted(
         assert len(attempts) == 4 and not await app._healthy()
     finally:
         await app.stop()
+
+
+async def test_only_the_scheduler_leader_connects_to_discord_and_a_standby_is_healthy(
+    tmp_path: Path, api: FakeDiscordApi, monkeypatch: pytest.MonkeyPatch, postgres_url: str
+) -> None:
+    identified = gateway(monkeypatch)
+    apps = []
+    for name in ("a", "b"):
+        settings = settings_for(tmp_path / name)
+        settings.database_url = SecretStr(postgres_url)
+        apps.append(Application(settings, CommunityFile(), web=False))
+    first, second = apps
+    await first.start()
+    try:
+        await second.start()
+        try:
+            assert len(identified) == 1  # the guild's events go to one connection: the leader's
+            assert (first.role(), second.role()) == ("leader", "standby")
+            assert await second._healthy()  # a standby, not broken
+            await first.stop()
+            assert second.scheduler is not None
+            await second.scheduler.tick()  # the lease is free: the standby takes the lead, and Discord
+            assert len(identified) == 2 and second.role() == "leader" and await second._healthy()
+        finally:
+            await second.stop()
+    finally:
+        await first.stop()
