@@ -138,7 +138,8 @@ class Application:
             texts=catalogs(self.community.overrides()),
             recurrence=CronRecurrence(),
         )
-        # No leader before this start (no lease row): nobody can have changed the state about to be read.
+        # No lease row: nobody led when this state was read, so if this process leads from its start, the
+        # state needs no second reading (a leader that came and went within this start is no real case).
         self._fresh = not self.console_mode and await store.lease.row() is None
         await core.start()  # features' start-up work (configured shop items, warm caches) before any traffic
         store.keep_up()  # PRAGMA optimize every few hours (and at close)

@@ -111,6 +111,8 @@ class Intake:
         """Store what arrives, handle nothing: another process leads. What is being handled finishes
         first; what is queued stays in the database for the leader."""
         self.leading = False
+        if self._stopping:
+            return  # stopped already (the process is ending): nothing to watch
         await self.repository.unlisten()
         await self._settle()
         self._stored = await self.repository.count()
