@@ -19,6 +19,7 @@ from handlers.ports import Clock
 from handlers.services import Repositories, Services
 from handlers.settings import CommunityConfig
 from storage.postgres.database import PgDatabase
+from storage.postgres.deliveries import PgDeliveryLog
 from storage.postgres.intake import PgIntake
 from storage.postgres.lease import PgLease
 from storage.postgres.migrations import migrate as migrate_postgresql
@@ -78,7 +79,9 @@ class Store:
         """Which process runs scheduled work: an advisory lock on PostgreSQL, a renewed row on SQLite."""
         self.clock_state = SqliteClockState(db, community_id)
         self.deliveries = SqliteDeliveries(db, community_id)
-        self.delivery_log = SqliteDeliveryLog(db, community_id)
+        pg = isinstance(db, PgDatabase)
+        self.delivery_log = (PgDeliveryLog if pg else SqliteDeliveryLog)(db, community_id)
+        """The dispatcher's claims and marks; on PostgreSQL a claim skips rows locked elsewhere."""
         self.outbox = SqliteOutbox(db, community_id)
         """WhatsApp's outbox: a hand-over is a unit of work of its own, a mark a marks transaction."""
         self.windows = SqliteWindows(db, community_id)

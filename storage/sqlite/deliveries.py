@@ -77,6 +77,14 @@ class SqliteDeliveryLog:
     with marks=True): nothing inside suspends, so it never holds SQLite's lock while the loop is busy
     elsewhere."""
 
+    CLAIM = (
+        # NOT INDEXED: rows by their ids (the rowid). With statistics taken while the queue was short,
+        # SQLite would otherwise walk the whole pending index for every batch of a long one.
+        "UPDATE deliveries NOT INDEXED SET state = 'sending', claim = ?, platform = ?,"
+        " attempts = attempts + 1, updated_at = ? WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
+    )
+    """Claims the rows of the ids still pending; returns those (a row claimed by another is not pending)."""
+
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
         self.community_id = community_id
@@ -90,15 +98,8 @@ class SqliteDeliveryLog:
         async def work() -> set[int]:
             mine: set[int] = set()
             for platform, ids in by_platform.items():  # one statement per platform (usually one in all)
-                marks = ",".join("?" * len(ids))
                 # A row another dispatcher claimed first is no longer pending, so not returned: not ours.
-                # NOT INDEXED: rows by their ids (the rowid). With statistics taken while the queue was short,
-                # SQLite would otherwise walk the whole pending index for every batch of a long one.
-                sql = (
-                    "UPDATE deliveries NOT INDEXED SET state = 'sending', claim = ?, platform = ?,"
-                    " attempts = attempts + 1, updated_at = ?"
-                    f" WHERE id IN ({marks}) AND state = 'pending' RETURNING id"
-                )
+                sql = self.CLAIM.format(marks=",".join("?" * len(ids)))
                 mine.update(row[0] for row in await self.db.fetch_all(sql, (claim, platform, moment, *ids)))
             return mine
 
