@@ -238,6 +238,7 @@ class OutboxWorker:
         if len(parts) < row.parts_total:  # its delivery lost files it had: never send part of it
             why = SendError("media", "its files are no longer with its message", retryable=False)
             return await self._failed(row, row.parts_sent, why)
+        recorded = True
         for index in range(row.parts_sent, row.parts_total):
             body, key = parts[index]
             if key is not None and self.links is None:
@@ -245,7 +246,10 @@ class OutboxWorker:
                 return await self._failed(row, index, why)
             media_url = None if key is None or self.links is None else self.links.url(key)
             await self.limiter.wait()
-            await self.outbox.begin_part(row.id, self.clock.now())
+            fence = index if recorded else None  # a part whose record failed left the row ours, `sending`
+            if not await self.outbox.begin_part(row.id, self.clock.now(), sent_before=fence):
+                log.warning("outbox row %s: another sender took part %d; not sent here", row.id, index + 1)
+                return True
             try:
                 sent = await self.api.send(
                     f"whatsapp:{row.recipient.user_id}",
@@ -263,10 +267,10 @@ class OutboxWorker:
                 return await self._failed(row, index, SendError("client", repr(error), retryable=False))
             # One line per part sent: DEBUG (INFO carries events, not traffic; a failed send is a WARNING).
             log.debug("outbox row %s part %d/%d sent as %s", row.id, index + 1, row.parts_total, sent.sid)
-            await self._record(row, index + 1, sent)
+            recorded = await self._record(row, index + 1, sent)
         return True
 
-    async def _record(self, row: OutboxRow, part: int, sent: Sent) -> None:
+    async def _record(self, row: OutboxRow, part: int, sent: Sent) -> bool:
         """Twilio took the part: record it, trying again if the database is busy or failing for a moment.
         A part that cannot be recorded at all is logged with its SID; the rest of the message still goes
         (the next part's record counts it, by number), and if none can be recorded the row stays `sending`
@@ -274,12 +278,12 @@ class OutboxWorker:
         for pause in (*RECORD_RETRIES, None):
             try:
                 await self.outbox.part_sent(row.id, part, sent.sid, sent.status, self.clock.now())
-                return
+                return True
             except Exception:
                 if pause is None:
                     log.critical("outbox row %s: Twilio took part %d as %s, but it could not be recorded",
                                  row.id, part, sent.sid)  # fmt: skip
-                    return
+                    return False
                 log.warning("outbox row %s: could not record part %d yet; trying again", row.id, part)
                 await asyncio.sleep(pause)
 

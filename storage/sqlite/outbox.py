@@ -150,15 +150,21 @@ class SqliteOutbox:
         )
         return None if row is None else from_db_optional(row[0])
 
-    async def begin_part(self, row_id: int, now: datetime) -> None:
+    async def begin_part(self, row_id: int, now: datetime, sent_before: int | None = None) -> bool:
         """Committed before the API call, durably (a unit of work of its own, synced like a command's): a
-        crash, or a power cut, now leaves the row visibly `sending`, never silently pending again."""
+        crash, or a power cut, now leaves the row visibly `sending`, never silently pending again.
+
+        With `sent_before`, only if the row is pending with that many parts sent, else False: another
+        sender took that part (a new leader while this process was stuck past its lease), and this one
+        must not send it. Without, the row is this sender's already (its last part's record failed)."""
+        parts = "" if sent_before is None else " AND state = 'pending' AND parts_sent = ?"
         async with self.db.transaction(own=True):
-            await self.db.execute(
+            changed = await self.db.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?"
-                " WHERE community_id = ? AND id = ?",
-                (to_db(now), self.community_id, row_id),
+                f" WHERE community_id = ? AND id = ?{parts}",
+                (to_db(now), self.community_id, row_id, *(() if sent_before is None else (sent_before,))),
             )
+        return changed == 1
 
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
         moment = to_db(now)

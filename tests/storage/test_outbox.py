@@ -45,6 +45,20 @@ async def test_parts_are_counted_and_the_row_is_sent_after_the_last(store: Store
     assert [s[0][:3] for s in await store.outbox.sends(row_id)] == ["SM1", "SM2"]
 
 
+async def test_a_part_is_taken_by_one_sender(store: Store, clock: FakeClock) -> None:
+    """Two senders with the same row in hand (a leader stuck past its lease, and the new one): one takes
+    each part, the other is told not to send it."""
+    now = clock.now()
+    row_id = await store.outbox.add(entry(parts=2), now)
+    assert await store.outbox.begin_part(row_id, now, sent_before=0)
+    assert not await store.outbox.begin_part(row_id, now, sent_before=0)  # `sending`: taken
+    await store.outbox.part_sent(row_id, 1, "SM" + "1" * 32, "queued", now)
+    assert not await store.outbox.begin_part(row_id, now, sent_before=0)  # pending, but part 1 went
+    assert await store.outbox.begin_part(row_id, now, sent_before=1)
+    row = await store.outbox.get(row_id)
+    assert row is not None and (row.state, row.attempts) == ("sending", 2)
+
+
 async def test_interrupted_rows_end_unknown_and_are_never_due_again(store: Store, clock: FakeClock) -> None:
     now = clock.now()
     row_id = await store.outbox.add(entry(parts=3), now)
