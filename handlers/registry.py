@@ -156,8 +156,23 @@ def _words(name: str) -> tuple[str, ...]:
 @dataclass
 class Registry:
     _commands: dict[tuple[str, ...], Command] = field(default_factory=dict)
+    _listings: dict[tuple[Role, str], tuple[Translator, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """HELP's listing per role and language, with the texts it was made with (see `listing`)."""
+
+    def listing(self, role: Role, t: Translator, make: Callable[[list[Command]], str]) -> str:
+        """`make` of the commands `role` may use, kept until a command is added or the texts change (a
+        new configuration builds new ones): HELP lists the same lines for every member of a role."""
+        kept = self._listings.get((role, t.language))
+        if kept is not None and kept[0] is t:
+            return kept[1]
+        made = make(self.available_to(role))
+        self._listings[(role, t.language)] = (t, made)
+        return made
 
     def add(self, command: Command) -> Command:
+        self._listings.clear()
         if not _NAME.match(command.name):
             raise ValueError(f"command name {command.name!r} must be upper-case words")
         for language, name in command.localized.items():
