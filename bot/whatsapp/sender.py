@@ -286,6 +286,7 @@ class OutboxWorker:
                     return False
                 log.warning("outbox row %s: could not record part %d yet; trying again", row.id, part)
                 await asyncio.sleep(pause)
+        return False  # not reached: the last pause is None
 
     async def _failed(self, row: OutboxRow, index: int, error: SendError) -> bool:
         now = self.clock.now()
