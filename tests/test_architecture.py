@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.source import parse
 
 PLATFORM_LIBRARIES = {"discord", "twilio", "aiohttp", "aiosqlite", "apscheduler", "asyncpg", "sqlite3"}
 WALL_CLOCK_CALLS = ("datetime.now(", "time.time(", "utcnow(", "time.monotonic(")
@@ -30,7 +31,7 @@ EXTRA_LIBRARIES = {
 
 
 def imports_of(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -95,7 +96,7 @@ def _feature_packages() -> set[str]:
 
 def _project_imports(path: Path) -> set[str]:
     """Full dotted names this module imports from the project (absolute imports only)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -134,7 +135,7 @@ def test_features_meet_through_core_ports_never_through_each_other() -> None:
 
 def _code_strings(path: Path) -> list[str]:
     """String constants of a module that are not docstrings."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path)
     docstrings = {
         id(node.body[0].value)
         for node in ast.walk(tree)

@@ -18,6 +18,7 @@ from bot.formats import TEXTS, catalogs
 from handlers.core import Core
 from handlers.i18n import LANGUAGES, check_overrides, language_of, placeholders
 from tests.conftest import ROOT
+from tests.source import parse
 
 LOCALES = ROOT / "handlers" / "locales"
 DOMAINS = sorted(p.stem for p in (LOCALES / "en" / "LC_MESSAGES").glob("*.po"))
@@ -111,7 +112,7 @@ def test_no_text_in_the_code_bypasses_the_catalogs() -> None:
     offenders: list[str] = []
     for package in ("handlers", "bot"):
         for path in sorted((ROOT / package).rglob("*.py")):
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parse(path)
             where = path.relative_to(ROOT)
             for node in ast.walk(tree):
                 if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("Reply", "Choice"):
