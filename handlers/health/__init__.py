@@ -28,5 +28,8 @@ FEATURE: Feature[Health] = Feature(
         members_changed=(lambda health, changes: health.counter.follow(changes),),
     ),
     # Internal work: not listed in SCHEDULE (it runs every night and tells the moderators nothing new).
-    jobs=(JobKind(rollup.ROLLUP_JOB, rollup.run, catch_up=CatchUp.LATEST),),
+    jobs=(
+        JobKind(rollup.ROLLUP_JOB, rollup.run, catch_up=CatchUp.LATEST),
+        JobKind(rollup.CATCH_UP_JOB, rollup.run, catch_up=CatchUp.LATE),  # what a stop left, once
+    ),
 )

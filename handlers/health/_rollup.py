@@ -5,7 +5,12 @@ follow the segment changes.
 The job only starts the work: the roll-up reads a day's events outside any transaction (on the reading
 connection, so chat goes on meanwhile) and writes its row in a short one. It is idempotent and catches up
 by itself (it rolls up every closed day after the last one stored), so a crash in between loses nothing:
-the next run, or the next start, does the days still missing.
+the next run does the days still missing.
+
+The days a stop left are rolled up by a job too, planned at start and run by the scheduler's leader, not by
+every process that starts: a standby would read the day before the leader wrote its last counts (which live
+in the leader's memory a few seconds), mark the day done, and change roles through a Discord connection it
+does not have.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from handlers.timers import plan_recurring
 log = logging.getLogger(__name__)
 
 ROLLUP_JOB = "health.rollup"
+CATCH_UP_JOB = "health.catch_up"
 CRON = "5 0 * * *"
 """Five minutes past every local midnight: the day just closed."""
 SERIES = "health:rollup"
@@ -37,16 +43,18 @@ AT_RISK_LISTED = 20
 
 
 async def plan(health: Health) -> None:
-    """At start: the next roll-up's job, and the days a stop left without one (in the background)."""
+    """At start: the next roll-up's job, and the days a stop left without one (a job due now)."""
     if health.recurrence is None:
         log.warning("no scheduler runs recurring work: the daily health roll-up is not planned")
         return
+    now = health.clock.now()
     async with health.transactions.transaction():
-        await plan_recurring(
-            health.jobs, health.recurrence, ROLLUP_JOB, SERIES, CRON, health.tz, health.clock.now()
-        )
-    if await _missing(health):
-        start(health)
+        await plan_recurring(health.jobs, health.recurrence, ROLLUP_JOB, SERIES, CRON, health.tz, now)
+        first = await _first_missing(health)
+        if first is not None:
+            # Keyed by the first day missing, read in the same unit: processes starting together plan it
+            # once. Should that catch-up fail, the nightly run does the days still missing.
+            await health.jobs.schedule(CATCH_UP_JOB, now, {}, f"health:catch-up@{first.isoformat()}")
 
 
 async def run(ctx: Context, health: Health, payload: dict[str, Any]) -> None:
@@ -88,10 +96,6 @@ async def _first_missing(health: Health) -> date | None:
         day = last + timedelta(days=1)
     day = max(day, today - timedelta(days=MAX_DAYS))
     return day if day < today else None
-
-
-async def _missing(health: Health) -> bool:
-    return await _first_missing(health) is not None
 
 
 async def catch_up(health: Health) -> int:
