@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.postgres import SERVER
 
 
 def test_the_commands_benchmark_runs_and_checks_its_ledger(tmp_path: Path) -> None:
@@ -31,6 +32,22 @@ def test_the_webhooks_benchmark_runs_against_the_real_process() -> None:
     row = result.stdout.strip().splitlines()[-1].split()
     assert row[:3] == ["40", "40", "40"], result.stdout  # the rate, sent, answered 200
     assert "!" not in result.stdout  # every answered message got its reply
+
+
+def test_the_webhooks_benchmark_runs_two_processes_on_postgresql(postgres_url: str) -> None:
+    """Two real processes on one new database of the test server, the requests alternating between them.
+    (`postgres_url` is not used: it skips the test, with the reason, where no server answers.)"""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "webhooks.py"), "--members", "30", "--rates", "40",
+         "--seconds", "1", "--warm-up", "20", "--postgresql", SERVER, "--processes", "2"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PostgreSQL, 2 process(es); bot 1 (leader) on CPU" in result.stdout, result.stdout
+    assert "bot 2 (standby) on CPU" in result.stdout
+    row = result.stdout.strip().splitlines()[-1].split()
+    assert row[:3] == ["40", "40", "40"], result.stdout  # the rate, sent, answered 200
+    assert "40 / 40" in result.stdout and "!" not in result.stdout  # every reply arrived exactly once
 
 
 def test_the_polls_benchmark_runs_and_checks_its_ballots(tmp_path: Path) -> None:
