@@ -74,17 +74,24 @@ def reminders(fake: FakeTwilio) -> Counter[str]:
     )
 
 
-async def test_the_scheduler_leader_killed_while_reminders_go_out_is_replaced_and_each_is_sent_once(
-    tmp_path: Path, fake: FakeTwilio, postgres_url: str
-) -> None:
+def two_bots(tmp_path: Path, fake: FakeTwilio, url: str, community: str) -> tuple[Bot, Bot]:
+    """Two bot processes (not started), each with its own folder and this community file, on one
+    PostgreSQL database."""
     bots = []
     for name in ("a", "b"):
         workdir = tmp_path / name
         workdir.mkdir()
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
+        (workdir / "community.toml").write_text(community, encoding="utf-8")
         bot = Bot(workdir, fake)
-        bot.env["COMMUNITYBOT_DATABASE_URL"] = postgres_url
+        bot.env["COMMUNITYBOT_DATABASE_URL"] = url
         bots.append(bot)
+    return bots[0], bots[1]
+
+
+async def test_the_scheduler_leader_killed_while_reminders_go_out_is_replaced_and_each_is_sent_once(
+    tmp_path: Path, fake: FakeTwilio, postgres_url: str
+) -> None:
+    bots = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     leader, standby = bots
     try:
         await failover(leader, standby, fake, postgres_url)

@@ -21,7 +21,7 @@ from storage.postgres.database import WRITERS
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
 from tests.bot.whatsapp.test_crash import Bot
 from tests.bot.whatsapp.test_newsletter_crash import wait_until
-from tests.crash.test_postgres_failover import Sids, drained, value
+from tests.crash.test_postgres_failover import Sids, drained, two_bots, value
 
 MODERATOR = "whatsapp:+15550039999"
 MEMBERS = [f"whatsapp:+1555003{n:04d}" for n in range(1, 5)]
@@ -36,18 +36,6 @@ moderators = ["{MODERATOR}"]
 [points.kudos]
 daily_budget = 2
 """
-
-
-async def two_bots(tmp_path: Path, fake: FakeTwilio, url: str) -> tuple[Bot, Bot]:
-    bots = []
-    for name in ("a", "b"):
-        workdir = tmp_path / name
-        workdir.mkdir()
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
-        bot = Bot(workdir, fake)
-        bot.env["COMMUNITYBOT_DATABASE_URL"] = url
-        bots.append(bot)
-    return bots[0], bots[1]
 
 
 async def leads(bot: Bot) -> bool:
@@ -106,7 +94,7 @@ async def award_entries(url: str) -> int:
 async def test_webhooks_the_standby_stores_are_handled_by_the_leader_once_each(
     tmp_path: Path, fake: FakeTwilio, postgres_url: str
 ) -> None:
-    leader, standby = await two_bots(tmp_path, fake, postgres_url)
+    leader, standby = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     sid = Sids()
     try:
         await joined(leader, standby, fake, postgres_url, sid)
@@ -135,7 +123,7 @@ async def test_webhooks_the_standby_stores_are_handled_by_the_leader_once_each(
 async def test_rows_a_killed_leader_left_unhandled_are_handled_once_by_the_new_leader(
     tmp_path: Path, fake: FakeTwilio, postgres_url: str
 ) -> None:
-    leader, standby = await two_bots(tmp_path, fake, postgres_url)
+    leader, standby = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     sid = Sids()
     try:
         await joined(leader, standby, fake, postgres_url, sid)
@@ -158,7 +146,7 @@ async def test_rows_a_killed_leader_left_unhandled_are_handled_once_by_the_new_l
 async def test_a_new_leader_counts_the_kudos_the_old_one_gave_today(
     tmp_path: Path, fake: FakeTwilio, postgres_url: str
 ) -> None:
-    leader, standby = await two_bots(tmp_path, fake, postgres_url)
+    leader, standby = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     sid = Sids()
     giver = MEMBERS[0]
     kudos = "SELECT count(*) FROM ledger WHERE kind = 'kudos'"

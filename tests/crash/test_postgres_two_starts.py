@@ -23,9 +23,8 @@ from handlers.newsletter._state import ISSUE_JOB
 from handlers.nps._state import START_JOB
 from storage.sqlite.times import to_db
 from tests.bot.whatsapp.fake_twilio import FakeTwilio
-from tests.bot.whatsapp.test_crash import Bot
 from tests.bot.whatsapp.test_newsletter_crash import wait_until
-from tests.crash.test_postgres_failover import exists, value
+from tests.crash.test_postgres_failover import exists, two_bots, value
 from tests.crash.test_postgres_leader_traffic import leads, role
 
 MODERATOR = "whatsapp:+15550049999"
@@ -134,14 +133,7 @@ async def overdue_newsletter(url: str) -> None:
 async def test_two_processes_starting_at_once_plan_and_sync_everything_once_and_run_a_due_job_once(
     tmp_path: Path, fake: FakeTwilio, postgres_url: str
 ) -> None:
-    bots = []
-    for name in ("a", "b"):
-        workdir = tmp_path / name
-        workdir.mkdir()
-        (workdir / "community.toml").write_text(COMMUNITY, encoding="utf-8")
-        bot = Bot(workdir, fake)
-        bot.env["COMMUNITYBOT_DATABASE_URL"] = postgres_url
-        bots.append(bot)
+    bots = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     try:
         await asyncio.gather(*(bot.start() for bot in bots))  # migrations and start-up hooks at once
         assert await counts(postgres_url) == STARTED
