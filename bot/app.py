@@ -127,6 +127,7 @@ class Application:
             public_base_url=self.settings.public_base_url if self.web_enabled else None,  # calendar links
             consent_wording=self.whatsapp_section.consent_wording,
             running=frozenset(running),
+            channels=self.console_mode or discord_on,
             idempotent=frozenset({"whatsapp"}),
             durable_replies=frozenset({"whatsapp"}),
         )

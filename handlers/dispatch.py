@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 200
 NO_PLATFORM = "no running platform reaches them"
+NO_CHANNELS = "no running platform has channels"
 
 
 class Dispatcher:
@@ -169,10 +170,11 @@ class Dispatcher:
         reaches = self.platforms.reaches
         # An answer to an identity goes if its platform runs: decided here, without a read. The others are
         # read in one unit of work, where its statements run without a round trip each to another thread.
+        channels = self.platforms.channels
         targets: list[Identity | str | None] = [
             (row.to if reaches(row.to.platform) else NO_PLATFORM)
             if row.to is not None and row.member_id is None and not row.kind.proactive
-            else None
+            else (None if channels or row.channel is None else NO_CHANNELS)
             for row in rows
         ]
         looked_up = [n for n, row in enumerate(rows) if targets[n] is None and row.channel is None]
@@ -180,22 +182,24 @@ class Dispatcher:
             async with self.transactions.transaction():
                 for n in looked_up:
                     targets[n] = await self._audience(rows[n])
+        # Decided before the claim, so the claim records where each row goes (an interrupted hand-over to
+        # a platform where it cannot arrive twice is tried again at start). A withheld row is not claimed:
+        # it reaches no messenger, so a crash before its outcome is written must not make it `unknown`.
         plan = [
             (row.id, t.platform if isinstance(t, Identity) else None)
             for row, t in zip(rows, targets, strict=True)
+            if not isinstance(t, str)
         ]
-        # Decided before the claim, so the claim records where each row goes (an interrupted hand-over to
-        # a platform where it cannot arrive twice is tried again at start).
-        mine = await self.log.claim(plan, self.clock.now())
+        mine = await self.log.claim(plan, self.clock.now()) if plan else set()
         outcomes: list[Outcome] = []
         queues: dict[Identity | str | None, list[Delivery]] = {}
         for row, target in zip(rows, targets, strict=True):
-            if row.id not in mine:
-                continue  # another dispatcher claimed it first
             if isinstance(target, str):
                 self.withheld[target] += 1
                 log.debug("withheld %s message %s: %s", row.kind, row.id, target)
                 outcomes.append(Outcome(row.id, DeliveryState.WITHHELD, target))
+            elif row.id not in mine:
+                continue  # another dispatcher claimed it first
             else:
                 delivery = Delivery(row.id, row.kind, row.reply, target, row.channel, row.attempts + 1)
                 queues.setdefault(target or row.channel, []).append(delivery)

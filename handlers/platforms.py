@@ -39,6 +39,9 @@ class Platforms:
     running: frozenset[str] | None = None
     """The platforms with a running adapter; a message to anyone else is withheld. None: every platform
     (the core's tests, with one messenger for all)."""
+    channels: bool = True
+    """Whether a running platform posts to channels (the console and Discord do, WhatsApp does not): if
+    none does, a channel post is withheld before it is claimed, so a crash cannot leave it `unknown`."""
     idempotent: frozenset[str] = frozenset()
     """Platforms where handing a message over twice has no second effect (WhatsApp's outbox keeps one row
     per delivery): an interrupted hand-over is tried again rather than marked unknown."""

@@ -112,6 +112,31 @@ async def test_a_message_to_a_platform_with_no_running_adapter_is_withheld(
     assert core.dispatcher.withheld["no running platform reaches them"] == 1
 
 
+async def test_withheld_messages_are_never_claimed_so_a_crash_cannot_make_them_unknown(
+    store: Store, clock: FakeClock, community: CommunityConfig
+) -> None:
+    """Found (a kill -9 test, now and then): a channel post on a bot with WhatsApp alone was claimed, then
+    "sent" to no channel at all; killed in between, it ended `unknown` although nothing could go out.
+    Withheld rows (here: no platform with channels, a platform not running) skip the claim."""
+    messenger = RecordingMessenger()
+    platforms = Platforms(running=frozenset({"whatsapp"}), channels=False)
+    core = build_core(store.services(community, clock), messenger, FEATURES, platforms, texts=TEXTS)
+    await core.start()
+    await core.send(
+        [
+            Outgoing(Reply("results"), channel="general", kind=MessageKind.ANNOUNCEMENT),
+            Outgoing(Reply("hi"), to=Identity.parse("console:alice")),
+        ]
+    )
+    assert messenger.sent == []
+    assert core.dispatcher.withheld == {
+        "no running platform has channels": 1,
+        "no running platform reaches them": 1,
+    }
+    rows = await store.db.fetch_all("SELECT state, attempts, claim FROM deliveries ORDER BY id")
+    assert [tuple(row) for row in rows] == [("withheld", 0, None), ("withheld", 0, None)]  # never `sending`
+
+
 async def test_a_crash_between_the_commit_and_the_send_loses_nothing(
     store: Store, clock: FakeClock, community: CommunityConfig
 ) -> None:
