@@ -91,17 +91,26 @@ async def award_entries(url: str) -> int:
     return int(str(await value(url, "SELECT count(*) FROM ledger WHERE kind = 'award'")))
 
 
+async def stored_by_the_standby(
+    leader: Bot, standby: Bot, fake: FakeTwilio, url: str, sid: Sids, prefix: str
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Members joined, the leader frozen, then eight awards (tokens `prefix00`...) posted to the standby:
+    each stored and answered at once."""
+    await joined(leader, standby, fake, url, sid)
+    tokens = [f"{prefix}{n:02d}" for n in range(8)]
+    forms = awards(sid, tokens)
+    await freeze(leader, url)
+    assert all([await standby.post(form) for form in forms])
+    return tokens, forms
+
+
 async def test_webhooks_the_standby_stores_are_handled_by_the_leader_once_each(
     tmp_path: Path, fake: FakeTwilio, postgres_url: str
 ) -> None:
     leader, standby = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     sid = Sids()
     try:
-        await joined(leader, standby, fake, postgres_url, sid)
-        tokens = [f"prize{n:02d}" for n in range(8)]
-        forms = awards(sid, tokens)
-        await freeze(leader, postgres_url)
-        assert all([await standby.post(form) for form in forms])  # stored and answered at once
+        tokens, forms = await stored_by_the_standby(leader, standby, fake, postgres_url, sid, "prize")
         await asyncio.sleep(1.5)  # more than a poll: a standby that handled anything would have by now
         assert await value(postgres_url, "SELECT count(*) FROM intake") == len(forms)
         assert await award_entries(postgres_url) == 0  # the standby handled none
@@ -126,11 +135,7 @@ async def test_rows_a_killed_leader_left_unhandled_are_handled_once_by_the_new_l
     leader, standby = two_bots(tmp_path, fake, postgres_url, COMMUNITY)
     sid = Sids()
     try:
-        await joined(leader, standby, fake, postgres_url, sid)
-        tokens = [f"medal{n:02d}" for n in range(8)]
-        forms = awards(sid, tokens)
-        await freeze(leader, postgres_url)
-        assert all([await standby.post(form) for form in forms])
+        tokens, forms = await stored_by_the_standby(leader, standby, fake, postgres_url, sid, "medal")
         assert await value(postgres_url, "SELECT count(*) FROM intake") == len(forms)
         leader.kill()  # stored, not handled: the new leader's to do
         await wait_until(lambda: drained(postgres_url), 15)

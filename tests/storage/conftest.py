@@ -25,12 +25,16 @@ async def _server() -> asyncpg.Connection:
         pytest.skip(f"no PostgreSQL server at {SERVER} ({error})")
 
 
-async def _create(name: str) -> None:
+async def _on_server(sql: str) -> None:
     server = await _server()
     try:
-        await server.execute(f'CREATE DATABASE "{name}"')
+        await server.execute(sql)
     finally:
         await server.close()
+
+
+async def _create(name: str) -> None:
+    await _on_server(f'CREATE DATABASE "{name}"')
     conn = await asyncpg.connect(f"{SERVER}/{name}")
     try:
         async with conn.transaction():  # all the files or none, as the SQLite runner applies them
@@ -49,11 +53,7 @@ async def _create(name: str) -> None:
 
 
 async def _drop(name: str) -> None:
-    server = await _server()
-    try:
-        await server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await server.close()
+    await _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
