@@ -23,12 +23,17 @@ T = TypeVar("T")
 # FULL: an acknowledged change survives a power cut, not only a crash of this process.
 # cache_size: 64 MiB per connection (SQLite's default is 2 MiB). The ledger's indexes outgrow 2 MiB after
 # a few hundred thousand entries, and every batch of chat entries then re-read index pages from the OS.
+# temp_store: a unit after the first of a batch runs in a savepoint, whose journal (a copy of every page the
+# unit changes) spilled to a temporary file past 64 KiB: about ten writes to it per command. Kept in memory,
+# write commands at 50 in flight spent 30 us less system time each and ran about 10 % faster (same process,
+# alternating phases).
 PRAGMAS = (
     "journal_mode = WAL",
     "foreign_keys = ON",
     "synchronous = FULL",
     "busy_timeout = 5000",
     "cache_size = -65536",
+    "temp_store = MEMORY",
 )
 
 OPTIMIZE = ("PRAGMA analysis_limit = 1000", "PRAGMA optimize = 0x10002")
