@@ -213,3 +213,50 @@ async def test_storage_trouble_at_commit_reaches_the_asker_as_nothing_changed(
     assert "nothing was changed" in reply.text
     row = await store.db.fetch_one("SELECT count(*) FROM ledger WHERE reason = 'a broken disk'")
     assert row is not None and row[0] == 0
+
+
+async def test_a_unit_in_a_savepoint_keeps_its_page_copies_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A unit after the first of a batch runs in a savepoint, whose journal copies every page it changes.
+    Past 64 KiB SQLite spilled that journal to a temporary file (about ten writes per command): it stays in
+    memory (temp_store = MEMORY). SQLite unlinks its temporary files at once: they show only as open fds."""
+    monkeypatch.setattr(units, "BATCH_BUDGET", 5.0)  # however slow the machine, one batch
+    db = await _table(tmp_path)
+    async with db.transaction():  # about 200 KiB of pages for the savepoint to change
+        for n in range(200):
+            await db.execute("INSERT INTO t (name) VALUES (?)", (f"{n:04d}" + "x" * 1000,))
+    seen: list[str] = []
+
+    def temporary_files() -> list[str]:
+        found = []
+        for fd in Path("/proc/self/fd").iterdir():
+            try:
+                target = str(fd.readlink())
+            except OSError:
+                continue
+            if "etilqs_" in target:  # SQLite's name for its temporary files
+                found.append(target)
+        return found
+
+    first_in = asyncio.Event()
+
+    async def first() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO t (name) VALUES ('first')")
+            first_in.set()
+            await asyncio.sleep(0.01)  # the second queues up meanwhile: one batch
+
+    async def second() -> None:
+        await first_in.wait()
+        async with db.transaction():  # joins the first's batch: a savepoint
+            await db.execute("UPDATE t SET name = upper(name) WHERE name != 'first'")
+            seen.extend(temporary_files())
+
+    try:
+        await asyncio.gather(first(), second())
+        names = committed_names(tmp_path / "batch.db")
+        assert len(names) == 201 and names[0] == "0000" + "X" * 1000
+        assert seen == []
+    finally:
+        await db.close()
