@@ -26,7 +26,7 @@ T = TypeVar("T")
 # temp_store: a unit after the first of a batch runs in a savepoint, whose journal (a copy of every page the
 # unit changes) spilled to a temporary file past 64 KiB: about ten writes to it per command. Kept in memory,
 # write commands at 50 in flight spent 30 us less system time each and ran about 10 % faster (same process,
-# alternating phases).
+# alternating phases). Large sorts (an export of the ledger) then use memory too, not a temporary file.
 PRAGMAS = (
     "journal_mode = WAL",
     "foreign_keys = ON",
