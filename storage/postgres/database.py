@@ -92,6 +92,9 @@ class PgDatabase(Units):
         self.url = url
         self._statements: dict[str, Statement] = {}
         self.tables: dict[str, Table] = {}
+        self._release_pending = False
+        """A unit that ended well left its savepoint for the next one's SAVEPOINT (or the COMMIT) to
+        release: one round trip fewer per unit (a command runs a dozen or so, each a round trip)."""
 
     @classmethod
     async def open(cls, url: str, data_dir: Path) -> PgDatabase:
@@ -156,14 +159,17 @@ class PgDatabase(Units):
     # The statements of a unit of work (storage/units.py), on the writer connection.
 
     async def _savepoint(self) -> None:
-        await self._statement("SAVEPOINT unit")
+        pending, self._release_pending = self._release_pending, False
+        await self._statement("RELEASE SAVEPOINT unit; SAVEPOINT unit" if pending else "SAVEPOINT unit")
 
     async def _end_savepoint(self, failed: bool) -> None:
         if failed:
-            await self._statement("ROLLBACK TO SAVEPOINT unit")
-        await self._statement("RELEASE SAVEPOINT unit")
+            await self._statement("ROLLBACK TO SAVEPOINT unit; RELEASE SAVEPOINT unit")
+        else:  # released with the next unit's SAVEPOINT, or by the COMMIT
+            self._release_pending = True
 
     async def _commit(self) -> None:
+        self._release_pending = False  # COMMIT releases every savepoint
         try:
             await self._writer.execute("COMMIT")
         except (*_TRANSIENT, asyncpg.PostgresError) as error:
@@ -179,11 +185,9 @@ class PgDatabase(Units):
             raise RuntimeError("run_transaction cannot join an open transaction")
         async with self._lock:
             await self.commit_batch()  # the open batch first: it is durable before anything after it
-            await self._begin()
+            await self._begin(" SET LOCAL synchronous_commit = off;" if marks else "")
             token = self._in_transaction.set(True)
             try:
-                if marks:
-                    await self._statement("SET LOCAL synchronous_commit = off")
                 result = await work()
             except BaseException:
                 await self._rollback()
@@ -193,13 +197,14 @@ class PgDatabase(Units):
             await self._commit()
             return result
 
-    async def _begin(self) -> None:
-        """BEGIN, then the writers' lock (one round trip): held until the COMMIT, by one process at a time.
-        Another process's unit is waited for up to BUSY_TIMEOUT, as SQLite's busy timeout does. A writer
-        connection the server ended (a restart, a failover) is opened again once, here, where no
-        transaction is open on it."""
+    async def _begin(self, settings: str = "") -> None:
+        """BEGIN, then the writers' lock (one round trip, with `settings` for the transaction): held until
+        the COMMIT, by one process at a time. Another process's unit is waited for up to BUSY_TIMEOUT, as
+        SQLite's busy timeout does. A writer connection the server ended (a restart, a failover) is opened
+        again once, here, where no transaction is open on it."""
+        self._release_pending = False
         sql = (
-            f"BEGIN; SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT * 1000)}ms';"
+            f"BEGIN;{settings} SET LOCAL lock_timeout = '{int(BUSY_TIMEOUT * 1000)}ms';"
             f" SELECT pg_advisory_xact_lock({WRITERS}); SET LOCAL lock_timeout = DEFAULT"
         )
         for attempt in (1, 2):
@@ -229,6 +234,7 @@ class PgDatabase(Units):
             raise StorageUnavailable(f"PostgreSQL: {type(error).__name__}: {error}") from error
 
     async def _rollback(self) -> None:
+        self._release_pending = False
         if self._writer.is_closed():
             return
         try:

@@ -172,6 +172,25 @@ async def test_units_that_arrive_together_share_a_commit_and_a_failed_one_writes
         names = {row[0] for row in await db.fetch_all("SELECT name FROM things")}
         assert names == {f"n{n}" for n in range(8)} - {"n3"}
 
+        # A statement the server refuses aborts the transaction: its unit rolls back to its own savepoint
+        # (the one before it was released with it), and the units around it are kept.
+        async def insert(name: str) -> None:
+            async with db.transaction():
+                await db.execute("INSERT INTO things (name) VALUES (?)", (name,))
+                await asyncio.sleep(0)
+
+        again = await asyncio.gather(
+            insert("m0"), insert("m1"), insert("n0"), insert("m2"), return_exceptions=True
+        )
+        assert [type(r).__name__ for r in again] == [
+            "NoneType",
+            "NoneType",
+            "UniqueViolationError",
+            "NoneType",
+        ]
+        names = {row[0] for row in await db.fetch_all("SELECT name FROM things WHERE name LIKE 'm%'")}
+        assert names == {"m0", "m1", "m2"}
+
         async def twice() -> None:
             async with db.transaction():
                 await db.execute("INSERT INTO once (x) VALUES (1)")
