@@ -11,6 +11,7 @@ import aiosqlite
 from handlers.delivery import reply_from_json
 from handlers.models import Identity, Reply
 from storage.sql import Database
+from storage.sqlite.marks import Marks
 from storage.sqlite.times import from_db, from_db_optional, to_db
 
 FINAL_STATES = ("sent", "failed", "skipped", "unknown")
@@ -96,6 +97,7 @@ class SqliteOutbox:
     def __init__(self, db: Database, community_id: int) -> None:
         self.db = db
         self.community_id = community_id
+        self._marks = Marks(db)
 
     def unit(self) -> AbstractAsyncContextManager[None]:
         """A unit of work of its own (never part of a command's), for a hand-over that reads first."""
@@ -167,6 +169,8 @@ class SqliteOutbox:
         return changed == 1
 
     async def part_sent(self, row_id: int, part: int, sid: str, status: str, now: datetime) -> None:
+        """Record a part Twilio took; the records of parts sent at about the same time share one marks
+        transaction (storage.sqlite.marks)."""
         moment = to_db(now)
 
         async def work() -> None:
@@ -184,7 +188,7 @@ class SqliteOutbox:
                 (part, part, moment, self.community_id, row_id),
             )
 
-        await self.db.run_transaction(work, marks=True)
+        await self._marks.write(work)
 
     async def retry_later(self, row_id: int, error_code: str, note: str, at: datetime, now: datetime) -> None:
         await self._update(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -101,3 +102,52 @@ async def test_windows_never_move_backwards(store: Store, clock: FakeClock) -> N
         await store.windows.touch(ANA, clock.now())  # a late retry of an older message
         assert await store.windows.last_inbound(ANA) == later
         assert await store.windows.last_inbound(BEN) is None
+
+
+async def test_parts_recorded_together_share_one_marks_transaction(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender sends to many members at once: the records of parts Twilio took at about the same time
+    are written in one marks transaction, not one each (each also cut the open batch of commands short)."""
+    now = clock.now()
+    rows = [await store.outbox.add(entry(Identity.parse(f"whatsapp:+1555000{n:04d}")), now) for n in range(6)]
+    for row_id in rows:
+        assert await store.outbox.begin_part(row_id, now, sent_before=0)
+    transactions = 0
+    run_transaction = store.db.run_transaction
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal transactions
+        transactions += 1
+        return await run_transaction(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store.db, "run_transaction", counted)
+    await asyncio.gather(
+        *(store.outbox.part_sent(row_id, 1, f"SM{n:032x}", "queued", now) for n, row_id in enumerate(rows))
+    )
+    assert transactions == 1
+    for row_id in rows:
+        row = await store.outbox.get(row_id)
+        assert row is not None and (row.state, row.parts_sent) == ("sent", 1)
+
+
+async def test_a_record_that_cannot_be_written_fails_alone(store: Store, clock: FakeClock) -> None:
+    now = clock.now()
+    taken = "SM" + "9" * 32
+    first = await store.outbox.add(entry(), now)
+    await store.outbox.begin_part(first, now)
+    await store.outbox.part_sent(first, 1, taken, "queued", now)
+    rows = [await store.outbox.add(entry(BEN, f"{n}"), now) for n in range(3)]
+    for row_id in rows:
+        await store.outbox.begin_part(row_id, now)
+    sids = [f"SM{1:032x}", taken, f"SM{3:032x}"]  # the second was recorded already: the key refuses it
+    results = await asyncio.gather(
+        *(
+            store.outbox.part_sent(row_id, 1, sid, "queued", now)
+            for row_id, sid in zip(rows, sids, strict=True)
+        ),
+        return_exceptions=True,
+    )
+    assert [r is None for r in results] == [True, False, True]
+    states = [(await store.outbox.get(row_id)).state for row_id in rows]  # type: ignore[union-attr]
+    assert states == ["sent", "sending", "sent"]  # the refused one stays `sending`: never sent twice
