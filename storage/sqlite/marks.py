@@ -38,7 +38,14 @@ class Marks:
 
     async def _flush(self) -> None:
         pending, self._pending = self._pending, []
+        try:
+            await self._write(pending)
+        except BaseException as dying:  # the process is going down: so are the callers waiting here
+            for _, done in pending:
+                _fail(done, dying)
+            raise
 
+    async def _write(self, pending: list[tuple[Work, asyncio.Future[None]]]) -> None:
         async def together() -> None:
             for work, _ in pending:
                 await work()
@@ -57,10 +64,6 @@ class Marks:
                 else:
                     done.set_result(None)
             return
-        except BaseException as dying:  # the process is going down: so are the callers waiting here
-            for _, done in pending:
-                _fail(done, dying)
-            raise
         for _, done in pending:
             done.set_result(None)
 
