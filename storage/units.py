@@ -29,6 +29,13 @@ BATCH_BUDGET = 0.02
 batches sync less often (measured on SQLite: writes at 50 in flight +16%, their p99 lower, webhook answers
 too)."""
 BATCH_UNITS = 500
+LINGER_TURNS = 4
+"""Turns of the event loop a batch waits for more units when its last unit finds nobody waiting, while
+the load lasts. Commands woken by the previous COMMIT need a few turns to reach the writer (the future's
+callback, the shield's, their task's step): without them, the first of those committed alone, and the
+rest made a second batch. Measured on SQLite with writes at 50 in flight: a unit a batch became 28, single
+units 1 batch in 40 instead of every other one, and 9 % more commands a second (same process, alternate
+phases). A lone command (the previous batch held one unit) commits at once."""
 
 
 @dataclass
@@ -50,6 +57,8 @@ class Units(ABC):
         """Units waiting for the lock: while there are some, a unit hands the open transaction on."""
         self.group_commit = True
         """False: one COMMIT per unit (the design before group commit; the benchmarks compare the two)."""
+        self._crowded = False
+        """Whether the last batch committed held more than one unit: then more are likely on their way."""
 
     @abstractmethod
     async def _begin(self) -> None:
@@ -131,6 +140,8 @@ class Units(ABC):
             if savepoint:
                 await self._end_savepoint(failed)
             young = time.perf_counter() - batch.started < BATCH_BUDGET and batch.units < BATCH_UNITS
+            if self.group_commit and young and not self._waiting and self._crowded:
+                await self._linger()
             if self.group_commit and self._waiting and young:
                 return  # the next unit carries the transaction on; its end commits it, or the next's
             await self.commit_batch()
@@ -144,12 +155,25 @@ class Units(ABC):
             if not failed:
                 await asyncio.shield(batch.done)  # raises StorageUnavailable when the COMMIT failed
 
+    async def _linger(self) -> None:
+        """Give the loop up to LINGER_TURNS turns, until a unit waits for the writer (it carries the
+        batch on). Cancelled meanwhile, the batch is committed first: it holds the other units' work."""
+        try:
+            for _ in range(LINGER_TURNS):
+                await asyncio.sleep(0)
+                if self._waiting:
+                    return
+        except asyncio.CancelledError:
+            await self.commit_batch()
+            raise
+
     async def commit_batch(self) -> None:
         """COMMIT the open batch (the lock is held) and tell every unit in it."""
         batch = self._batch
         if batch is None:
             return
         self._batch = None
+        self._crowded = batch.units > 1
         try:
             await self._commit()
         except StorageUnavailable as error:

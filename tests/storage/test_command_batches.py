@@ -137,6 +137,95 @@ async def test_a_unit_never_returns_before_its_batch_is_durable(tmp_path: Path) 
     await db.close()
 
 
+async def _closed_loop(db: Database, workers: int, rounds: int) -> None:
+    """`workers` callers, each running `rounds` units one after another (a command starts when its last
+    one was answered), as commands in flight do."""
+
+    async def worker(n: int) -> None:
+        for r in range(rounds):
+            async with db.transaction():
+                await db.execute("INSERT INTO t (name) VALUES (?)", (f"w{n}r{r}",))
+
+    await asyncio.gather(*(worker(n) for n in range(workers)))
+
+
+async def test_units_woken_by_a_commit_share_the_next_batch_rather_than_one_committing_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        units, "BATCH_BUDGET", 5.0
+    )  # however slow the machine, batches end only for want of units
+    db = await _table(tmp_path)
+    counting = Counting(db._writer)
+    db._writer = counting  # type: ignore[assignment]
+    await _closed_loop(db, workers=10, rounds=6)
+    # Without lingering the first unit woken by a COMMIT found nobody waiting yet and committed alone:
+    # about two COMMITs a round. Now a round of ten is one batch.
+    assert counting.commits <= 6 + 1
+    assert len(committed_names(tmp_path / "batch.db")) == 60
+    await db.close()
+
+
+async def test_a_lone_unit_commits_without_waiting_for_the_loop(tmp_path: Path) -> None:
+    db = await _table(tmp_path)
+    await _closed_loop(db, workers=5, rounds=2)  # a crowded batch just before: the next is not alone
+    async with db.transaction():
+        await db.execute("INSERT INTO t (name) VALUES ('a')")
+    turned: list[bool] = []
+    commit = db._commit
+
+    async def watched() -> None:
+        turned.append(bool(ran))  # whether the loop ran anything between the unit's end and its COMMIT
+        await commit()
+
+    db._commit = watched  # type: ignore[method-assign]
+    for name in ("b", "c"):  # one at a time: each commits before the loop runs anything else
+        ran: list[bool] = []
+        async with db.transaction():
+            await db.execute("INSERT INTO t (name) VALUES (?)", (name,))
+            asyncio.get_running_loop().call_soon(ran.append, True)
+    assert turned == [False, False]
+    await db.close()
+
+
+async def test_a_unit_cancelled_while_its_batch_lingers_still_commits_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(units, "BATCH_BUDGET", 5.0)
+    monkeypatch.setattr(units, "LINGER_TURNS", 10_000)  # it lingers until cancelled
+    db = await _table(tmp_path)
+    await _units(db, ("x", False), ("y", False))  # a batch of two: the load is on, the next lingers
+    in_batch, release = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO t (name) VALUES ('kept')")
+            in_batch.set()
+            await release.wait()
+
+    async def second() -> None:
+        async with db.transaction():
+            await db.execute("INSERT INTO t (name) VALUES ('lingered')")
+
+    keeper = asyncio.ensure_future(first())
+    await in_batch.wait()
+    victim = asyncio.ensure_future(second())
+    await asyncio.sleep(0)  # the second waits for the writer
+    release.set()
+    for _ in range(20):  # the first hands the batch on; the second's unit runs, ends, and lingers
+        await asyncio.sleep(0)
+    assert not keeper.done() and not victim.done()
+    victim.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await victim
+    await keeper  # told that its batch is durable, not that it failed
+    assert {"kept", "lingered"} <= set(committed_names(tmp_path / "batch.db"))
+    async with db.transaction():  # and the writer is free again
+        await db.execute("INSERT INTO t (name) VALUES ('after')")
+    assert "after" in committed_names(tmp_path / "batch.db")
+    await db.close()
+
+
 # -- through the core ---------------------------------------------------------------------------------
 
 
