@@ -35,6 +35,7 @@ KERNEL = FeatureStorage(
         "0019_scheduler",
         "0021_broadcasts",
         "0025_dashboard",  # the admin dashboard's reads (storage/sqlite/admin/)
+        "0027_identities_by_member",
     ),
     merge_steps=(
         # The target keeps the earliest join date and becomes a full member if either was one.

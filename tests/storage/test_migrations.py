@@ -64,3 +64,25 @@ def test_statements_keep_trigger_bodies_whole() -> None:
     statements = Migration(1, "t", sql).statements()
     assert len(statements) == 2
     assert statements[1].count("UPDATE") == 2
+
+
+async def test_a_last_seen_write_rewrites_no_index(tmp_path: Path) -> None:
+    """A member's last-seen time is written on their first message of each minute (every vote of a burst
+    from distinct members): an index holding it made each such write a second random page to commit."""
+    db = await Database.open(tmp_path / "bot.db")
+    try:
+        await migrate(db)
+        indexes = await db.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'identities'"
+        )
+        assert indexes  # the member's identities are still found by an index
+        for (name,) in indexes:
+            columns = {row["name"] for row in await db.fetch_all(f"PRAGMA index_info({name})")}
+            assert "last_seen_at" not in columns, name
+        plan = await db.fetch_all(
+            "EXPLAIN QUERY PLAN SELECT identity FROM identities WHERE community_id = 1 AND member_id = 7"
+            " ORDER BY last_seen_at DESC, identity"
+        )
+        assert any("identities_by_member" in row["detail"] for row in plan)
+    finally:
+        await db.close()
