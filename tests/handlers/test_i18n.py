@@ -144,6 +144,11 @@ def test_plurals_follow_each_languages_rule() -> None:
     assert fr("core.message_too_long", count=1_000_000).endswith(
         "(1\u202f000\u202f000 de caractères au maximum)."
     )
+    # Large counts one after another, each in its own form (French whole millions take "de": CLDR's "many").
+    for count, form in ((2_000_001, "caractères"), (3_000_000, "de caractères"), (4_000_002, "caractères")):
+        shown = TEXTS.formats.number(count, "fr")
+        assert fr("core.message_too_long", count=count).endswith(f"({shown} {form} au maximum).")
+    assert en("core.message_too_long", count=1_500) == "That message is too long (at most 1,500 characters)."
     assert it("core.message_too_long", count=0).endswith("(al massimo 0 caratteri).")
     assert it("core.message_too_long", count=1).endswith("(al massimo 1 carattere).")
 
