@@ -5,8 +5,9 @@ Units run one at a time on the engine's writer, in arrival order (the lock is fa
 that arrive while one runs share its transaction, each inside a savepoint of its own (a unit that fails
 rolls back to its savepoint and writes nothing; the others are kept), and one COMMIT makes the batch
 durable. A unit ends by handing the open transaction on when another is waiting for it and the batch is
-young, else by committing it; either way it returns only after that COMMIT, and if the COMMIT fails every
-unit of the batch raises StorageUnavailable.
+young (under load it first gives the loop a few turns for one to arrive: LINGER_TURNS), else by committing
+it; either way it returns only after that COMMIT, and if the COMMIT fails every unit of the batch raises
+StorageUnavailable.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ LINGER_TURNS = 4
 the load lasts. Commands woken by the previous COMMIT need a few turns to reach the writer (the future's
 callback, the shield's, their task's step): without them, the first of those committed alone, and the
 rest made a second batch. Measured on SQLite with writes at 50 in flight: a unit a batch became 28, single
-units 1 batch in 40 instead of every other one, and 9 % more commands a second (same process, alternate
+units 1 batch in 40 instead of every other one, and 7-9 % more commands a second (same process, alternate
 phases). A lone command (the previous batch held one unit) commits at once."""
 
 
