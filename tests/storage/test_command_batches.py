@@ -152,9 +152,8 @@ async def _closed_loop(db: Database, workers: int, rounds: int) -> None:
 async def test_units_woken_by_a_commit_share_the_next_batch_rather_than_one_committing_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(
-        units, "BATCH_BUDGET", 5.0
-    )  # however slow the machine, batches end only for want of units
+    # However slow the machine, batches end only for want of units.
+    monkeypatch.setattr(units, "BATCH_BUDGET", 5.0)
     db = await _table(tmp_path)
     counting = Counting(db._writer)
     db._writer = counting  # type: ignore[assignment]
@@ -168,8 +167,8 @@ async def test_units_woken_by_a_commit_share_the_next_batch_rather_than_one_comm
 
 async def test_a_lone_unit_commits_without_waiting_for_the_loop(tmp_path: Path) -> None:
     db = await _table(tmp_path)
-    await _closed_loop(db, workers=5, rounds=2)  # a crowded batch just before: the next is not alone
-    async with db.transaction():
+    await _closed_loop(db, workers=5, rounds=2)  # crowded batches: the load was on
+    async with db.transaction():  # alone (it lingers, nobody comes): the load is over
         await db.execute("INSERT INTO t (name) VALUES ('a')")
     turned: list[bool] = []
     commit = db._commit
